@@ -1,0 +1,170 @@
+# Cairn build. `make` builds build/cairn.iso; see README.md for the rest.
+#
+# The kernel links twice: the first link gives the addresses for the symbol
+# table (tools/gensyms.py), the second adds that table in the last section,
+# so no code moves between the two.
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.SECONDEXPANSION:
+
+BUILD   := build
+PYTHON  := python3
+CC      := gcc
+LD      := ld
+HOST_CC := clang
+FONT    := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+FUZZ_SECONDS ?= 20
+GUI     ?= 0
+
+WARNINGS := -Wall -Wextra -Werror
+INCLUDES := -Ikernel/include -Ikernel/arch/x86_64/include -Iinclude
+
+KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) $(INCLUDES) \
+	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
+	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \
+	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -MMD -MP
+KERNEL_ASFLAGS := $(INCLUDES) -D__ASSEMBLER__ -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	-T kernel/arch/x86_64/kernel.ld
+
+USER_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Ilib/rt/include \
+	-ffreestanding -fno-builtin -mgeneral-regs-only -fno-pic -fno-pie \
+	-fno-stack-protector -MMD -MP
+USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,separate-code -Wl,-z,noexecstack \
+	-Wl,--build-id=none
+
+HOST_CFLAGS := -std=gnu11 -g -O1 $(WARNINGS) $(INCLUDES) -DCAIRN_HOST_TEST \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(INCLUDES) -DCAIRN_HOST_TEST \
+	-fsanitize=fuzzer,address,undefined
+
+# --- kernel -----------------------------------------------------------------
+KERNEL_C   := $(shell find kernel -name '*.c' | sort)
+KERNEL_S   := $(shell find kernel -name '*.S' | sort)
+KERNEL_OBJ := $(patsubst %,$(BUILD)/%.o,$(KERNEL_C) $(KERNEL_S)) $(BUILD)/gen/font_console.c.o
+
+$(BUILD)/kernel/%.c.o: kernel/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.S.o: kernel/%.S
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(BUILD)/gen/font_console.c: tools/psf2c.py $(FONT)
+	@mkdir -p $(@D)
+	$(PYTHON) tools/psf2c.py $(FONT) $@
+
+$(BUILD)/gen/font_console.c.o: $(BUILD)/gen/font_console.c
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/ksyms_empty.S: tools/gensyms.py
+	@mkdir -p $(@D)
+	$(PYTHON) tools/gensyms.py /dev/null $@
+
+$(BUILD)/gen/%.S.o: $(BUILD)/gen/%.S
+	$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(BUILD)/cairn.stage1.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms_empty.S.o kernel/arch/x86_64/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/gen/ksyms_empty.S.o
+
+$(BUILD)/gen/ksyms.S: $(BUILD)/cairn.stage1.elf tools/gensyms.py
+	nm -n --defined-only $< > $(BUILD)/gen/cairn.nm
+	$(PYTHON) tools/gensyms.py $(BUILD)/gen/cairn.nm $@
+
+$(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
+	@nm -n $(BUILD)/cairn.stage1.elf | grep -w 'T kmain' > $(BUILD)/gen/check1
+	@nm -n $@ | grep -w 'T kmain' > $(BUILD)/gen/check2
+	@cmp -s $(BUILD)/gen/check1 $(BUILD)/gen/check2 || \
+		{ echo "kernel: code moved between the two links"; exit 1; }
+
+# --- user programs and the initial ramdisk -----------------------------------
+USER_PROGRAMS := init fault
+RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/sys.c.o
+
+$(BUILD)/lib/rt/%.c.o: lib/rt/%.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/lib/rt/%.S.o: lib/rt/%.S
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+$(BUILD)/user/%.c.o: user/%.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+# A program is every .c file in user/<name>/, linked with the runtime.
+define user_program
+$(BUILD)/user/$(1).elf: $(patsubst %.c,$(BUILD)/%.c.o,$(wildcard user/$(1)/*.c)) $(RT_OBJ)
+	$$(CC) $$(USER_LDFLAGS) -o $$@ $$^
+endef
+$(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p))))
+
+$(BUILD)/initrd.cpio: tools/mkinitrd.py $(foreach p,$(USER_PROGRAMS),$(BUILD)/user/$(p).elf)
+	$(PYTHON) tools/mkinitrd.py $@ $(foreach p,$(USER_PROGRAMS),bin/$(p)=$(BUILD)/user/$(p).elf)
+
+# --- the ISO -------------------------------------------------------------------
+$(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(BUILD)/initrd.cpio boot/grub.cfg
+	@rm -rf $(BUILD)/iso
+	@mkdir -p $(BUILD)/iso/boot/grub
+	cp $(BUILD)/cairn.elf $(BUILD)/initrd.cpio $(BUILD)/iso/boot/
+	cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# --- host unit tests and fuzzers ---------------------------------------------
+include tests/host/tests.mk
+include tests/fuzz/fuzz.mk
+
+HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
+FUZZERS    := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(BUILD)/host/test_%: tests/host/test_%.c $$(HOST_TEST_SRCS_$$*) tests/host/check.h
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_TEST_CFLAGS_$*) -o $@ $< $(HOST_TEST_SRCS_$*)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*)
+
+host-tests: $(foreach t,$(HOST_TESTS),$(BUILD)/host/test_$(t))
+fuzzers: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/fuzz_$(f))
+
+# --- commands ------------------------------------------------------------------
+.PHONY: all deps run debug test fuzz format clean host-tests fuzzers
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/cairn.iso
+
+deps:
+	@sh tools/deps.sh
+
+# deps runs first and on its own: the build needs what it installs.
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/qemu.py $(if $(filter 1,$(GUI)),--gui) --smp 4 $(BUILD)/cairn.iso
+
+debug: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/qemu.py --gdb --smp 4 $(BUILD)/cairn.iso > $(BUILD)/debug-serial.log 2>&1 & \
+		qemu=$$!; gdb -q -x tools/cairn.gdb; kill $$qemu 2>/dev/null; true
+
+test: deps
+	@$(MAKE) --no-print-directory all host-tests fuzzers
+	$(PYTHON) tests/run.py --iso $(BUILD)/cairn.iso --fuzz-seconds $(FUZZ_SECONDS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzzers
+	$(PYTHON) tests/run.py --only-fuzz --fuzz-seconds $(if $(filter 20,$(FUZZ_SECONDS)),600,$(FUZZ_SECONDS))
+
+format:
+	clang-format -i $$(find kernel lib user tests -name '*.[ch]')
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,67 @@
+/*
+ * percpu.h - per-CPU state, reached through the GS base in ring 0.
+ *
+ * Each CPU owns its struct cpu: only that CPU writes it after bring-up,
+ * except `online`, which the bring-up code on the BSP reads.
+ */
+#ifndef CAIRN_ARCH_PERCPU_H
+#define CAIRN_ARCH_PERCPU_H
+
+/* Offsets used by the assembly entry paths; checked against the struct below. */
+#define CPU_OFFSET_KERNEL_RSP 8
+#define CPU_OFFSET_USER_RSP   16
+
+#define MAX_CPUS 64
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+struct process;
+
+struct cpu {
+    struct cpu *self;          /* this_cpu() reads %gs:0 */
+    uint64_t kernel_rsp;       /* top of the stack for syscalls and traps from ring 3 */
+    uint64_t user_rsp;         /* scratch for the SYSCALL entry */
+    uint32_t index;            /* 0 .. cpu_count-1; 0 is the boot CPU */
+    uint32_t apic_id;
+    volatile bool online;      /* set by the CPU itself once it runs its idle loop */
+    struct process *current;   /* process in ring 3 on this CPU, or NULL */
+    volatile uint64_t timer_interrupts;
+    uint64_t gdt[7];
+    struct tss tss;
+};
+
+_Static_assert(offsetof(struct cpu, kernel_rsp) == CPU_OFFSET_KERNEL_RSP, "asm offset");
+_Static_assert(offsetof(struct cpu, user_rsp) == CPU_OFFSET_USER_RSP, "asm offset");
+
+extern struct cpu cpus[MAX_CPUS];
+extern unsigned cpu_count; /* CPUs the MADT lists (at least 1) */
+
+static inline struct cpu *this_cpu(void)
+{
+    struct cpu *c;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+    return c;
+}
+
+/* Fills in a CPU's struct: its GDT and TSS, and fresh kernel and IST stacks.
+ * Runs on the boot CPU, for itself and for each AP before starting it. */
+void percpu_setup(struct cpu *cpu, unsigned index, uint32_t apic_id);
+
+/* Loads the calling CPU's GDT, TSS and GS base from its struct cpu. */
+void percpu_load(struct cpu *cpu);
+#endif
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * trap.h - the saved user/kernel register state of an interrupt, exception or
+ * system call, and the vectors the kernel uses.
+ */
+#ifndef CAIRN_ARCH_TRAP_H
+#define CAIRN_ARCH_TRAP_H
+
+#define KERNEL_CS 0x08
+#define KERNEL_DS 0x10
+#define USER_DS   0x1b
+#define USER_CS   0x23
+#define TSS_SEL   0x28
+
+#define VECTOR_PIC_BASE   0x20 /* the masked 8259s are remapped here */
+#define VECTOR_IRQ_BASE   0x30 /* IOAPIC lines */
+#define VECTOR_TIMER      0xf0
+#define VECTOR_SPURIOUS   0xff
+#define VECTOR_SYSCALL    0x100 /* not an IDT vector: marks a SYSCALL frame */
+
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI           2
+#define IST_MACHINE_CHECK 3
+
+#define TRAP_FRAME_SIZE 176
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* Laid out by the entry stubs: general registers, then vector and error
+ * code, then what the CPU pushed. */
+struct trap_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+_Static_assert(sizeof(struct trap_frame) == TRAP_FRAME_SIZE, "asm frame size");
+
+static inline int trap_from_user(const struct trap_frame *f)
+{
+    return (f->cs & 3) == 3;
+}
+
+/* Called by the entry stubs with interrupts off. */
+void trap_dispatch(struct trap_frame *frame);
+
+/* Installs the IDT on the calling CPU (built once on the boot CPU). */
+void idt_init(void);
+void idt_load(void);
+
+/* Drops to ring 3 with the registers in *frame, on this CPU's kernel stack.
+ * Never returns; the frame is copied before the stack is reused. */
+__attribute__((noreturn)) void user_enter(const struct trap_frame *frame);
+
+/* Name of an exception vector ("page fault", "invalid opcode", ...). */
+const char *trap_name(uint64_t vector);
+#endif
+
+#endif

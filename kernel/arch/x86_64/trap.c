@@ -1,0 +1,142 @@
+/*
+ * trap.c - what happens on an exception or interrupt.
+ *
+ * A fault in ring 3 ends that process only; a fault in ring 0 is a kernel
+ * bug and panics, except a page fault on a user-copy instruction, which is
+ * the expected outcome of a bad user pointer and is redirected to its fixup.
+ */
+#include <arch/apic.h>
+#include <arch/backtrace.h>
+#include <arch/cpu.h>
+#include <arch/percpu.h>
+#include <arch/timer.h>
+#include <arch/trap.h>
+#include <arch/usercopy.h>
+#include <core/log.h>
+#include <core/panic.h>
+#include <core/process.h>
+#include <lib/format.h>
+
+#define VECTOR_DIVIDE_ERROR   0
+#define VECTOR_INVALID_OPCODE 6
+#define VECTOR_GP_FAULT       13
+#define VECTOR_PAGE_FAULT     14
+
+#define PF_PRESENT 1
+#define PF_WRITE   2
+#define PF_FETCH   16
+
+static const char *const exception_names[32] = {
+    "divide error",          "debug",
+    "non-maskable interrupt", "breakpoint",
+    "overflow",              "bound range exceeded",
+    "invalid opcode",        "device not available",
+    "double fault",          "coprocessor segment overrun",
+    "invalid TSS",           "segment not present",
+    "stack-segment fault",   "general protection fault",
+    "page fault",            "reserved (15)",
+    "x87 floating-point error", "alignment check",
+    "machine check",         "SIMD floating-point error",
+    "virtualization exception", "control protection exception",
+};
+
+const char *trap_name(uint64_t vector)
+{
+    if (vector < 32 && exception_names[vector])
+        return exception_names[vector];
+    return vector < 32 ? "reserved exception" : "interrupt";
+}
+
+static void describe_page_fault(char *buf, size_t size, const struct trap_frame *f)
+{
+    const char *access = (f->error & PF_FETCH) ? "execute" : (f->error & PF_WRITE) ? "write" : "read";
+    const char *why = (f->error & PF_PRESENT) ? "protected" : "unmapped";
+    fmt_snprintf(buf, size, "page fault: %s of %s address %#llx at rip %#llx", access, why,
+                 (unsigned long long)read_cr2(), (unsigned long long)f->rip);
+}
+
+static void describe_user_fault(char *buf, size_t size, const struct trap_frame *f)
+{
+    if (f->vector == VECTOR_PAGE_FAULT)
+        describe_page_fault(buf, size, f);
+    else if (f->vector == VECTOR_GP_FAULT)
+        fmt_snprintf(buf, size, "general protection fault, error %#llx, at rip %#llx",
+                     (unsigned long long)f->error, (unsigned long long)f->rip);
+    else
+        fmt_snprintf(buf, size, "%s at rip %#llx", trap_name(f->vector),
+                     (unsigned long long)f->rip);
+}
+
+void panic_trap(const struct trap_frame *f)
+{
+    panic_enter();
+    log_error("PANIC on cpu %u: %s (vector %llu) in the kernel, error %#llx",
+              this_cpu()->index, trap_name(f->vector), (unsigned long long)f->vector,
+              (unsigned long long)f->error);
+    log_error("  rip %#018llx cs %#llx rflags %#llx rsp %#018llx ss %#llx",
+              (unsigned long long)f->rip, (unsigned long long)f->cs,
+              (unsigned long long)f->rflags, (unsigned long long)f->rsp,
+              (unsigned long long)f->ss);
+    log_error("  rax %#018llx rbx %#018llx rcx %#018llx rdx %#018llx",
+              (unsigned long long)f->rax, (unsigned long long)f->rbx,
+              (unsigned long long)f->rcx, (unsigned long long)f->rdx);
+    log_error("  rsi %#018llx rdi %#018llx rbp %#018llx r8  %#018llx",
+              (unsigned long long)f->rsi, (unsigned long long)f->rdi,
+              (unsigned long long)f->rbp, (unsigned long long)f->r8);
+    log_error("  r9  %#018llx r10 %#018llx r11 %#018llx r12 %#018llx",
+              (unsigned long long)f->r9, (unsigned long long)f->r10,
+              (unsigned long long)f->r11, (unsigned long long)f->r12);
+    log_error("  r13 %#018llx r14 %#018llx r15 %#018llx",
+              (unsigned long long)f->r13, (unsigned long long)f->r14,
+              (unsigned long long)f->r15);
+    log_error("  cr2 %#018llx cr3 %#018llx cr4 %#llx", (unsigned long long)read_cr2(),
+              (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+    backtrace_print(f->rip, f->rbp);
+    log_error("cairn: system halted");
+    cpu_stop();
+}
+
+static void kernel_exception(struct trap_frame *f)
+{
+    if (f->vector == VECTOR_PAGE_FAULT) {
+        uint64_t fixup = trap_find_fixup(f->rip);
+        if (fixup) {
+            f->rip = fixup;
+            return;
+        }
+    }
+    panic_trap(f);
+}
+
+static void user_exception(struct trap_frame *f)
+{
+    char reason[160];
+    describe_user_fault(reason, sizeof(reason), f);
+    process_kill_current(reason);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+    if (f->vector < 32) {
+        if (trap_from_user(f))
+            user_exception(f);
+        else
+            kernel_exception(f);
+        return;
+    }
+    switch (f->vector) {
+    case VECTOR_TIMER:
+        timer_interrupt();
+        lapic_eoi();
+        return;
+    case VECTOR_SPURIOUS:
+        return; /* spurious LAPIC interrupts take no EOI */
+    default:
+        break;
+    }
+    if (f->vector >= VECTOR_PIC_BASE && f->vector < VECTOR_PIC_BASE + 16)
+        return; /* the 8259s are masked: only their spurious IRQ 7/15 gets here */
+    log_warn("trap: unexpected interrupt vector %llu on cpu %u", (unsigned long long)f->vector,
+             this_cpu()->index);
+    lapic_eoi();
+}

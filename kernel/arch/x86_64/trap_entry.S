@@ -1,0 +1,108 @@
+/*
+ * trap_entry.S - interrupt/exception stubs, the common save/restore path,
+ * the NMI entry used to stop CPUs on panic, and the first drop to ring 3.
+ */
+#include <arch/percpu.h>
+#include <arch/trap.h>
+
+/* Vectors for which the CPU pushes an error code. */
+#define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+    .text
+    .align 16
+trap_stub_base:
+    .set vec, 0
+    .rept 256
+    .align 16
+    .if HAS_ERROR(vec)
+    pushq $vec
+    jmp trap_common
+    .else
+    pushq $0
+    pushq $vec
+    jmp trap_common
+    .endif
+    .set vec, vec + 1
+    .endr
+
+    .section .rodata
+    .globl trap_stubs
+    .align 8
+trap_stubs:
+    .set vec, 0
+    .rept 256
+    .quad trap_stub_base + vec * 16
+    .set vec, vec + 1
+    .endr
+
+    .text
+trap_common:
+    testb $3, 24(%rsp)          /* CS of the interrupted context */
+    jz 1f
+    swapgs
+1:  pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    cld
+    mov %rsp, %rdi
+    call trap_dispatch
+    .globl trap_return
+trap_return:
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    addq $16, %rsp              /* vector and error code */
+    testb $3, 8(%rsp)
+    jz 2f
+    swapgs
+2:  iretq
+
+/* NMIs only ever mean "the kernel panicked: stop". They touch no per-CPU
+ * state, because an NMI may land before SWAPGS on an entry path. */
+    .globl nmi_entry
+nmi_entry:
+    cmpb $0, panic_in_progress(%rip)
+    jne cpu_stop
+    iretq
+
+    .globl cpu_stop
+cpu_stop:
+    cli
+3:  hlt
+    jmp 3b
+
+/* void user_enter(const struct trap_frame *frame) */
+    .globl user_enter
+user_enter:
+    cli
+    mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
+    sub $TRAP_FRAME_SIZE, %rsp
+    mov %rdi, %rsi
+    mov %rsp, %rdi
+    mov $(TRAP_FRAME_SIZE / 8), %ecx
+    rep movsq
+    jmp trap_return

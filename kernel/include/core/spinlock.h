@@ -1,0 +1,35 @@
+/*
+ * spinlock.h - ticket spinlocks that also disable interrupts on the holder's
+ * CPU, so an interrupt handler can never spin on a lock its own CPU holds.
+ */
+#ifndef CAIRN_CORE_SPINLOCK_H
+#define CAIRN_CORE_SPINLOCK_H
+
+#include <arch/cpu.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct spinlock {
+    volatile uint32_t next;
+    volatile uint32_t serving;
+};
+
+#define SPINLOCK_INIT {0, 0}
+
+/* Returns the caller's previous interrupt state for spin_unlock(). */
+static inline bool spin_lock(struct spinlock *l)
+{
+    bool irq = irq_save();
+    uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) != ticket)
+        cpu_relax();
+    return irq;
+}
+
+static inline void spin_unlock(struct spinlock *l, bool irq)
+{
+    __atomic_store_n(&l->serving, l->serving + 1, __ATOMIC_RELEASE);
+    irq_restore(irq);
+}
+
+#endif

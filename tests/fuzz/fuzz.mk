@@ -1,0 +1,5 @@
+# libFuzzer targets: tests/fuzz/fuzz_<name>.c is linked with FUZZ_SRCS_<name>;
+# tests/fuzz/seeds/<name>/ holds its seed inputs.
+FUZZ_SRCS_elf  := kernel/lib/elf.c
+FUZZ_SRCS_cpio := kernel/lib/cpio.c
+FUZZ_SRCS_acpi := kernel/acpi/tables.c

@@ -1,0 +1,11 @@
+# Host unit tests: tests/host/test_<name>.c is linked with HOST_TEST_SRCS_<name>
+# and built with HOST_TEST_CFLAGS_<name> on top of the common sanitizer flags.
+HOST_TEST_SRCS_string := kernel/lib/string.c
+HOST_TEST_SRCS_format := kernel/lib/format.c kernel/lib/string.c
+HOST_TEST_SRCS_elf    := kernel/lib/elf.c
+HOST_TEST_SRCS_cpio   := kernel/lib/cpio.c
+HOST_TEST_SRCS_frame  := kernel/mm/frame_bitmap.c
+HOST_TEST_SRCS_heap   := kernel/mm/heap.c
+HOST_TEST_SRCS_acpi   := kernel/acpi/tables.c
+HOST_TEST_SRCS_ksyms  := kernel/core/ksyms.c
+HOST_TEST_CFLAGS_string := -include tests/host/string_rename.h

@@ -1,0 +1,59 @@
+"""The system test cases: each boots the ISO in QEMU and watches the serial port.
+
+The serial markers below are contracts with the kernel and init: change one
+only together with the code that prints it. harness.Case documents the fields;
+every case also forbids harness.ALWAYS_FORBID (PANIC, triple fault).
+"""
+
+from harness import Case
+
+CPUS_ONLINE_2 = r"cairn: 2 CPUs online"
+CPUS_ONLINE_4 = r"cairn: 4 CPUs online"
+FIRST_USER_INSTRUCTION = r"boot: first user instruction after \d+ us"
+INIT_HELLO = r"init: hello from ring 3"
+
+BOOT_EXPECT = (CPUS_ONLINE_2, FIRST_USER_INSTRUCTION, INIT_HELLO)
+
+CASES = (
+    Case(
+        name="boot_bios",
+        firmware="bios",
+        machine="pc",
+        cpu="qemu64",
+        smp=2,
+        expect=BOOT_EXPECT,
+    ),
+    Case(
+        name="boot_uefi",
+        firmware="uefi",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        expect=BOOT_EXPECT,
+    ),
+    Case(
+        name="smp4",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=4,
+        expect=(CPUS_ONLINE_4, INIT_HELLO),
+    ),
+    # Each fault program must be killed with the right reason, and the system
+    # must carry on to start init afterwards.
+    Case(
+        name="user_fault",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=fault:null,fault:gp,fault:ud,fault:div,init",
+        expect=(
+            r"kernel: killed pid \d+ \(page fault",
+            r"kernel: killed pid \d+ \(general protection",
+            r"kernel: killed pid \d+ \(invalid opcode",
+            r"kernel: killed pid \d+ \(divide error",
+            INIT_HELLO,
+        ),
+    ),
+)
