@@ -1,5 +1,7 @@
 # Cairn build. `make` builds build/cairn.iso; see README.md for the rest.
 #
+# Frame pointers and no sibling calls keep every caller in a panic backtrace.
+#
 # The kernel links twice: the first link gives the addresses for the symbol
 # table (tools/gensyms.py), the second adds that table in the last section,
 # so no code moves between the two.
@@ -23,7 +25,7 @@ INCLUDES := -Ikernel/include -Ikernel/arch/x86_64/include -Iinclude
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) $(INCLUDES) \
 	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 \
-	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -MMD -MP
 KERNEL_ASFLAGS := $(INCLUDES) -D__ASSEMBLER__ -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \

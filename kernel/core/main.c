@@ -7,6 +7,7 @@
 #include <arch/cpu.h>
 #include <arch/fwcfg.h>
 #include <arch/ioapic.h>
+#include <arch/layout.h>
 #include <arch/paging.h>
 #include <arch/percpu.h>
 #include <arch/serial.h>
@@ -76,6 +77,20 @@ static void interrupts_init(void)
         log_warn("timer: the boot CPU's local timer did not fire");
 }
 
+/* The "crash_test" command-line flag: a deliberate ring-0 page fault, so the
+ * system tests can check what the kernel reports when it breaks. */
+__attribute__((noinline)) void crash_test_fault(void);
+
+void crash_test_fault(void)
+{
+    log_info("cairn: crash_test: reading an unmapped kernel address");
+    uint64_t value = *(volatile uint64_t *)(PHYSMAP_BASE + (1ull << 40));
+    /* Using the value keeps this function's frame alive across the load, so
+     * the backtrace runs through here into kmain. */
+    log_error("cairn: crash_test: the read returned %#llx instead of faulting",
+              (unsigned long long)value);
+}
+
 void kmain(void)
 {
     early_percpu();
@@ -103,6 +118,8 @@ void kmain(void)
     cpu_count = smp_start_aps(&acpi, &boot_info);
     log_info("cairn: %u CPUs online", cpu_count);
 
+    if (cmdline_flag("crash_test"))
+        crash_test_fault();
     initrd_init(&boot_info);
     char run_list[RUN_LIST_MAX];
     if (!cmdline_value("run", run_list, sizeof(run_list)))

@@ -28,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import qemu  # noqa: E402  (tools/ is not a package; the path is set just above)
 
-ALWAYS_FORBID = (r"PANIC", r"Triple fault|triple fault")
+PANIC = r"PANIC"
+ALWAYS_FORBID = (PANIC, r"Triple fault|triple fault")
 DEFAULT_TIMEOUT = 90.0
 POLL_SECONDS = 0.2
 READ_SIZE = 65536
@@ -44,6 +45,8 @@ class Case:
     firmware  "bios" or "uefi"; smp, machine, cpu as for tools/qemu.py
     cmdline   the kernel command line (fw_cfg opt/cairn/cmdline), or None
     forbid    regexes that must never match, on top of ALWAYS_FORBID
+    panics    the case provokes a kernel panic on purpose: PANIC is then
+              expected, not forbidden (a triple fault still is)
     timeout   seconds before the case fails, multiplied by --timeout-scale
     """
 
@@ -55,6 +58,7 @@ class Case:
     cpu: str = "max"
     cmdline: str | None = None
     forbid: tuple = ()
+    panics: bool = False
     timeout: float = DEFAULT_TIMEOUT
 
     def __post_init__(self):
@@ -64,7 +68,8 @@ class Case:
 
     def all_forbids(self):
         """Return this case's forbids plus those every case has."""
-        return ALWAYS_FORBID + tuple(self.forbid)
+        always = tuple(p for p in ALWAYS_FORBID if not (self.panics and p == PANIC))
+        return always + tuple(self.forbid)
 
 
 @dataclasses.dataclass
