@@ -7,11 +7,45 @@
 #include <core/log.h>
 #include <core/process.h>
 #include <lib/string.h>
+#include <mm/frame.h>
+#include <mm/kmalloc.h>
 
-#define RUN_LIST_MAX 512
+#define RUN_LIST_MAX 2048
+/* Memory use is compared from this program on: by then every heap size
+ * class the boot programs use has a cached slab, so any later growth is a
+ * leak. */
+#define BASELINE_PROGRAM 2
+
+struct memory_use {
+    size_t frames_free;
+    size_t heap_bytes;
+};
 
 static char run_list[RUN_LIST_MAX];
-static size_t run_pos; /* boot CPU only */
+static size_t run_pos;            /* boot CPU only */
+static unsigned programs_ended;   /* boot CPU only */
+static struct memory_use baseline; /* boot CPU only */
+
+static void memory_use_now(struct memory_use *m)
+{
+    struct heap_stats heap;
+    kmalloc_stats(&heap);
+    m->frames_free = frame_free_count();
+    m->heap_bytes = heap.bytes_in_use;
+}
+
+/* A spawn/exit loop must leave memory as it found it: say how it stands. */
+static void report_memory_use(void)
+{
+    struct memory_use now;
+    if (programs_ended <= BASELINE_PROGRAM)
+        return;
+    memory_use_now(&now);
+    log_info("kernel: boot programs done: free frames %zu after program %u, %zu after program %u; "
+             "heap bytes in use %zu after program %u, %zu after program %u",
+             baseline.frames_free, BASELINE_PROGRAM, now.frames_free, programs_ended,
+             baseline.heap_bytes, BASELINE_PROGRAM, now.heap_bytes, programs_ended);
+}
 
 /* Cuts the next entry out of run_list into argv (in place). */
 static int next_entry(char *argv[])
@@ -34,7 +68,7 @@ static int next_entry(char *argv[])
     return argc;
 }
 
-void launcher_next(void)
+__attribute__((noreturn)) static void run_next_program(void)
 {
     char *argv[EXEC_MAX_ARGS];
     int argc;
@@ -46,6 +80,7 @@ void launcher_next(void)
             process_start(p);
         log_error("kernel: cannot start %s: %s", argv[0], why);
     }
+    report_memory_use();
     log_info("kernel: every boot program has ended; cpu 0 is idle");
     for (;;) {
         irq_enable();
@@ -53,9 +88,18 @@ void launcher_next(void)
     }
 }
 
+void launcher_next(void)
+{
+    if (++programs_ended == BASELINE_PROGRAM)
+        memory_use_now(&baseline);
+    run_next_program();
+}
+
 void launcher_start(const char *list)
 {
-    strlcpy(run_list, list, sizeof(run_list));
+    if (strlcpy(run_list, list, sizeof(run_list)) >= sizeof(run_list))
+        log_error("kernel: the run list is longer than %zu bytes; running only its start",
+                  sizeof(run_list) - 1);
     run_pos = 0;
-    launcher_next();
+    run_next_program();
 }

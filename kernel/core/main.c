@@ -26,7 +26,7 @@
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 
-#define RUN_LIST_MAX 512
+#define RUN_LIST_MAX 2048
 
 extern uint32_t boot_mb2_magic, boot_mb2_info;
 

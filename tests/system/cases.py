@@ -15,13 +15,20 @@ INIT_HELLO = r"init: hello from ring 3"
 BOOT_EXPECT = (CPUS_ONLINE_2, FIRST_USER_INSTRUCTION, INIT_HELLO)
 
 CASES = (
+    # The oldest shape of machine: i440FX without an HPET (the timer must be
+    # calibrated against the PIT) and a CPU without SMEP, SMAP or 1 GiB pages.
     Case(
         name="boot_bios",
         firmware="bios",
-        machine="pc",
+        machine="pc,hpet=off",
         cpu="qemu64",
         smp=2,
-        expect=BOOT_EXPECT,
+        expect=(
+            r"timer: TSC \d+ kHz, LAPIC timer \d+ kHz \(against the PIT\)",
+            CPUS_ONLINE_2,
+            FIRST_USER_INSTRUCTION,
+            INIT_HELLO,
+        ),
     ),
     Case(
         name="boot_uefi",
@@ -78,5 +85,24 @@ CASES = (
             r"cairn: system halted",
         ),
         forbid=(INIT_HELLO,),
+    ),
+    # Thirty processes started and ended (half killed by a fault) must leave
+    # free frames and heap use exactly as they were after the first two.
+    Case(
+        name="spawn_exit_leak",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=" + ",".join(["init,fault:null"] * 15),
+        expect=(
+            r"free frames (\d+) after program 2, \1 after program 30; "
+            r"heap bytes in use (\d+) after program 2, \2 after program 30",
+        ),
+        # Fail at once, not at the timeout, when the numbers differ.
+        forbid=(
+            r"free frames (\d+) after program 2, (?!\1 after)\d+ after",
+            r"heap bytes in use (\d+) after program 2, (?!\1 after)\d+ after",
+        ),
     ),
 )
