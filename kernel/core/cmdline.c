@@ -40,8 +40,7 @@ static const char *find_last(const char *key, size_t key_len, bool want_value)
         while (*p && *p != ' ')
             p++;
         size_t len = (size_t)(p - word);
-        if (want_value && len > key_len && word[key_len] == '=' &&
-            memcmp(word, key, key_len) == 0)
+        if (want_value && len > key_len && word[key_len] == '=' && memcmp(word, key, key_len) == 0)
             found = word + key_len + 1;
         if (!want_value && len == key_len && memcmp(word, key, key_len) == 0)
             found = word;

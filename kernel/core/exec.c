@@ -61,10 +61,10 @@ static int load_segment(uint64_t root, const uint8_t *file, const struct elf_seg
     return 0;
 }
 
-int exec_load_elf(uint64_t root, const void *image, size_t size, uint64_t *entry,
-                  const char **why)
+int exec_load_elf(uint64_t root, const void *image, size_t size, uint64_t *entry, const char **why)
 {
-    static const struct elf_limits limits = {USER_BASE, USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE};
+    static const struct elf_limits limits = {USER_BASE,
+                                             USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE};
     struct elf_image elf;
 
     enum elf_error err = elf_parse(image, size, &limits, &elf);
@@ -114,8 +114,7 @@ static uint64_t build_startup_block(uint8_t *page, int argc, char *const argv[])
     return user_page + start;
 }
 
-int exec_setup_stack(uint64_t root, int argc, char *const argv[], uint64_t *rsp,
-                     const char **why)
+int exec_setup_stack(uint64_t root, int argc, char *const argv[], uint64_t *rsp, const char **why)
 {
     if (argc < 0 || argc > EXEC_MAX_ARGS) {
         *why = "too many arguments";

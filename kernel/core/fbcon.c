@@ -45,8 +45,8 @@ static void draw_cell(uint32_t col, uint32_t row, char c, uint32_t fg, uint32_t 
 {
     const struct font *f = &font_console;
     const uint8_t *glyph = font_glyph(f, (unsigned char)c);
-    uint8_t *origin =
-        con.pixels + (uint64_t)row * f->height * con.fb.pitch + (uint64_t)col * f->width * con.bytes_per_pixel;
+    uint8_t *origin = con.pixels + (uint64_t)row * f->height * con.fb.pitch +
+                      (uint64_t)col * f->width * con.bytes_per_pixel;
 
     for (uint32_t y = 0; y < f->height; y++) {
         const uint8_t *bits = glyph + y * f->bytes_per_row;

@@ -22,8 +22,8 @@ struct memory_use {
 };
 
 static char run_list[RUN_LIST_MAX];
-static size_t run_pos;            /* boot CPU only */
-static unsigned programs_ended;   /* boot CPU only */
+static size_t run_pos;             /* boot CPU only */
+static unsigned programs_ended;    /* boot CPU only */
 static struct memory_use baseline; /* boot CPU only */
 
 static void memory_use_now(struct memory_use *m)

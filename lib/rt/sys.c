@@ -7,10 +7,7 @@
 static long syscall2(long number, long a, long b)
 {
     long ret;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(number), "D"(a), "S"(b)
-                     : "rcx", "r11", "memory");
+    __asm__ volatile("syscall" : "=a"(ret) : "a"(number), "D"(a), "S"(b) : "rcx", "r11", "memory");
     return ret;
 }
 

@@ -22,7 +22,7 @@ static int check_failed;
             check_passed++;                                                                        \
         } else {                                                                                   \
             check_failed++;                                                                        \
-            fprintf(stderr, "%s:%d: FAIL: expected %s\n", __FILE__, __LINE__, #cond);             \
+            fprintf(stderr, "%s:%d: FAIL: expected %s\n", __FILE__, __LINE__, #cond);              \
         }                                                                                          \
     } while (0)
 

@@ -44,14 +44,12 @@ static int bad_arguments(void)
     int failures = 0;
     failures += expect("kernel pointer", sys_debug_write((void *)0xffff800000000000ul, 8),
                        -CAIRN_E_BAD_ADDRESS);
-    failures += expect("unmapped pointer", sys_debug_write((void *)0x1000, 8),
-                       -CAIRN_E_BAD_ADDRESS);
+    failures +=
+        expect("unmapped pointer", sys_debug_write((void *)0x1000, 8), -CAIRN_E_BAD_ADDRESS);
     failures += expect("range wrapping past the top of user space",
-                       sys_debug_write((void *)0x00007ffffffff000ul, 0x10000),
-                       -CAIRN_E_TOO_LARGE);
+                       sys_debug_write((void *)0x00007ffffffff000ul, 0x10000), -CAIRN_E_TOO_LARGE);
     failures += expect("range crossing into the kernel",
-                       sys_debug_write((void *)0x00007fffffffff00ul, 0x1000),
-                       -CAIRN_E_BAD_ADDRESS);
+                       sys_debug_write((void *)0x00007fffffffff00ul, 0x1000), -CAIRN_E_BAD_ADDRESS);
     failures += expect("oversized length", sys_debug_write("x", SYS_DEBUG_WRITE_MAX + 1),
                        -CAIRN_E_TOO_LARGE);
     failures += expect("zero length", sys_debug_write((void *)0x1000, 0), 0);

@@ -26,17 +26,17 @@
 #define REG_TIMER_CUR  0x390
 #define REG_TIMER_DIV  0x3e0
 
-#define X2APIC_MSR_BASE    0x800
-#define APIC_BASE_ENABLE   (1ull << 11)
-#define APIC_BASE_X2APIC   (1ull << 10)
-#define SVR_ENABLE         0x100
-#define ICR_INIT           0x00500
-#define ICR_STARTUP        0x00600
-#define ICR_NMI            0x00400
-#define ICR_ASSERT         0x04000
-#define ICR_PENDING        0x01000
-#define ICR_ALL_BUT_SELF   0xc0000
-#define TIMER_DIVIDE_BY_1  0xb
+#define X2APIC_MSR_BASE   0x800
+#define APIC_BASE_ENABLE  (1ull << 11)
+#define APIC_BASE_X2APIC  (1ull << 10)
+#define SVR_ENABLE        0x100
+#define ICR_INIT          0x00500
+#define ICR_STARTUP       0x00600
+#define ICR_NMI           0x00400
+#define ICR_ASSERT        0x04000
+#define ICR_PENDING       0x01000
+#define ICR_ALL_BUT_SELF  0xc0000
+#define TIMER_DIVIDE_BY_1 0xb
 
 static volatile uint32_t *xapic;
 static bool use_x2apic;

@@ -8,12 +8,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PORT_SELECTOR  0x510
-#define PORT_DATA      0x511
-#define KEY_SIGNATURE  0x0000
-#define KEY_FILE_DIR   0x0019
-#define NAME_LEN       56
-#define MAX_FILES      1024
+#define PORT_SELECTOR 0x510
+#define PORT_DATA     0x511
+#define KEY_SIGNATURE 0x0000
+#define KEY_FILE_DIR  0x0019
+#define NAME_LEN      56
+#define MAX_FILES     1024
 
 static void read_bytes(void *buf, size_t len)
 {

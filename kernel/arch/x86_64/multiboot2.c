@@ -54,8 +54,8 @@ static void parse_mmap(const uint8_t *tag, uint32_t size, struct boot_info *out)
         const struct mb2_mmap_entry *e = (const void *)(tag + off);
         if (e->length == 0 || e->base + e->length < e->base)
             continue;
-        out->regions[out->nregions++] = (struct boot_memory_region){
-            .base = e->base, .length = e->length, .type = e->type};
+        out->regions[out->nregions++] =
+            (struct boot_memory_region){.base = e->base, .length = e->length, .type = e->type};
     }
 }
 

@@ -177,8 +177,7 @@ void *mmio_map(uint64_t phys, uint64_t size, enum mmio_cache cache)
     spin_unlock(&mmio_lock, irq);
 
     for (uint64_t i = 0; i < pages; i++)
-        map_kernel_page(va + i * PAGE_SIZE, base + i * PAGE_SIZE,
-                        PTE_WRITE | pte_nx | attr);
+        map_kernel_page(va + i * PAGE_SIZE, base + i * PAGE_SIZE, PTE_WRITE | pte_nx | attr);
     return (void *)(va + offset);
 }
 

@@ -7,16 +7,16 @@
 #include <arch/io.h>
 #include <arch/serial.h>
 
-#define COM1        0x3f8
-#define REG_DATA    0
-#define REG_IER     1
-#define REG_FCR     2
-#define REG_LCR     3
-#define REG_MCR     4
-#define REG_LSR     5
+#define COM1          0x3f8
+#define REG_DATA      0
+#define REG_IER       1
+#define REG_FCR       2
+#define REG_LCR       3
+#define REG_MCR       4
+#define REG_LSR       5
 #define LSR_THR_EMPTY 0x20
-#define LCR_DLAB    0x80
-#define LCR_8N1     0x03
+#define LCR_DLAB      0x80
+#define LCR_8N1       0x03
 
 void serial_init(void)
 {

@@ -16,8 +16,8 @@
 #include <lib/string.h>
 #include <mm/frame.h>
 
-#define LOW_PAGE_FIRST  0x1000
-#define LOW_PAGE_END    0xa0000
+#define LOW_PAGE_FIRST   0x1000
+#define LOW_PAGE_END     0xa0000
 #define AP_START_WAIT_US 2000000
 
 extern const char ap_trampoline_start[], ap_trampoline_end[];
@@ -72,8 +72,7 @@ __attribute__((noreturn)) static void ap_main(struct cpu *cpu)
     lapic_init();
     timer_init_cpu();
     if (lapic_id() != cpu->apic_id)
-        log_warn("smp: cpu %u expected APIC id %u, found %u", cpu->index, cpu->apic_id,
-                 lapic_id());
+        log_warn("smp: cpu %u expected APIC id %u, found %u", cpu->index, cpu->apic_id, lapic_id());
     if (!timer_selftest())
         log_warn("smp: cpu %u: the local timer did not fire", cpu->index);
     __atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);

@@ -27,17 +27,28 @@
 #define PF_FETCH   16
 
 static const char *const exception_names[32] = {
-    "divide error",          "debug",
-    "non-maskable interrupt", "breakpoint",
-    "overflow",              "bound range exceeded",
-    "invalid opcode",        "device not available",
-    "double fault",          "coprocessor segment overrun",
-    "invalid TSS",           "segment not present",
-    "stack-segment fault",   "general protection fault",
-    "page fault",            "reserved (15)",
-    "x87 floating-point error", "alignment check",
-    "machine check",         "SIMD floating-point error",
-    "virtualization exception", "control protection exception",
+    "divide error",
+    "debug",
+    "non-maskable interrupt",
+    "breakpoint",
+    "overflow",
+    "bound range exceeded",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor segment overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack-segment fault",
+    "general protection fault",
+    "page fault",
+    "reserved (15)",
+    "x87 floating-point error",
+    "alignment check",
+    "machine check",
+    "SIMD floating-point error",
+    "virtualization exception",
+    "control protection exception",
 };
 
 const char *trap_name(uint64_t vector)
@@ -49,7 +60,9 @@ const char *trap_name(uint64_t vector)
 
 static void describe_page_fault(char *buf, size_t size, const struct trap_frame *f)
 {
-    const char *access = (f->error & PF_FETCH) ? "execute" : (f->error & PF_WRITE) ? "write" : "read";
+    const char *access = (f->error & PF_FETCH)   ? "execute"
+                         : (f->error & PF_WRITE) ? "write"
+                                                 : "read";
     const char *why = (f->error & PF_PRESENT) ? "protected" : "unmapped";
     fmt_snprintf(buf, size, "page fault: %s of %s address %#llx at rip %#llx", access, why,
                  (unsigned long long)read_cr2(), (unsigned long long)f->rip);
@@ -70,25 +83,19 @@ static void describe_user_fault(char *buf, size_t size, const struct trap_frame 
 void panic_trap(const struct trap_frame *f)
 {
     panic_enter();
-    log_error("PANIC on cpu %u: %s (vector %llu) in the kernel, error %#llx",
-              this_cpu()->index, trap_name(f->vector), (unsigned long long)f->vector,
-              (unsigned long long)f->error);
+    log_error("PANIC on cpu %u: %s (vector %llu) in the kernel, error %#llx", this_cpu()->index,
+              trap_name(f->vector), (unsigned long long)f->vector, (unsigned long long)f->error);
     log_error("  rip %#018llx cs %#llx rflags %#llx rsp %#018llx ss %#llx",
-              (unsigned long long)f->rip, (unsigned long long)f->cs,
-              (unsigned long long)f->rflags, (unsigned long long)f->rsp,
-              (unsigned long long)f->ss);
-    log_error("  rax %#018llx rbx %#018llx rcx %#018llx rdx %#018llx",
-              (unsigned long long)f->rax, (unsigned long long)f->rbx,
-              (unsigned long long)f->rcx, (unsigned long long)f->rdx);
-    log_error("  rsi %#018llx rdi %#018llx rbp %#018llx r8  %#018llx",
-              (unsigned long long)f->rsi, (unsigned long long)f->rdi,
-              (unsigned long long)f->rbp, (unsigned long long)f->r8);
-    log_error("  r9  %#018llx r10 %#018llx r11 %#018llx r12 %#018llx",
-              (unsigned long long)f->r9, (unsigned long long)f->r10,
-              (unsigned long long)f->r11, (unsigned long long)f->r12);
-    log_error("  r13 %#018llx r14 %#018llx r15 %#018llx",
-              (unsigned long long)f->r13, (unsigned long long)f->r14,
-              (unsigned long long)f->r15);
+              (unsigned long long)f->rip, (unsigned long long)f->cs, (unsigned long long)f->rflags,
+              (unsigned long long)f->rsp, (unsigned long long)f->ss);
+    log_error("  rax %#018llx rbx %#018llx rcx %#018llx rdx %#018llx", (unsigned long long)f->rax,
+              (unsigned long long)f->rbx, (unsigned long long)f->rcx, (unsigned long long)f->rdx);
+    log_error("  rsi %#018llx rdi %#018llx rbp %#018llx r8  %#018llx", (unsigned long long)f->rsi,
+              (unsigned long long)f->rdi, (unsigned long long)f->rbp, (unsigned long long)f->r8);
+    log_error("  r9  %#018llx r10 %#018llx r11 %#018llx r12 %#018llx", (unsigned long long)f->r9,
+              (unsigned long long)f->r10, (unsigned long long)f->r11, (unsigned long long)f->r12);
+    log_error("  r13 %#018llx r14 %#018llx r15 %#018llx", (unsigned long long)f->r13,
+              (unsigned long long)f->r14, (unsigned long long)f->r15);
     log_error("  cr2 %#018llx cr3 %#018llx cr4 %#llx", (unsigned long long)read_cr2(),
               (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
     backtrace_print(f->rip, f->rbp);

@@ -25,7 +25,7 @@ __attribute__((noreturn)) void panic_trap(const struct trap_frame *frame);
 #define ASSERT(cond, invariant)                                                                    \
     do {                                                                                           \
         if (!(cond))                                                                               \
-            panic("assertion failed at %s:%d: %s (%s)", __FILE__, __LINE__, invariant, #cond);    \
+            panic("assertion failed at %s:%d: %s (%s)", __FILE__, __LINE__, invariant, #cond);     \
     } while (0)
 
 #endif

@@ -12,9 +12,9 @@
 
 struct process {
     uint32_t pid;
-    uint64_t root;     /* physical address of the PML4 */
+    uint64_t root; /* physical address of the PML4 */
     uint64_t entry;
-    uint64_t stack;    /* initial RSP */
+    uint64_t stack; /* initial RSP */
     char name[PROCESS_NAME_MAX];
 };
 

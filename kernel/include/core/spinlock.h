@@ -14,7 +14,10 @@ struct spinlock {
     volatile uint32_t serving;
 };
 
-#define SPINLOCK_INIT {0, 0}
+#define SPINLOCK_INIT                                                                              \
+    {                                                                                              \
+        0, 0                                                                                       \
+    }
 
 /* Returns the caller's previous interrupt state for spin_unlock(). */
 static inline bool spin_lock(struct spinlock *l)

@@ -31,13 +31,13 @@ struct tss {
 struct process;
 
 struct cpu {
-    struct cpu *self;          /* this_cpu() reads %gs:0 */
-    uint64_t kernel_rsp;       /* top of the stack for syscalls and traps from ring 3 */
-    uint64_t user_rsp;         /* scratch for the SYSCALL entry */
-    uint32_t index;            /* 0 .. cpu_count-1; 0 is the boot CPU */
+    struct cpu *self;    /* this_cpu() reads %gs:0 */
+    uint64_t kernel_rsp; /* top of the stack for syscalls and traps from ring 3 */
+    uint64_t user_rsp;   /* scratch for the SYSCALL entry */
+    uint32_t index;      /* 0 .. cpu_count-1; 0 is the boot CPU */
     uint32_t apic_id;
-    volatile bool online;      /* set by the CPU itself once it runs its idle loop */
-    struct process *current;   /* process in ring 3 on this CPU, or NULL */
+    volatile bool online;    /* set by the CPU itself once it runs its idle loop */
+    struct process *current; /* process in ring 3 on this CPU, or NULL */
     volatile uint64_t timer_interrupts;
     uint64_t gdt[7];
     struct tss tss;

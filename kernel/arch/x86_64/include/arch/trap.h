@@ -11,11 +11,11 @@
 #define USER_CS   0x23
 #define TSS_SEL   0x28
 
-#define VECTOR_PIC_BASE   0x20 /* the masked 8259s are remapped here */
-#define VECTOR_IRQ_BASE   0x30 /* IOAPIC lines */
-#define VECTOR_TIMER      0xf0
-#define VECTOR_SPURIOUS   0xff
-#define VECTOR_SYSCALL    0x100 /* not an IDT vector: marks a SYSCALL frame */
+#define VECTOR_PIC_BASE 0x20 /* the masked 8259s are remapped here */
+#define VECTOR_IRQ_BASE 0x30 /* IOAPIC lines */
+#define VECTOR_TIMER    0xf0
+#define VECTOR_SPURIOUS 0xff
+#define VECTOR_SYSCALL  0x100 /* not an IDT vector: marks a SYSCALL frame */
 
 #define IST_DOUBLE_FAULT  1
 #define IST_NMI           2
