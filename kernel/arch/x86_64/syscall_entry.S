@@ -6,6 +6,7 @@
  * saved RIP is non-canonical, where SYSRET would fault in ring 0 (the Intel
  * SYSRET erratum), in which case IRETQ raises the fault in ring 3 instead.
  */
+#include <arch/gprs.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
 
@@ -22,40 +23,12 @@ syscall_entry:
     pushq %rcx
     pushq $0
     pushq $VECTOR_SYSCALL
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_GPRS
     cld
     mov %rsp, %rdi
     call syscall_dispatch
     cli
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_GPRS
     addq $16, %rsp
     mov 0(%rsp), %rcx           /* RIP */
     mov %rcx, %r11
