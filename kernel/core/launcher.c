@@ -1,11 +1,11 @@
 /*
  * launcher.c - the boot program list (see launcher.h).
  */
-#include <arch/cpu.h>
 #include <core/exec.h>
 #include <core/launcher.h>
 #include <core/log.h>
 #include <core/process.h>
+#include <core/spinlock.h>
 #include <lib/string.h>
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
@@ -21,10 +21,11 @@ struct memory_use {
     size_t heap_bytes;
 };
 
+static struct spinlock launcher_lock = SPINLOCK_INIT;
 static char run_list[RUN_LIST_MAX];
-static size_t run_pos;             /* boot CPU only */
-static unsigned programs_ended;    /* boot CPU only */
-static struct memory_use baseline; /* boot CPU only */
+static size_t run_pos;             /* launcher_lock */
+static unsigned programs_ended;    /* launcher_lock */
+static struct memory_use baseline; /* launcher_lock */
 
 static void memory_use_now(struct memory_use *m)
 {
@@ -68,7 +69,9 @@ static int next_entry(char *argv[])
     return argc;
 }
 
-__attribute__((noreturn)) static void run_next_program(void)
+/* Starts the next program that can be started; at the end of the list,
+ * reports. Caller holds launcher_lock. */
+static void run_next_program(void)
 {
     char *argv[EXEC_MAX_ARGS];
     int argc;
@@ -76,23 +79,23 @@ __attribute__((noreturn)) static void run_next_program(void)
     while ((argc = next_entry(argv)) > 0) {
         const char *why;
         struct process *p = process_create(argc, argv, &why);
-        if (p)
+        if (p) {
             process_start(p);
+            return;
+        }
         log_error("kernel: cannot start %s: %s", argv[0], why);
     }
     report_memory_use();
-    log_info("kernel: every boot program has ended; cpu 0 is idle");
-    for (;;) {
-        irq_enable();
-        cpu_halt();
-    }
+    log_info("kernel: every boot program has ended");
 }
 
 void launcher_next(void)
 {
+    bool irq = spin_lock(&launcher_lock);
     if (++programs_ended == BASELINE_PROGRAM)
         memory_use_now(&baseline);
     run_next_program();
+    spin_unlock(&launcher_lock, irq);
 }
 
 void launcher_start(const char *list)
@@ -101,5 +104,7 @@ void launcher_start(const char *list)
         log_error("kernel: the run list is longer than %zu bytes; running only its start",
                   sizeof(run_list) - 1);
     run_pos = 0;
+    bool irq = spin_lock(&launcher_lock);
     run_next_program();
+    spin_unlock(&launcher_lock, irq);
 }

@@ -22,6 +22,7 @@
 #include <core/launcher.h>
 #include <core/log.h>
 #include <core/panic.h>
+#include <core/sched.h>
 #include <mm/frame.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
@@ -124,5 +125,7 @@ void kmain(void)
     char run_list[RUN_LIST_MAX];
     if (!cmdline_value("run", run_list, sizeof(run_list)))
         strlcpy(run_list, "init", sizeof(run_list));
+    sched_init_cpu();
     launcher_start(run_list);
+    sched_idle_loop();
 }

@@ -3,38 +3,31 @@
  */
 #include <arch/cpu.h>
 #include <arch/paging.h>
-#include <arch/percpu.h>
 #include <arch/timer.h>
-#include <arch/trap.h>
 #include <core/exec.h>
 #include <core/initrd.h>
 #include <core/launcher.h>
 #include <core/log.h>
 #include <core/panic.h>
 #include <core/process.h>
+#include <core/sched.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 
 extern uint64_t boot_entry_tsc;
 
-static uint32_t next_pid = 1;
-static bool first_entry_done;
+static uint32_t next_pid = 1; /* atomic */
+static bool first_start_done; /* atomic */
 
-struct process *process_create(int argc, char *const argv[], const char **why)
+static void process_free(struct process *p)
 {
-    char path[64];
-    size_t size;
+    paging_root_destroy(p->root);
+    kfree(p);
+}
 
-    if (argc < 1) {
-        *why = "no program name";
-        return NULL;
-    }
-    fmt_snprintf(path, sizeof(path), "bin/%s", argv[0]);
-    const void *image = initrd_find(path, &size, why);
-    if (!image)
-        return NULL;
-
+static struct process *process_alloc(const char *name, const char **why)
+{
     struct process *p = kzalloc(sizeof(*p));
     if (!p) {
         *why = "out of memory";
@@ -46,64 +39,88 @@ struct process *process_create(int argc, char *const argv[], const char **why)
         *why = "out of memory";
         return NULL;
     }
-    if (exec_load_elf(p->root, image, size, &p->entry, why) < 0 ||
-        exec_setup_stack(p->root, argc, argv, &p->stack, why) < 0) {
-        paging_root_destroy(p->root);
-        kfree(p);
-        return NULL;
-    }
-    p->pid = next_pid++;
-    strlcpy(p->name, argv[0], sizeof(p->name));
+    strlcpy(p->name, name, sizeof(p->name));
+    list_init(&p->threads);
     return p;
 }
 
-static void report_first_entry(void)
+struct process *process_create(int argc, char *const argv[], const char **why)
 {
-    if (first_entry_done)
-        return;
-    first_entry_done = true;
-    log_info("boot: first user instruction after %llu us",
-             (unsigned long long)tsc_to_us(rdtsc() - boot_entry_tsc));
+    char path[64];
+    size_t size;
+    uint64_t entry, stack;
+
+    if (argc < 1) {
+        *why = "no program name";
+        return NULL;
+    }
+    fmt_snprintf(path, sizeof(path), "bin/%s", argv[0]);
+    const void *image = initrd_find(path, &size, why);
+    if (!image)
+        return NULL;
+    struct process *p = process_alloc(argv[0], why);
+    if (!p)
+        return NULL;
+    if (exec_load_elf(p->root, image, size, &entry, why) < 0 ||
+        exec_setup_stack(p->root, argc, argv, &stack, why) < 0) {
+        process_free(p);
+        return NULL;
+    }
+    p->main = thread_create_user(p, entry, stack, 0, THREAD_PRIORITY_DEFAULT,
+                                 THREAD_AFFINITY_ANY);
+    if (!p->main) {
+        process_free(p);
+        *why = "out of memory for the main thread";
+        return NULL;
+    }
+    list_push_back(&p->threads, &p->main->process_link);
+    p->nthreads = 1;
+    p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+    return p;
+}
+
+uint64_t process_root(const struct process *p)
+{
+    return p->root;
 }
 
 void process_start(struct process *p)
 {
-    struct trap_frame frame = {
-        .rip = p->entry,
-        .cs = USER_CS,
-        .rflags = RFLAGS_IF,
-        .rsp = p->stack,
-        .ss = USER_DS,
-    };
-    this_cpu()->current = p;
-    paging_switch(p->root);
     log_info("kernel: started %s pid %u", p->name, p->pid);
-    report_first_entry();
-    user_enter(&frame);
-}
-
-static void process_destroy(struct process *p)
-{
-    this_cpu()->current = NULL;
-    paging_switch(paging_kernel_root());
-    paging_root_destroy(p->root);
-    kfree(p);
+    if (!__atomic_exchange_n(&first_start_done, true, __ATOMIC_RELAXED))
+        log_info("boot: first user instruction after %llu us",
+                 (unsigned long long)tsc_to_us(rdtsc() - boot_entry_tsc));
+    struct thread *main = p->main;
+    p->main = NULL;
+    sched_make_runnable(main);
 }
 
 void process_exit_current(int status)
 {
-    struct process *p = this_cpu()->current;
+    struct process *p = sched_current()->process;
     ASSERT(p, "a process exits only from its own system call");
     log_info("kernel: pid %u (%s) exited with status %d", p->pid, p->name, status);
-    process_destroy(p);
-    launcher_next();
+    sched_exit_current();
 }
 
 void process_kill_current(const char *reason)
 {
-    struct process *p = this_cpu()->current;
+    struct process *p = sched_current()->process;
     ASSERT(p, "a user fault happens only while a process runs");
     log_warn("kernel: killed pid %u (%s)", p->pid, reason);
-    process_destroy(p);
-    launcher_next();
+    sched_exit_current();
+}
+
+void process_reap_thread(struct thread *t)
+{
+    struct process *p = t->process;
+    bool irq = spin_lock(&p->lock);
+    list_remove(&t->process_link);
+    bool last = --p->nthreads == 0;
+    spin_unlock(&p->lock, irq);
+    thread_free(t);
+    if (last) {
+        process_free(p);
+        launcher_next();
+    }
 }

@@ -8,6 +8,7 @@
 #include <cairn/syscall.h>
 #include <core/log.h>
 #include <core/process.h>
+#include <core/sched.h>
 
 #include <mm/kmalloc.h>
 
@@ -35,11 +36,12 @@ void syscall_dispatch(struct trap_frame *f)
     switch (f->rax) {
     case SYS_DEBUG_WRITE:
         f->rax = (uint64_t)sys_debug_write(f->rdi, f->rsi);
-        return;
+        break;
     case SYS_EXIT:
         process_exit_current((int)f->rdi);
     default:
         f->rax = (uint64_t)-CAIRN_E_INVALID_SYSCALL;
-        return;
+        break;
     }
+    sched_preempt_point();
 }

@@ -137,6 +137,11 @@ void lapic_send_nmi_to_others(void)
     lapic_send_icr(0, ICR_NMI | ICR_ASSERT | ICR_ALL_BUT_SELF);
 }
 
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+    lapic_send_icr(apic_id, ICR_ASSERT | vector);
+}
+
 void lapic_timer_setup(uint32_t lvt)
 {
     lapic_write(REG_LVT_TIMER, lvt);

@@ -13,6 +13,7 @@
 #include <arch/trap.h>
 #include <core/log.h>
 #include <core/panic.h>
+#include <core/sched.h>
 #include <lib/string.h>
 #include <mm/frame.h>
 
@@ -75,11 +76,9 @@ __attribute__((noreturn)) static void ap_main(struct cpu *cpu)
         log_warn("smp: cpu %u expected APIC id %u, found %u", cpu->index, cpu->apic_id, lapic_id());
     if (!timer_selftest())
         log_warn("smp: cpu %u: the local timer did not fire", cpu->index);
+    sched_init_cpu();
     __atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
-    for (;;) {
-        irq_enable();
-        cpu_halt();
-    }
+    sched_idle_loop();
 }
 
 static bool start_ap(struct cpu *cpu, unsigned index, uint32_t apic_id)

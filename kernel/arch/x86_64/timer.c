@@ -66,6 +66,25 @@ void timer_arm_ns(uint64_t ns)
     lapic_timer_set_count(count == 0 ? 1 : count > 0xffffffff ? 0xffffffff : (uint32_t)count);
 }
 
+void timer_arm_at(uint64_t deadline)
+{
+    if (use_deadline) {
+        __asm__ volatile("mfence" ::: "memory");
+        wrmsr(MSR_TSC_DEADLINE, deadline);
+        return;
+    }
+    if (deadline == 0) {
+        lapic_timer_set_count(0);
+        return;
+    }
+    uint64_t now = rdtsc();
+    uint64_t ticks = deadline > now ? deadline - now : 1;
+    if (ticks > tsc_hz)
+        ticks = tsc_hz; /* at most a second ahead: the tick handler re-arms */
+    uint64_t count = ticks * (lapic_timer_hz / 1000) / (tsc_hz / 1000);
+    lapic_timer_set_count(count == 0 ? 1 : count > 0xffffffff ? 0xffffffff : (uint32_t)count);
+}
+
 void timer_interrupt(void)
 {
     this_cpu()->timer_interrupts++;

@@ -15,6 +15,8 @@
 #include <core/log.h>
 #include <core/panic.h>
 #include <core/process.h>
+#include <core/sched.h>
+#include <core/thread.h>
 #include <lib/format.h>
 
 #define VECTOR_DIVIDE_ERROR   0
@@ -122,18 +124,16 @@ static void user_exception(struct trap_frame *f)
     process_kill_current(reason);
 }
 
-void trap_dispatch(struct trap_frame *f)
+static void device_interrupt(struct trap_frame *f)
 {
-    if (f->vector < 32) {
-        if (trap_from_user(f))
-            user_exception(f);
-        else
-            kernel_exception(f);
-        return;
-    }
     switch (f->vector) {
     case VECTOR_TIMER:
         timer_interrupt();
+        sched_timer_tick();
+        lapic_eoi();
+        return;
+    case VECTOR_RESCHED:
+        sched_reschedule_ipi();
         lapic_eoi();
         return;
     case VECTOR_SPURIOUS:
@@ -146,4 +146,21 @@ void trap_dispatch(struct trap_frame *f)
     log_warn("trap: unexpected interrupt vector %llu on cpu %u", (unsigned long long)f->vector,
              this_cpu()->index);
     lapic_eoi();
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+    if (f->vector < 32) {
+        if (trap_from_user(f))
+            user_exception(f);
+        else
+            kernel_exception(f);
+        return;
+    }
+    device_interrupt(f);
+    /* The kernel is not preemptible: switch only when the interrupt came
+     * from ring 3 or from an idle loop, never from inside a system call. */
+    struct thread *running = this_cpu()->thread;
+    if (running && (trap_from_user(f) || !running->process))
+        sched_preempt_point();
 }

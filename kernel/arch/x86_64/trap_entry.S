@@ -67,15 +67,3 @@ cpu_stop:
     cli
 3:  hlt
     jmp 3b
-
-/* void user_enter(const struct trap_frame *frame) */
-    .globl user_enter
-user_enter:
-    cli
-    mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
-    sub $TRAP_FRAME_SIZE, %rsp
-    mov %rdi, %rsi
-    mov %rsp, %rdi
-    mov $(TRAP_FRAME_SIZE / 8), %ecx
-    rep movsq
-    jmp trap_return

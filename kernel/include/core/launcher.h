@@ -10,10 +10,11 @@
 #ifndef CAIRN_CORE_LAUNCHER_H
 #define CAIRN_CORE_LAUNCHER_H
 
-/* Boot CPU; never returns: when the list is done the CPU idles. */
-__attribute__((noreturn)) void launcher_start(const char *run_list);
+/* Starts the first program of the list. Boot CPU, once. */
+void launcher_start(const char *run_list);
 
-/* Starts the next program of the list (called when a process ends). */
-__attribute__((noreturn)) void launcher_next(void);
+/* Starts the next program of the list (called when a process ends, from
+ * any CPU). */
+void launcher_next(void);
 
 #endif

@@ -1,33 +1,44 @@
 /*
- * process.h - user processes, in the provisional form of this stage: one
- * address space and one thread, run to completion on the boot CPU, one at a
- * time, in the order the launcher gives.
+ * process.h - user processes: an address space and the threads that run in
+ * it. In this provisional form a process is built from a program in the
+ * initial ramdisk and has one thread.
  */
 #ifndef CAIRN_CORE_PROCESS_H
 #define CAIRN_CORE_PROCESS_H
 
+#include <core/spinlock.h>
+#include <core/thread.h>
+#include <lib/list.h>
 #include <stdint.h>
 
 #define PROCESS_NAME_MAX 32
 
 struct process {
     uint32_t pid;
-    uint64_t root; /* physical address of the PML4 */
-    uint64_t entry;
-    uint64_t stack; /* initial RSP */
+    uint64_t root;           /* physical address of the PML4 */
     char name[PROCESS_NAME_MAX];
+    struct spinlock lock;
+    struct list threads;     /* lock */
+    unsigned nthreads;       /* lock */
+    struct thread *main;     /* the first thread, until it is started */
 };
 
-/* Builds a process from the initial-ramdisk file bin/<argv[0]>. Returns
- * NULL and *why when the program is missing or not a valid executable. */
+/* Builds a process from the initial-ramdisk file bin/<argv[0]> with its
+ * main thread ready to start. Returns NULL and *why when the program is
+ * missing or not a valid executable, or memory ran out. */
 struct process *process_create(int argc, char *const argv[], const char **why);
 
-/* Runs the process on this CPU from its entry point. Never returns. */
-__attribute__((noreturn)) void process_start(struct process *p);
+/* Makes the main thread runnable. */
+void process_start(struct process *p);
 
-/* End the process now running on this CPU (from its system call or fault)
- * and go on with the next boot program. Never return. */
+uint64_t process_root(const struct process *p);
+
+/* End the calling thread's process (from its system call or fault). */
 __attribute__((noreturn)) void process_exit_current(int status);
 __attribute__((noreturn)) void process_kill_current(const char *reason);
+
+/* The scheduler hands over a dead thread once no CPU runs on its stack;
+ * the last thread of a process takes the process with it. */
+void process_reap_thread(struct thread *t);
 
 #endif

@@ -35,4 +35,27 @@ static inline void spin_unlock(struct spinlock *l, bool irq)
     irq_restore(irq);
 }
 
+/* The same without touching the interrupt flag, for callers that already
+ * run with interrupts off (the scheduler, interrupt handlers). */
+static inline void spin_acquire(struct spinlock *l)
+{
+    uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) != ticket)
+        cpu_relax();
+}
+
+static inline void spin_release(struct spinlock *l)
+{
+    __atomic_store_n(&l->serving, l->serving + 1, __ATOMIC_RELEASE);
+}
+
+/* Takes the lock only if nobody holds or waits for it. */
+static inline bool spin_try_acquire(struct spinlock *l)
+{
+    uint32_t serving = __atomic_load_n(&l->serving, __ATOMIC_ACQUIRE);
+    uint32_t expected = serving;
+    return __atomic_compare_exchange_n(&l->next, &expected, serving + 1, false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
+}
+
 #endif

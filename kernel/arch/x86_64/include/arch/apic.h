@@ -27,6 +27,7 @@ void lapic_eoi(void);
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_startup(uint32_t apic_id, uint8_t page);
 void lapic_send_nmi_to_others(void);
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 
 /* Timer: LVT (vector | mode), initial count, current count. */
 void lapic_timer_setup(uint32_t lvt);

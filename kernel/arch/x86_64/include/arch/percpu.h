@@ -28,7 +28,7 @@ struct tss {
     uint16_t iomap_base;
 } __attribute__((packed));
 
-struct process;
+struct thread;
 
 struct cpu {
     struct cpu *self;    /* this_cpu() reads %gs:0 */
@@ -37,7 +37,7 @@ struct cpu {
     uint32_t index;      /* 0 .. cpu_count-1; 0 is the boot CPU */
     uint32_t apic_id;
     volatile bool online;    /* set by the CPU itself once it runs its idle loop */
-    struct process *current; /* process in ring 3 on this CPU, or NULL */
+    struct thread *thread;   /* the thread running on this CPU */
     volatile uint64_t timer_interrupts;
     uint64_t gdt[7];
     struct tss tss;

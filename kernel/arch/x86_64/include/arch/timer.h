@@ -24,6 +24,10 @@ void timer_init_cpu(void);
 /* Raises VECTOR_TIMER on the calling CPU once, ns nanoseconds from now. */
 void timer_arm_ns(uint64_t ns);
 
+/* Raises VECTOR_TIMER on the calling CPU once the TSC reaches deadline;
+ * 0 cancels. A deadline already past fires at once. */
+void timer_arm_at(uint64_t deadline);
+
 /* Arms a 1 ms one-shot and waits (interrupts on) for it, up to 1 s.
  * Returns whether it fired. */
 bool timer_selftest(void);

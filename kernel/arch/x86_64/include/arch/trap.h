@@ -14,6 +14,7 @@
 #define VECTOR_PIC_BASE 0x20 /* the masked 8259s are remapped here */
 #define VECTOR_IRQ_BASE 0x30 /* IOAPIC lines */
 #define VECTOR_TIMER    0xf0
+#define VECTOR_RESCHED  0xf1
 #define VECTOR_SPURIOUS 0xff
 #define VECTOR_SYSCALL  0x100 /* not an IDT vector: marks a SYSCALL frame */
 
@@ -48,10 +49,6 @@ void trap_dispatch(struct trap_frame *frame);
 /* Installs the IDT on the calling CPU (built once on the boot CPU). */
 void idt_init(void);
 void idt_load(void);
-
-/* Drops to ring 3 with the registers in *frame, on this CPU's kernel stack.
- * Never returns; the frame is copied before the stack is reused. */
-__attribute__((noreturn)) void user_enter(const struct trap_frame *frame);
 
 /* Name of an exception vector ("page fault", "invalid opcode", ...). */
 const char *trap_name(uint64_t vector);

@@ -1,0 +1,24 @@
+/*
+ * context.h - the architecture's half of a thread switch.
+ */
+#ifndef CAIRN_ARCH_CONTEXT_H
+#define CAIRN_ARCH_CONTEXT_H
+
+#include <arch/trap.h>
+#include <stdint.h>
+
+/* Saves the callee-saved registers and RSP into *prev_rsp, resumes the
+ * context saved at next_rsp, and returns `prev` in that context: the thread
+ * that was running before it. */
+void *context_switch(uint64_t *prev_rsp, uint64_t next_rsp, void *prev);
+
+/* Lays out a new thread's kernel stack so that the first context_switch to
+ * it calls sched_finish_switch() and drops to ring 3 with *frame. Returns
+ * the RSP to resume. */
+uint64_t context_init_user(uint64_t stack_top, const struct trap_frame *frame);
+
+/* Points the CPU at the next thread: kernel stack for traps and SYSCALL
+ * (stack_top, 0 to keep the current one), address space root, FS base. */
+void context_load(uint64_t root, uint64_t stack_top, uint64_t fs_base);
+
+#endif

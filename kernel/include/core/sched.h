@@ -1,0 +1,63 @@
+/*
+ * sched.h - the scheduler: per-CPU run queues of 64 fixed priorities with
+ * round robin inside a priority, preemption by time slice or by a
+ * higher-priority wake-up, a tickless one-shot timer, wake-ups across CPUs
+ * by IPI, CPU affinity, and idle CPUs pulling work from busy ones.
+ *
+ * Locking: each run queue has a lock; a thread's state, run link, sleep
+ * link and wake reason are protected by the lock of the run queue of
+ * thread->cpu. schedule() holds its CPU's lock across the context switch;
+ * the thread switched to releases it (sched_finish_switch).
+ */
+#ifndef CAIRN_CORE_SCHED_H
+#define CAIRN_CORE_SCHED_H
+
+#include <core/thread.h>
+#include <stdint.h>
+
+#define SCHED_TIME_SLICE_NS 10000000ull
+
+/* Sets up the calling CPU's run queue, with its idle thread as current. */
+void sched_init_cpu(void);
+
+/* Puts a new or woken thread on a run queue; preempts or sends an IPI when
+ * it should run before what its CPU runs now. */
+void sched_make_runnable(struct thread *t);
+
+/* Gives up the CPU; the caller stays runnable (round robin). */
+void sched_yield(void);
+
+/* Blocks the calling thread until sched_wake() or the TSC deadline (0:
+ * none). The caller has set its state to THREAD_BLOCKED under the lock of
+ * whatever queue it put itself on. Returns the wake reason. */
+enum wake_reason sched_block(uint64_t deadline);
+
+/* Wakes a blocked thread with a reason; false if it was not blocked. */
+bool sched_wake(struct thread *t, enum wake_reason reason);
+
+/* Ends the calling thread; its CPU frees it after switching away. */
+__attribute__((noreturn)) void sched_exit_current(void);
+
+/* Switches to the best runnable thread. Interrupts off. */
+void schedule(void);
+
+/* Called by the timer and reschedule interrupts, and on the way back to
+ * ring 3: switches if a switch is due. */
+void sched_preempt_point(void);
+
+/* The timer interrupt: wakes expired sleepers, ends time slices. */
+void sched_timer_tick(void);
+
+/* The reschedule IPI: another CPU queued work here. */
+void sched_reschedule_ipi(void);
+
+/* Called first thing by a thread that has just been switched to. */
+void sched_finish_switch(struct thread *prev);
+
+/* The calling CPU's running thread. */
+struct thread *sched_current(void);
+
+/* Turns the calling (boot or AP) context into its CPU's idle loop. */
+__attribute__((noreturn)) void sched_idle_loop(void);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * thread.h - kernel threads of control. Every user thread is also a kernel
+ * thread: it owns a kernel stack on which its system calls and interrupts
+ * run, and the scheduler switches between those stacks.
+ */
+#ifndef CAIRN_CORE_THREAD_H
+#define CAIRN_CORE_THREAD_H
+
+#include <lib/list.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct process;
+struct trap_frame;
+
+#define THREAD_PRIORITIES      64
+#define THREAD_PRIORITY_DEFAULT 32
+#define THREAD_AFFINITY_ANY    UINT32_MAX
+
+enum thread_state {
+    THREAD_RUNNABLE, /* on a run queue, or running (rq->current) */
+    THREAD_BLOCKED,  /* waiting for a wake-up or a deadline */
+    THREAD_DEAD,     /* exited; freed by the next thread on its CPU */
+};
+
+/* Why a blocked thread was woken, for the call it was blocked in. */
+enum wake_reason {
+    WAKE_NONE,
+    WAKE_SIGNALLED,
+    WAKE_TIMED_OUT,
+};
+
+struct thread {
+    uint32_t tid;
+    struct process *process;   /* NULL for a CPU's idle thread */
+    enum thread_state state;   /* rq lock of `cpu` (the thread sets BLOCKED itself) */
+    enum wake_reason wake_reason; /* rq lock of `cpu` */
+    uint8_t priority;          /* 0 lowest .. THREAD_PRIORITIES-1 highest */
+    uint32_t affinity;         /* a CPU index, or THREAD_AFFINITY_ANY */
+    uint32_t cpu;              /* the CPU whose run queue owns the thread */
+    struct list run_link;      /* on a run queue: rq lock of `cpu` */
+    struct list sleep_link;    /* on a sleep queue: rq lock of `cpu` */
+    uint64_t wake_deadline;    /* TSC value, 0: none */
+    uint64_t kernel_stack;     /* base of the kernel stack (physical-window address) */
+    uint64_t saved_rsp;        /* kernel RSP while switched out */
+    uint64_t fs_base;          /* user TLS base, loaded on switch-in */
+    struct list process_link;  /* on process->threads: process lock */
+};
+
+/* A user thread of p that will enter ring 3 at entry with RSP = stack and
+ * RDI = arg, once sched_make_runnable() is called. NULL when out of memory. */
+struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t stack,
+                                  uint64_t arg, uint8_t priority, uint32_t affinity);
+
+/* The calling CPU's idle thread, built around the stack it runs on now. */
+struct thread *thread_create_idle(unsigned cpu);
+
+/* Frees the kernel stack and the struct; the thread must be DEAD and not
+ * running anywhere. */
+void thread_free(struct thread *t);
+
+/* The user register frame at the top of t's kernel stack. */
+struct trap_frame *thread_user_frame(struct thread *t);
+
+#endif
