@@ -20,7 +20,7 @@ FUZZ_SECONDS ?= 20
 GUI     ?= 0
 
 WARNINGS := -Wall -Wextra -Werror
-INCLUDES := -Ikernel/include -Ikernel/arch/x86_64/include -Iinclude
+INCLUDES := -Ikernel/include -Ikernel/arch/x86_64/include -Iinclude -I$(BUILD)/gen/include
 
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) $(INCLUDES) \
 	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
@@ -31,7 +31,7 @@ KERNEL_ASFLAGS := $(INCLUDES) -D__ASSEMBLER__ -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T kernel/arch/x86_64/kernel.ld
 
-USER_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -Ilib/rt/include \
+USER_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -I$(BUILD)/gen/include -Ilib/rt/include \
 	-ffreestanding -fno-builtin -mgeneral-regs-only -fno-pic -fno-pie \
 	-fno-stack-protector -MMD -MP
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,separate-code -Wl,-z,noexecstack \
@@ -45,13 +45,39 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 $(INCLUDES) -DCAIRN_HOST_TEST \
 # --- kernel -----------------------------------------------------------------
 KERNEL_C   := $(shell find kernel -name '*.c' | sort)
 KERNEL_S   := $(shell find kernel -name '*.S' | sort)
-KERNEL_OBJ := $(patsubst %,$(BUILD)/%.o,$(KERNEL_C) $(KERNEL_S)) $(BUILD)/gen/font_console.c.o
+KERNEL_OBJ := $(patsubst %,$(BUILD)/%.o,$(KERNEL_C) $(KERNEL_S)) $(BUILD)/gen/font_console.c.o \
+	$(BUILD)/gen/kernel/syscall_table.c.o
 
-$(BUILD)/kernel/%.c.o: kernel/%.c
+# --- the system-call ABI: everything from kernel/syscalls.tbl -----------------
+SYSCALLS    := $(PYTHON) tools/syscalls.py kernel/syscalls.tbl
+SYSCALLS_IN := tools/syscalls.py kernel/syscalls.tbl include/cairn/error.h include/cairn/handle.h
+SYSCALLS_H  := $(BUILD)/gen/include/cairn/syscalls.h
+
+$(SYSCALLS_H): $(SYSCALLS_IN)
+	$(SYSCALLS) --header $@
+
+$(BUILD)/gen/lib/rt/syscalls.c: $(SYSCALLS_IN)
+	$(SYSCALLS) --stubs $@
+
+$(BUILD)/gen/kernel/syscall_table.c: $(SYSCALLS_IN)
+	$(SYSCALLS) --kernel $@
+
+$(BUILD)/gen/kernel/syscall_table.c.o: $(BUILD)/gen/kernel/syscall_table.c $(SYSCALLS_H)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/lib/rt/syscalls.c.o: $(BUILD)/gen/lib/rt/syscalls.c $(SYSCALLS_H)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+# docs/syscalls.md is committed; `make test` fails when it has drifted.
+docs: $(SYSCALLS_IN)
+	$(SYSCALLS) --docs docs/syscalls.md
+
+# --- kernel objects and link ---------------------------------------------------
+$(BUILD)/kernel/%.c.o: kernel/%.c | $(SYSCALLS_H)
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.S.o: kernel/%.S
+$(BUILD)/kernel/%.S.o: kernel/%.S | $(SYSCALLS_H)
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
 
@@ -84,18 +110,24 @@ $(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
 		{ echo "kernel: code moved between the two links"; exit 1; }
 
 # --- user programs and the initial ramdisk -----------------------------------
-USER_PROGRAMS := init fault
-RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/sys.c.o
+USER_PROGRAMS := init fault ktest
+RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/rt.c.o $(BUILD)/gen/lib/rt/syscalls.c.o \
+	$(BUILD)/lib/rt/format.c.o
 
-$(BUILD)/lib/rt/%.c.o: lib/rt/%.c
+# The formatter is pure code shared with the kernel, compiled once for each.
+$(BUILD)/lib/rt/format.c.o: kernel/lib/format.c
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -c $< -o $@
+	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
+
+$(BUILD)/lib/rt/%.c.o: lib/rt/%.c | $(SYSCALLS_H)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
 
 $(BUILD)/lib/rt/%.S.o: lib/rt/%.S
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
-$(BUILD)/user/%.c.o: user/%.c
+$(BUILD)/user/%.c.o: user/%.c | $(SYSCALLS_H)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
@@ -137,7 +169,7 @@ host-tests: $(foreach t,$(HOST_TESTS),$(BUILD)/host/test_$(t))
 fuzzers: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/fuzz_$(f))
 
 # --- commands ------------------------------------------------------------------
-.PHONY: all deps run debug test fuzz format clean host-tests fuzzers
+.PHONY: all deps run debug test fuzz format clean host-tests fuzzers docs
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/cairn.iso
@@ -157,6 +189,8 @@ debug: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all host-tests fuzzers
+	$(SYSCALLS) --check-docs docs/syscalls.md
+	$(PYTHON) -m unittest discover -s tests/tools
 	$(PYTHON) tests/run.py --iso $(BUILD)/cairn.iso --fuzz-seconds $(FUZZ_SECONDS)
 
 fuzz: deps

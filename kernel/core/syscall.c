@@ -1,21 +1,23 @@
 /*
- * syscall.c - the provisional system calls of this stage (see
- * include/cairn/syscall.h and docs/syscalls.md).
+ * syscall.c - system-call dispatch, and the calls that belong to no object:
+ * the table itself is generated from kernel/syscalls.tbl.
  */
 #include <arch/trap.h>
 #include <arch/usercopy.h>
+#include <cairn/abi.h>
 #include <cairn/error.h>
-#include <cairn/syscall.h>
+#include <cairn/syscalls.h>
 #include <core/log.h>
 #include <core/process.h>
 #include <core/sched.h>
-
+#include <core/syscall_table.h>
 #include <mm/kmalloc.h>
 
 /* All or nothing: the whole buffer is copied in before any of it is shown. */
-static int64_t sys_debug_write(uint64_t buf, uint64_t len)
+SYSCALL_DEFINE(debug_write)
 {
-    if (len > SYS_DEBUG_WRITE_MAX)
+    uint64_t buf = a0, len = a1;
+    if (len > CAIRN_DEBUG_WRITE_MAX)
         return -CAIRN_E_TOO_LARGE;
     if (len == 0)
         return 0;
@@ -29,19 +31,19 @@ static int64_t sys_debug_write(uint64_t buf, uint64_t len)
     return err < 0 ? err : (int64_t)len;
 }
 
+SYSCALL_DEFINE(exit)
+{
+    process_exit_current((int)a0);
+}
+
 void syscall_dispatch(struct trap_frame *f);
 
 void syscall_dispatch(struct trap_frame *f)
 {
-    switch (f->rax) {
-    case SYS_DEBUG_WRITE:
-        f->rax = (uint64_t)sys_debug_write(f->rdi, f->rsi);
-        break;
-    case SYS_EXIT:
-        process_exit_current((int)f->rdi);
-    default:
+    if (f->rax < SYS_COUNT)
+        f->rax = (uint64_t)syscall_table[f->rax].handler(f->rdi, f->rsi, f->rdx, f->r10, f->r8,
+                                                         f->r9);
+    else
         f->rax = (uint64_t)-CAIRN_E_INVALID_SYSCALL;
-        break;
-    }
     sched_preempt_point();
 }

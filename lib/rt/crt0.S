@@ -11,4 +11,4 @@ _start:
     and $-16, %rsp
     call main
     mov %eax, %edi
-    call sys_exit
+    call cairn_exit

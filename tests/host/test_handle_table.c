@@ -162,12 +162,28 @@ static void test_zeroed_table(void)
     cairn_handle_t vals[] = {0, 1, 0x10001, 0x7fffffff, 0xffffffff, 0x10000};
     bool done;
 
+    struct handle_table t;
+    struct fake_object o = {0};
+    cairn_handle_t h, out = 0;
+
     for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
         CHECK_EQ(handle_get(&z, vals[i], CAIRN_OBJ_NONE, 0, NULL), CAIRN_E_BAD_HANDLE);
         CHECK_EQ(handle_close(&z, vals[i]), CAIRN_E_BAD_HANDLE);
         CHECK_EQ(handle_revoke_step(&z, vals[i], 1, &done), CAIRN_E_BAD_HANDLE);
     }
+    /* It has no room, and giving it a handle changes nothing. */
+    CHECK_EQ(handle_install(&z, &o, CAIRN_OBJ_MEMORY, 0, 0, &out), CAIRN_E_NO_HANDLES);
+    CHECK_EQ(handle_table_init(&t, &OPS, 8), CAIRN_OK);
+    h = install(&t, &o, CAIRN_OBJ_MEMORY, CAIRN_RIGHTS_ALL, 0);
+    CHECK_EQ(handle_duplicate(&t, h, 0, &z, &out), CAIRN_E_NO_HANDLES);
+    CHECK_EQ(handle_transfer(&t, h, &z, true, &out), CAIRN_E_NO_HANDLES);
+    CHECK_EQ(handle_transfer(&t, h, &z, false, &out), CAIRN_E_NO_HANDLES);
+    CHECK_EQ(out, 0);
+    CHECK_EQ(o.refs, 1);
+    CHECK_EQ(handle_get(&t, h, CAIRN_OBJ_MEMORY, CAIRN_RIGHTS_ALL, NULL), CAIRN_OK);
+    handle_table_destroy(&t);
     handle_table_destroy(&z);
+    CHECK_EQ(o.refs, 0);
 }
 
 static void test_install_get_close(void)
@@ -348,6 +364,7 @@ static void test_duplicate(void)
     struct handle_slot *s, *c;
     const uint32_t R = CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_DUPLICATE;
     cairn_handle_t h, d1, d2, d3, out = 0;
+    bool done = false;
 
     CHECK_EQ(handle_table_init(&a, &OPS, 64), CAIRN_OK);
     CHECK_EQ(handle_table_init(&b, &OPS, 64), CAIRN_OK);
@@ -382,7 +399,7 @@ static void test_duplicate(void)
     CHECK_EQ(handle_get(&b, d3, CAIRN_OBJ_NONE, 0, &s), CAIRN_OK);
     CHECK(s->parent == c && s->rights == 0 && s->badge == 7);
 
-    bool done = false;
+    /* Holding every right but REVOKE is not enough to revoke. */
     CHECK_EQ(handle_revoke_step(&a, h, 1, &done), CAIRN_E_ACCESS_DENIED);
     CHECK(!done);
     handle_table_destroy(&a);
@@ -395,6 +412,7 @@ static void test_duplicate_of_revoked(void)
     struct handle_table a;
     struct fake_object o = {0};
     cairn_handle_t root, child, out = 0;
+    bool done = false;
 
     CHECK_EQ(handle_table_init(&a, &OPS, 64), CAIRN_OK);
     root = install(&a, &o, CAIRN_OBJ_MEMORY, CAIRN_RIGHTS_ALL, 0);
@@ -404,7 +422,6 @@ static void test_duplicate_of_revoked(void)
     CHECK_EQ(handle_mint(&a, child, 0, 1, &out), CAIRN_E_REVOKED);
     CHECK_EQ(handle_transfer(&a, child, &a, true, &out), CAIRN_E_REVOKED);
     CHECK_EQ(handle_transfer(&a, child, &a, false, &out), CAIRN_E_REVOKED);
-    bool done = false;
     CHECK_EQ(handle_revoke_step(&a, child, 1, &done), CAIRN_E_REVOKED);
     CHECK(!done);
     CHECK_EQ(out, 0);
@@ -570,7 +587,7 @@ static void test_transfer_atomic(void)
     CHECK_EQ(filler.refs, 0);
 }
 
-/* Checks that every handle in hs gives err in its table. */
+/* Counts the handles hs[i] that give err in their table ts[tab[i]]. */
 static int count_with_error(struct handle_table **ts, const cairn_handle_t *hs, const int *tab,
                             int n, enum cairn_error err)
 {

@@ -9,3 +9,4 @@ HOST_TEST_SRCS_heap   := kernel/mm/heap.c
 HOST_TEST_SRCS_acpi   := kernel/acpi/tables.c
 HOST_TEST_SRCS_ksyms  := kernel/core/ksyms.c
 HOST_TEST_CFLAGS_string := -include tests/host/string_rename.h
+HOST_TEST_SRCS_handle_table := kernel/object/handle_table.c

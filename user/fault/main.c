@@ -5,13 +5,8 @@
  *   gp    execute a privileged instruction (general protection fault)
  *   ud    execute an undefined opcode (invalid opcode)
  *   div   divide by zero (divide error)
- * and one kind that must NOT fault:
- *   badargs  pass bad pointers, lengths and numbers to system calls; each
- *            must fail with its specific error and the program goes on
  */
-#include <cairn/error.h>
-#include <cairn/syscall.h>
-#include <rt/sys.h>
+#include <rt/rt.h>
 
 static int same(const char *a, const char *b)
 {
@@ -22,50 +17,10 @@ static int same(const char *a, const char *b)
     return *a == *b;
 }
 
-static long raw_syscall(long number, long a, long b)
-{
-    long ret;
-    __asm__ volatile("syscall" : "=a"(ret) : "a"(number), "D"(a), "S"(b) : "rcx", "r11", "memory");
-    return ret;
-}
-
-static int expect(const char *what, long got, long want)
-{
-    if (got == want)
-        return 0;
-    rt_puts("fault: FAILED: ");
-    rt_puts(what);
-    rt_puts("\n");
-    return 1;
-}
-
-static int bad_arguments(void)
-{
-    int failures = 0;
-    failures += expect("kernel pointer", sys_debug_write((void *)0xffff800000000000ul, 8),
-                       -CAIRN_E_BAD_ADDRESS);
-    failures +=
-        expect("unmapped pointer", sys_debug_write((void *)0x1000, 8), -CAIRN_E_BAD_ADDRESS);
-    failures += expect("range wrapping past the top of user space",
-                       sys_debug_write((void *)0x00007ffffffff000ul, 0x10000), -CAIRN_E_TOO_LARGE);
-    failures += expect("range crossing into the kernel",
-                       sys_debug_write((void *)0x00007fffffffff00ul, 0x1000), -CAIRN_E_BAD_ADDRESS);
-    failures += expect("oversized length", sys_debug_write("x", SYS_DEBUG_WRITE_MAX + 1),
-                       -CAIRN_E_TOO_LARGE);
-    failures += expect("zero length", sys_debug_write((void *)0x1000, 0), 0);
-    failures += expect("unknown system call", raw_syscall(12345, 0, 0), -CAIRN_E_INVALID_SYSCALL);
-    failures += expect("negative system call", raw_syscall(-1, 0, 0), -CAIRN_E_INVALID_SYSCALL);
-    if (failures == 0)
-        rt_puts("fault: bad system-call arguments rejected\n");
-    return failures;
-}
-
 int main(int argc, char **argv)
 {
     const char *kind = argc > 1 ? argv[1] : "";
 
-    if (same(kind, "badargs"))
-        return bad_arguments();
     rt_puts("fault: about to fault: ");
     rt_puts(kind);
     rt_puts("\n");

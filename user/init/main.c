@@ -2,7 +2,7 @@
  * init - the first user program. At this stage it proves that ring 3 runs
  * and that system calls work; supervision of services comes later.
  */
-#include <rt/sys.h>
+#include <rt/rt.h>
 
 int main(void)
 {

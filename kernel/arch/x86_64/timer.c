@@ -95,6 +95,26 @@ uint64_t tsc_to_us(uint64_t ticks)
     return tsc_hz ? ticks / (tsc_hz / 1000000) : 0;
 }
 
+#define NS_PER_S 1000000000ull
+
+/* Whole seconds and the remainder apart: (remainder * 10^9) and
+ * (remainder * tsc_hz) stay below 2^64 for any TSC under 18 GHz, so no
+ * 128-bit division (and no libgcc) is needed. */
+uint64_t tsc_to_ns(uint64_t ticks)
+{
+    if (!tsc_hz)
+        return 0;
+    return ticks / tsc_hz * NS_PER_S + ticks % tsc_hz * NS_PER_S / tsc_hz;
+}
+
+uint64_t tsc_after_ns(uint64_t from, uint64_t ns)
+{
+    uint64_t seconds = ns / NS_PER_S;
+    if (seconds > (UINT64_MAX - from) / tsc_hz / 2)
+        return UINT64_MAX;
+    return from + seconds * tsc_hz + ns % NS_PER_S * tsc_hz / NS_PER_S;
+}
+
 void timer_delay_us(uint64_t us)
 {
     uint64_t end = rdtsc() + us * (tsc_hz / 1000000);

@@ -24,6 +24,13 @@ struct syscall_entry {
     uint8_t nargs; /* how many argument registers the call uses (0-6) */
 };
 
+/* Defines the handler of the call `name` with the table's signature; the
+ * body reads its arguments from a0..a5 (unused ones are fine). */
+#define SYSCALL_DEFINE(name)                                                                       \
+    int64_t sys_##name(__attribute__((unused)) uint64_t a0, __attribute__((unused)) uint64_t a1,   \
+                       __attribute__((unused)) uint64_t a2, __attribute__((unused)) uint64_t a3,   \
+                       __attribute__((unused)) uint64_t a4, __attribute__((unused)) uint64_t a5)
+
 /* Indexed by system-call number; SYS_COUNT entries, all filled in. */
 extern const struct syscall_entry syscall_table[];
 

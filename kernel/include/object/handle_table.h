@@ -102,8 +102,9 @@ struct handle_table {
  * Makes t an empty table whose indices run 1..capacity-1. capacity must be
  * HANDLE_TABLE_MIN_CAPACITY..HANDLE_TABLE_MAX_CAPACITY and every callback of
  * ops set. Allocates the chunk directory; slots come later, on demand.
- * Errors: CAIRN_E_INVALID_ARGUMENT, CAIRN_E_NO_MEMORY (t is then left zeroed;
- * a zeroed table names no handle and may be destroyed).
+ * Errors: CAIRN_E_INVALID_ARGUMENT, CAIRN_E_NO_MEMORY. On error t is left
+ * zeroed: a zeroed table names no handle, has no room (CAIRN_E_NO_HANDLES)
+ * and may be destroyed.
  */
 enum cairn_error handle_table_init(struct handle_table *t, const struct handle_ops *ops,
                                    unsigned capacity);

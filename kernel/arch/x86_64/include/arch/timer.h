@@ -36,6 +36,10 @@ bool timer_selftest(void);
 void timer_interrupt(void);
 
 uint64_t tsc_to_us(uint64_t ticks);
+uint64_t tsc_to_ns(uint64_t ticks);
+
+/* The TSC value ns nanoseconds after `from`, saturating instead of wrapping. */
+uint64_t tsc_after_ns(uint64_t from, uint64_t ns);
 void timer_delay_us(uint64_t us);
 
 /* The reference clocks the calibration can use: each waits `us`

@@ -1,0 +1,49 @@
+/*
+ * ktest.h - the in-guest kernel test suite's little framework.
+ *
+ * A test is a function registered with KTEST(name, mode); the runner
+ * (main.c) calls every test of the selected mode in link order. A failed
+ * EXPECT prints what it expected and what it got and marks the test
+ * failed; the test goes on, so one run shows every broken behaviour.
+ */
+#ifndef CAIRN_KTEST_H
+#define CAIRN_KTEST_H
+
+#include <rt/rt.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum ktest_mode { KTEST_QUICK, KTEST_FULL };
+
+struct ktest {
+    const char *name;
+    void (*run)(void);
+    enum ktest_mode mode; /* KTEST_FULL: only in the full run */
+};
+
+/* Registers a test: a pointer to it lands in the "ktests" section, which
+ * the linker brackets with __start_ktests and __stop_ktests. Pointers, not
+ * the structs, because the compiler may pad structs to a larger alignment. */
+#define KTEST(test_name, test_mode)                                                                \
+    static void ktest_fn_##test_name(void);                                                        \
+    static const struct ktest ktest_##test_name = {#test_name, ktest_fn_##test_name, test_mode};   \
+    __attribute__((section("ktests"), used)) static const struct ktest *const ktest_ptr_##test_name = \
+        &ktest_##test_name;                                                                        \
+    static void ktest_fn_##test_name(void)
+
+/* Records a failure of the running test. */
+void ktest_fail(const char *file, int line, const char *expr, long long expected, long long got);
+
+#define EXPECT_EQ(got, expected)                                                                   \
+    do {                                                                                           \
+        long long ktest_g_ = (long long)(got), ktest_e_ = (long long)(expected);                   \
+        if (ktest_g_ != ktest_e_)                                                                  \
+            ktest_fail(__FILE__, __LINE__, #got, ktest_e_, ktest_g_);                              \
+    } while (0)
+
+#define EXPECT_TRUE(cond) EXPECT_EQ(!!(cond), 1)
+
+/* A system-call result that must be an error: the negated code. */
+#define EXPECT_ERR(got, code) EXPECT_EQ(got, -(long long)(code))
+
+#endif
