@@ -31,6 +31,11 @@ SYSCALL_DEFINE(debug_write)
     return err < 0 ? err : (int64_t)len;
 }
 
+SYSCALL_DEFINE(null)
+{
+    return 0;
+}
+
 SYSCALL_DEFINE(exit)
 {
     process_exit_current((int)a0);
