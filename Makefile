@@ -110,7 +110,7 @@ $(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
 		{ echo "kernel: code moved between the two links"; exit 1; }
 
 # --- user programs and the initial ramdisk -----------------------------------
-USER_PROGRAMS := init fault ktest
+USER_PROGRAMS := init fault ktest bench
 RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/rt.c.o $(BUILD)/gen/lib/rt/syscalls.c.o \
 	$(BUILD)/lib/rt/format.c.o
 
@@ -169,7 +169,7 @@ host-tests: $(foreach t,$(HOST_TESTS),$(BUILD)/host/test_$(t))
 fuzzers: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/fuzz_$(f))
 
 # --- commands ------------------------------------------------------------------
-.PHONY: all deps run debug test fuzz format clean host-tests fuzzers docs
+.PHONY: all deps run debug test bench fuzz format clean host-tests fuzzers docs
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/cairn.iso
@@ -192,6 +192,10 @@ test: deps
 	$(SYSCALLS) --check-docs docs/syscalls.md
 	$(PYTHON) -m unittest discover -s tests/tools
 	$(PYTHON) tests/run.py --iso $(BUILD)/cairn.iso --fuzz-seconds $(FUZZ_SECONDS)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/bench.py --iso $(BUILD)/cairn.iso
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzzers

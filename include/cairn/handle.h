@@ -50,4 +50,11 @@ enum cairn_object_type {
 
 #define CAIRN_RIGHTS_ALL 0x3ffu
 
+/* What handle_info reports about a handle. */
+struct cairn_handle_info {
+    uint32_t type;   /* enum cairn_object_type */
+    uint32_t rights; /* CAIRN_RIGHT_* */
+    uint64_t badge;  /* endpoints: the badge receivers see; else 0 */
+};
+
 #endif

@@ -14,16 +14,41 @@
 #include <lib/format.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
+#include <object/cap.h>
+#include <object/endpoint.h>
+#include <object/quota.h>
 
 extern uint64_t boot_entry_tsc;
 
 static uint32_t next_pid = 1; /* atomic */
 static bool first_start_done; /* atomic */
 
-static void process_free(struct process *p)
+/* What a process owns while it can run: its address space, its handles
+ * and its quota. Torn down when its last thread is reaped (or when creation
+ * fails); the struct itself lives on while handles to it remain. */
+static void process_teardown(struct process *p)
 {
-    paging_root_destroy(p->root);
-    kfree(p);
+    cap_table_destroy(&p->handles);
+    if (p->root)
+        paging_root_destroy(p->root);
+    p->root = 0;
+    if (p->quota)
+        kobject_release(&p->quota->obj);
+    p->quota = NULL;
+}
+
+void process_destroy_object(struct kobject *o)
+{
+    kfree((struct process *)o);
+}
+
+/* Teardown, then drop the running reference; the object goes when the
+ * last handle to it does. */
+static void process_end(struct process *p)
+{
+    process_teardown(p);
+    kobject_release(&p->obj);
+    kobject_reap();
 }
 
 static struct process *process_alloc(const char *name, const char **why)
@@ -33,14 +58,16 @@ static struct process *process_alloc(const char *name, const char **why)
         *why = "out of memory";
         return NULL;
     }
+    kobject_init(&p->obj, CAIRN_OBJ_PROCESS);
+    strlcpy(p->name, name, sizeof(p->name));
+    list_init(&p->threads);
     p->root = paging_root_create();
-    if (!p->root) {
-        kfree(p);
+    p->quota = quota_create(PROCESS_BOOT_QUOTA);
+    if (!p->root || !p->quota || cap_table_init(&p->handles) != CAIRN_OK) {
+        process_end(p);
         *why = "out of memory";
         return NULL;
     }
-    strlcpy(p->name, name, sizeof(p->name));
-    list_init(&p->threads);
     return p;
 }
 
@@ -63,13 +90,13 @@ struct process *process_create(int argc, char *const argv[], const char **why)
         return NULL;
     if (exec_load_elf(p->root, image, size, &entry, why) < 0 ||
         exec_setup_stack(p->root, argc, argv, &stack, why) < 0) {
-        process_free(p);
+        process_end(p);
         return NULL;
     }
     p->main = thread_create_user(p, entry, stack, 0, THREAD_PRIORITY_DEFAULT,
                                  THREAD_AFFINITY_ANY);
     if (!p->main) {
-        process_free(p);
+        process_end(p);
         *why = "out of memory for the main thread";
         return NULL;
     }
@@ -118,9 +145,10 @@ void process_reap_thread(struct thread *t)
     list_remove(&t->process_link);
     bool last = --p->nthreads == 0;
     spin_unlock(&p->lock, irq);
+    endpoint_thread_exit(t);
     thread_free(t);
     if (last) {
-        process_free(p);
+        process_end(p);
         launcher_next();
     }
 }

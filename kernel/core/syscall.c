@@ -12,6 +12,7 @@
 #include <core/sched.h>
 #include <core/syscall_table.h>
 #include <mm/kmalloc.h>
+#include <object/kobject.h>
 
 /* All or nothing: the whole buffer is copied in before any of it is shown. */
 SYSCALL_DEFINE(debug_write)
@@ -50,5 +51,6 @@ void syscall_dispatch(struct trap_frame *f)
                                                          f->r9);
     else
         f->rax = (uint64_t)-CAIRN_E_INVALID_SYSCALL;
+    kobject_reap();
     sched_preempt_point();
 }

@@ -19,6 +19,7 @@ static void thread_init_common(struct thread *t)
     list_init(&t->run_link);
     list_init(&t->sleep_link);
     list_init(&t->process_link);
+    list_init(&t->wait_link);
 }
 
 struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t stack,

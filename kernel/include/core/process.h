@@ -9,11 +9,19 @@
 #include <core/spinlock.h>
 #include <core/thread.h>
 #include <lib/list.h>
+#include <object/handle_table.h>
+#include <object/kobject.h>
 #include <stdint.h>
+
+struct quota;
+
+/* Kernel memory each boot program may cause to be allocated. */
+#define PROCESS_BOOT_QUOTA (16u << 20)
 
 #define PROCESS_NAME_MAX 32
 
 struct process {
+    struct kobject obj;      /* one reference is held while any thread lives */
     uint32_t pid;
     uint64_t root;           /* physical address of the PML4 */
     char name[PROCESS_NAME_MAX];
@@ -21,6 +29,8 @@ struct process {
     struct list threads;     /* lock */
     unsigned nthreads;       /* lock */
     struct thread *main;     /* the first thread, until it is started */
+    struct handle_table handles; /* the cap lock (object/cap.h) */
+    struct quota *quota;     /* what its objects are charged to */
 };
 
 /* Builds a process from the initial-ramdisk file bin/<argv[0]> with its

@@ -30,6 +30,22 @@ enum wake_reason {
     WAKE_TIMED_OUT,
 };
 
+/* A short IPC message: what travels in registers (see docs/syscalls.md). */
+struct ipc_message {
+    uint64_t info;     /* label and lengths, opaque to the kernel here */
+    uint64_t words[4];
+    uint64_t badge;    /* the sender's badge, filled in by the kernel */
+};
+
+enum ipc_phase {
+    IPC_IDLE,
+    IPC_SENDING,        /* queued on an endpoint's senders */
+    IPC_RECEIVING,      /* queued on an endpoint's receivers */
+    IPC_AWAITING_REPLY, /* a receiver took the message; the reply is owed */
+};
+
+struct endpoint;
+
 struct thread {
     uint32_t tid;
     struct process *process;   /* NULL for a CPU's idle thread */
@@ -45,6 +61,18 @@ struct thread {
     uint64_t saved_rsp;        /* kernel RSP while switched out */
     uint64_t fs_base;          /* user TLS base, loaded on switch-in */
     struct list process_link;  /* on process->threads: process lock */
+
+    /* Blocking on an object (notification, endpoint). The waker sets
+     * wait_done and wait_value under that object's lock, so a result handed
+     * over just as a timeout fires is never lost. */
+    struct list wait_link;     /* on the object's wait queue: object lock */
+    uint64_t wait_value;       /* object lock */
+    int64_t wait_status;       /* object lock: 0 or -enum cairn_error */
+    bool wait_done;            /* object lock */
+    struct ipc_message ipc;    /* in call: the request; in recv: what arrived */
+    struct thread *reply_to;   /* a caller waiting for this thread's reply */
+    enum ipc_phase ipc_phase;  /* lock of ipc_endpoint */
+    struct endpoint *ipc_endpoint; /* the endpoint of the current call */
 };
 
 /* A user thread of p that will enter ring 3 at entry with RSP = stack and

@@ -19,6 +19,9 @@ bool user_range_ok(uint64_t addr, size_t len);
  * a page of it is not mapped. */
 int copy_from_user(void *dst, uint64_t user_src, size_t len);
 
+/* The same towards user space. */
+int copy_to_user(uint64_t user_dst, const void *src, size_t len);
+
 /* The fixup address for a fault at rip inside a user-copy routine, or 0. */
 uint64_t trap_find_fixup(uint64_t rip);
 

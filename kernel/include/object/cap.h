@@ -1,0 +1,34 @@
+/*
+ * cap.h - the kernel's use of handle tables (object/handle_table.h):
+ * one capability lock serialises every handle operation, because revoke
+ * walks the derivation tree across every process.
+ *
+ * Lock order: cap lock, then object locks, then run-queue locks. Objects
+ * whose last reference a handle operation drops are destroyed later by
+ * kobject_reap(), never under the cap lock.
+ */
+#ifndef CAIRN_OBJECT_CAP_H
+#define CAIRN_OBJECT_CAP_H
+
+#include <cairn/error.h>
+#include <cairn/handle.h>
+#include <object/handle_table.h>
+#include <object/kobject.h>
+
+struct process;
+
+#define CAP_TABLE_CAPACITY 4096
+
+enum cairn_error cap_table_init(struct handle_table *t);
+void cap_table_destroy(struct handle_table *t);
+
+/* Looks h up in p's table and returns its object with a new reference (the
+ * caller releases it), and the handle's badge. Errors as handle_get(). */
+enum cairn_error cap_lookup(struct process *p, cairn_handle_t h, enum cairn_object_type type,
+                            uint32_t rights, struct kobject **object, uint64_t *badge);
+
+/* Gives p a handle to o; on success the handle owns the caller's reference. */
+enum cairn_error cap_install(struct process *p, struct kobject *o, uint32_t rights, uint64_t badge,
+                             cairn_handle_t *out);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * kobject.h - what every kernel object shares: its type, a reference count,
+ * and the quota its memory is charged to.
+ *
+ * References are held by handles, by the kernel (a running thread holds its
+ * process), and briefly by system calls between looking an object up and
+ * finishing with it. When the last reference goes the object is queued and
+ * destroyed by kobject_reap(), which runs with no locks held: destroying an
+ * object may close handles, free page tables or wake threads, none of which
+ * may happen under the capability lock that dropped the reference.
+ */
+#ifndef CAIRN_OBJECT_KOBJECT_H
+#define CAIRN_OBJECT_KOBJECT_H
+
+#include <cairn/handle.h>
+#include <lib/list.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct quota;
+
+struct kobject {
+    uint32_t refs;           /* atomic */
+    uint8_t type;            /* enum cairn_object_type, fixed */
+    struct quota *quota;     /* charged `charge` bytes for this object; may be NULL */
+    size_t charge;
+    struct list reap_link;   /* on the reap queue once refs reached 0 */
+};
+
+/* Starts o with one reference, held by the caller. */
+void kobject_init(struct kobject *o, enum cairn_object_type type);
+
+void kobject_retain(struct kobject *o);
+
+/* Drops a reference; at zero the object is queued for kobject_reap(). */
+void kobject_release(struct kobject *o);
+
+/* Destroys every queued object. Call with no locks held and interrupts
+ * off (system-call exit, the scheduler's reaper). */
+void kobject_reap(void);
+
+/* Per-type destructors, each defined by its object's file; each frees the
+ * object's memory and returns its charge (quota_uncharge). */
+void process_destroy_object(struct kobject *o);
+void quota_destroy_object(struct kobject *o);
+void notification_destroy_object(struct kobject *o);
+void endpoint_destroy_object(struct kobject *o);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * cap.c - handle tables as the kernel uses them, and the handle system
+ * calls: close, duplicate, mint, revoke, info (see cap.h).
+ */
+#include <arch/usercopy.h>
+#include <core/process.h>
+#include <core/sched.h>
+#include <core/spinlock.h>
+#include <core/syscall_table.h>
+#include <mm/kmalloc.h>
+#include <object/cap.h>
+
+/* Descendants revoked per step; the cap lock is dropped between steps so
+ * revoking a huge tree never holds other CPUs up for long. */
+#define REVOKE_BUDGET 64
+
+static struct spinlock cap_lock = SPINLOCK_INIT;
+
+static void cap_retain(void *object, enum cairn_object_type type, void *ctx)
+{
+    (void)type, (void)ctx;
+    kobject_retain(object);
+}
+
+static void cap_release(void *object, enum cairn_object_type type, void *ctx)
+{
+    (void)type, (void)ctx;
+    kobject_release(object);
+}
+
+static void *cap_alloc_chunk(size_t bytes, void *ctx)
+{
+    (void)ctx;
+    return kzalloc(bytes);
+}
+
+static void cap_free_chunk(void *p, size_t bytes, void *ctx)
+{
+    (void)bytes, (void)ctx;
+    kfree(p);
+}
+
+static const struct handle_ops cap_ops = {
+    .retain = cap_retain,
+    .release = cap_release,
+    .alloc_chunk = cap_alloc_chunk,
+    .free_chunk = cap_free_chunk,
+};
+
+enum cairn_error cap_table_init(struct handle_table *t)
+{
+    bool irq = spin_lock(&cap_lock);
+    enum cairn_error err = handle_table_init(t, &cap_ops, CAP_TABLE_CAPACITY);
+    spin_unlock(&cap_lock, irq);
+    return err;
+}
+
+void cap_table_destroy(struct handle_table *t)
+{
+    bool irq = spin_lock(&cap_lock);
+    handle_table_destroy(t);
+    spin_unlock(&cap_lock, irq);
+}
+
+enum cairn_error cap_lookup(struct process *p, cairn_handle_t h, enum cairn_object_type type,
+                            uint32_t rights, struct kobject **object, uint64_t *badge)
+{
+    struct handle_slot *slot;
+    bool irq = spin_lock(&cap_lock);
+    enum cairn_error err = handle_get(&p->handles, h, type, rights, &slot);
+    if (err == CAIRN_OK) {
+        *object = slot->object;
+        if (badge)
+            *badge = slot->badge;
+        kobject_retain(*object);
+    }
+    spin_unlock(&cap_lock, irq);
+    return err;
+}
+
+enum cairn_error cap_install(struct process *p, struct kobject *o, uint32_t rights, uint64_t badge,
+                             cairn_handle_t *out)
+{
+    bool irq = spin_lock(&cap_lock);
+    enum cairn_error err = handle_install(&p->handles, o, o->type, rights, badge, out);
+    spin_unlock(&cap_lock, irq);
+    return err;
+}
+
+static struct handle_table *current_table(void)
+{
+    return &sched_current()->process->handles;
+}
+
+/* A handle argument register: a value above 32 bits names no handle (it
+ * must not alias one by truncation). */
+static bool handle_arg(uint64_t reg, cairn_handle_t *h)
+{
+    *h = (cairn_handle_t)reg;
+    return reg <= UINT32_MAX;
+}
+
+/* A handle result for RAX: the value, or the negated error. */
+static int64_t handle_result(enum cairn_error err, cairn_handle_t h)
+{
+    return err == CAIRN_OK ? (int64_t)h : -(int64_t)err;
+}
+
+SYSCALL_DEFINE(handle_close)
+{
+    cairn_handle_t h;
+    if (!handle_arg(a0, &h))
+        return -CAIRN_E_BAD_HANDLE;
+    bool irq = spin_lock(&cap_lock);
+    enum cairn_error err = handle_close(current_table(), h);
+    spin_unlock(&cap_lock, irq);
+    return -(int64_t)err;
+}
+
+SYSCALL_DEFINE(handle_duplicate)
+{
+    cairn_handle_t h, out = CAIRN_HANDLE_NONE;
+    if (!handle_arg(a0, &h))
+        return -CAIRN_E_BAD_HANDLE;
+    if (a1 > UINT32_MAX)
+        return -CAIRN_E_INVALID_ARGUMENT;
+    struct handle_table *t = current_table();
+    bool irq = spin_lock(&cap_lock);
+    enum cairn_error err = handle_duplicate(t, h, (uint32_t)a1, t, &out);
+    spin_unlock(&cap_lock, irq);
+    return handle_result(err, out);
+}
+
+SYSCALL_DEFINE(handle_mint)
+{
+    cairn_handle_t h, out = CAIRN_HANDLE_NONE;
+    if (!handle_arg(a0, &h))
+        return -CAIRN_E_BAD_HANDLE;
+    if (a1 > UINT32_MAX)
+        return -CAIRN_E_INVALID_ARGUMENT;
+    bool irq = spin_lock(&cap_lock);
+    enum cairn_error err = handle_mint(current_table(), h, (uint32_t)a1, a2, &out);
+    spin_unlock(&cap_lock, irq);
+    return handle_result(err, out);
+}
+
+SYSCALL_DEFINE(handle_revoke)
+{
+    bool done = false;
+    enum cairn_error err = CAIRN_OK;
+    cairn_handle_t h;
+    if (!handle_arg(a0, &h))
+        return -CAIRN_E_BAD_HANDLE;
+    while (err == CAIRN_OK && !done) {
+        bool irq = spin_lock(&cap_lock);
+        err = handle_revoke_step(current_table(), h, REVOKE_BUDGET, &done);
+        spin_unlock(&cap_lock, irq);
+        kobject_reap();
+    }
+    return -(int64_t)err;
+}
+
+SYSCALL_DEFINE(handle_info)
+{
+    struct handle_slot *slot;
+    struct cairn_handle_info info = {0};
+    cairn_handle_t h;
+    if (!handle_arg(a0, &h))
+        return -CAIRN_E_BAD_HANDLE;
+    bool irq = spin_lock(&cap_lock);
+    enum cairn_error err = handle_get(current_table(), h, CAIRN_OBJ_NONE, 0, &slot);
+    if (err == CAIRN_OK)
+        info = (struct cairn_handle_info){slot->type, slot->rights, slot->badge};
+    spin_unlock(&cap_lock, irq);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+    return copy_to_user(a1, &info, sizeof(info));
+}

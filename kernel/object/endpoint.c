@@ -1,0 +1,238 @@
+/*
+ * endpoint.c - endpoints and the IPC system calls (see endpoint.h and
+ * docs/syscalls.md). Messages are four words and a descriptor, carried in
+ * registers: RSI = descriptor, RDX R10 R8 R9 = words, RDI = badge on the
+ * receiving side.
+ */
+#include <arch/trap.h>
+#include <cairn/error.h>
+#include <cairn/ipc.h>
+#include <core/process.h>
+#include <core/sched.h>
+#include <core/syscall_table.h>
+#include <mm/kmalloc.h>
+#include <object/cap.h>
+#include <object/endpoint.h>
+#include <object/quota.h>
+#include <object/wait.h>
+
+#define ENDPOINT_RIGHTS                                                                            \
+    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER |       \
+     CAIRN_RIGHT_REVOKE)
+
+void endpoint_destroy_object(struct kobject *o)
+{
+    quota_uncharge_object(o);
+    kfree(o);
+}
+
+static void message_from_frame(struct ipc_message *m, const struct trap_frame *f)
+{
+    m->info = f->rsi;
+    m->words[0] = f->rdx;
+    m->words[1] = f->r10;
+    m->words[2] = f->r8;
+    m->words[3] = f->r9;
+}
+
+static void message_to_frame(struct trap_frame *f, const struct ipc_message *m, bool badge)
+{
+    f->rsi = m->info;
+    f->rdx = m->words[0];
+    f->r10 = m->words[1];
+    f->r8 = m->words[2];
+    f->r9 = m->words[3];
+    if (badge)
+        f->rdi = m->badge;
+}
+
+static enum cairn_error check_info(uint64_t info)
+{
+    if (CAIRN_MSGINFO_RESERVED(info))
+        return CAIRN_E_INVALID_ARGUMENT;
+    if (CAIRN_MSGINFO_BYTES(info) || CAIRN_MSGINFO_CAPS(info))
+        return CAIRN_E_NOT_SUPPORTED;
+    return CAIRN_OK;
+}
+
+static enum cairn_error lookup_endpoint(uint64_t reg, uint32_t right, struct endpoint **ep,
+                                        uint64_t *badge)
+{
+    struct kobject *o;
+    if (reg > UINT32_MAX)
+        return CAIRN_E_BAD_HANDLE;
+    enum cairn_error err = cap_lookup(sched_current()->process, (cairn_handle_t)reg,
+                                      CAIRN_OBJ_ENDPOINT, right, &o, badge);
+    *ep = (struct endpoint *)o;
+    return err;
+}
+
+/* Blocks the caller until its reply arrives. Its message is either queued
+ * (SENDING) or already taken (AWAITING_REPLY). Called and returns with
+ * ep->lock held. */
+static int64_t await_reply(struct endpoint *ep, struct thread *self)
+{
+    self->wait_done = false;
+    while (!self->wait_done) {
+        self->state = THREAD_BLOCKED;
+        spin_release(&ep->lock);
+        sched_block(0);
+        spin_acquire(&ep->lock);
+    }
+    self->ipc_phase = IPC_IDLE;
+    return self->wait_status;
+}
+
+/* Hands the caller's message to a waiting receiver, or queues it. */
+static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t badge)
+{
+    self->ipc.badge = badge;
+    self->ipc_endpoint = ep;
+    spin_acquire(&ep->lock);
+    if (!list_empty(&ep->receivers)) {
+        struct thread *r = list_first_entry(&ep->receivers, struct thread, wait_link);
+        r->ipc = self->ipc;
+        r->reply_to = self;
+        r->ipc_phase = IPC_IDLE;
+        self->ipc_phase = IPC_AWAITING_REPLY;
+        wait_complete(r, 0, 0);
+    } else {
+        self->ipc_phase = IPC_SENDING;
+        list_push_back(&ep->senders, &self->wait_link);
+    }
+    int64_t status = await_reply(ep, self);
+    spin_release(&ep->lock);
+    return status;
+}
+
+/* Takes a queued message or waits for one; the sender then awaits our reply. */
+static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64_t timeout_ns)
+{
+    int64_t status = 0;
+    spin_acquire(&ep->lock);
+    if (!list_empty(&ep->senders)) {
+        struct thread *s = list_first_entry(&ep->senders, struct thread, wait_link);
+        list_remove(&s->wait_link);
+        s->ipc_phase = IPC_AWAITING_REPLY;
+        self->ipc = s->ipc;
+        self->reply_to = s;
+    } else if (timeout_ns == 0) {
+        status = -CAIRN_E_WOULD_BLOCK;
+    } else {
+        self->ipc_phase = IPC_RECEIVING;
+        status = wait_block(&ep->lock, &ep->receivers, self, wait_deadline(timeout_ns));
+        self->ipc_phase = IPC_IDLE;
+    }
+    spin_release(&ep->lock);
+    return status;
+}
+
+/* Completes the call of the thread we owe a reply, if any. */
+static enum cairn_error endpoint_reply(struct thread *self, const struct ipc_message *reply,
+                                       int64_t status)
+{
+    struct thread *caller = self->reply_to;
+    if (!caller)
+        return CAIRN_E_NOT_FOUND;
+    self->reply_to = NULL;
+    struct endpoint *ep = caller->ipc_endpoint;
+    spin_acquire(&ep->lock);
+    caller->ipc = *reply;
+    wait_complete(caller, status, 0);
+    spin_release(&ep->lock);
+    return CAIRN_OK;
+}
+
+void endpoint_thread_exit(struct thread *t)
+{
+    static const struct ipc_message none;
+    bool irq = irq_save();
+    endpoint_reply(t, &none, -CAIRN_E_PEER_DEAD);
+    irq_restore(irq);
+}
+
+SYSCALL_DEFINE(endpoint_create)
+{
+    struct process *p = sched_current()->process;
+    struct endpoint *ep = kzalloc(sizeof(*ep));
+    if (!ep)
+        return -CAIRN_E_NO_MEMORY;
+    kobject_init(&ep->obj, CAIRN_OBJ_ENDPOINT);
+    list_init(&ep->senders);
+    list_init(&ep->receivers);
+    enum cairn_error err = quota_charge_object(p->quota, &ep->obj, sizeof(*ep));
+    cairn_handle_t h = CAIRN_HANDLE_NONE;
+    if (err == CAIRN_OK)
+        err = cap_install(p, &ep->obj, ENDPOINT_RIGHTS, 0, &h);
+    if (err != CAIRN_OK) {
+        kobject_release(&ep->obj);
+        return -(int64_t)err;
+    }
+    return h;
+}
+
+SYSCALL_DEFINE(ipc_call)
+{
+    struct thread *self = sched_current();
+    struct trap_frame *f = thread_user_frame(self);
+    struct endpoint *ep;
+    uint64_t badge;
+    enum cairn_error err = check_info(a1);
+    if (err == CAIRN_OK)
+        err = lookup_endpoint(a0, CAIRN_RIGHT_SIGNAL, &ep, &badge);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+    message_from_frame(&self->ipc, f);
+    int64_t status = endpoint_call(ep, self, badge);
+    kobject_release(&ep->obj);
+    if (status == 0)
+        message_to_frame(f, &self->ipc, false);
+    return status;
+}
+
+SYSCALL_DEFINE(ipc_recv)
+{
+    struct thread *self = sched_current();
+    struct endpoint *ep;
+    if (self->reply_to)
+        return -CAIRN_E_BUSY;
+    enum cairn_error err = lookup_endpoint(a0, CAIRN_RIGHT_WAIT, &ep, NULL);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+    int64_t status = endpoint_receive(ep, self, a1);
+    kobject_release(&ep->obj);
+    if (status == 0)
+        message_to_frame(thread_user_frame(self), &self->ipc, true);
+    return status;
+}
+
+SYSCALL_DEFINE(ipc_reply)
+{
+    struct thread *self = sched_current();
+    struct ipc_message reply;
+    enum cairn_error err = check_info(a1);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+    message_from_frame(&reply, thread_user_frame(self));
+    return -(int64_t)endpoint_reply(self, &reply, 0);
+}
+
+SYSCALL_DEFINE(ipc_reply_recv)
+{
+    struct thread *self = sched_current();
+    struct trap_frame *f = thread_user_frame(self);
+    struct endpoint *ep;
+    struct ipc_message reply;
+    enum cairn_error err = check_info(a1);
+    if (err == CAIRN_OK)
+        err = lookup_endpoint(a0, CAIRN_RIGHT_WAIT, &ep, NULL);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+    message_from_frame(&reply, f);
+    endpoint_reply(self, &reply, 0);
+    int64_t status = endpoint_receive(ep, self, UINT64_MAX);
+    kobject_release(&ep->obj);
+    if (status == 0)
+        message_to_frame(f, &self->ipc, true);
+    return status;
+}
