@@ -128,8 +128,9 @@ def read_serial(process, mode, log):
             log.write(chunk)
             if not chunk:
                 status = process.wait()
-                raise BenchError(f"QEMU exited (status {status}) before {DONE!r}\n"
-                                 f"{log_tail(lines + [partial])}")
+                shown = lines + [partial] if partial else lines
+                why = f"QEMU exited (status {status}) before {DONE!r}"
+                raise BenchError(f"{why}\n{log_tail(shown)}")
             complete = (partial + decoder.decode(chunk)).split("\n")
             partial = complete.pop()
             for line in (text.rstrip("\r") for text in complete):

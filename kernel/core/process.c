@@ -122,11 +122,28 @@ void process_start(struct process *p)
     sched_make_runnable(main);
 }
 
+/* Marks p exiting and gets every other thread of it into the kernel, where
+ * it ends: blocked ones are woken, running ones interrupted. */
+static void process_begin_exit(struct process *p)
+{
+    struct thread *self = sched_current();
+    __atomic_store_n(&p->exiting, true, __ATOMIC_RELEASE);
+    bool irq = spin_lock(&p->lock);
+    struct thread *t, *tmp;
+    list_for_each_entry_safe(t, tmp, &p->threads, process_link)
+    {
+        if (t != self && !sched_wake(t, WAKE_KILLED))
+            sched_kick_cpu(t->cpu);
+    }
+    spin_unlock(&p->lock, irq);
+}
+
 void process_exit_current(int status)
 {
     struct process *p = sched_current()->process;
     ASSERT(p, "a process exits only from its own system call");
     log_info("kernel: pid %u (%s) exited with status %d", p->pid, p->name, status);
+    process_begin_exit(p);
     sched_exit_current();
 }
 
@@ -135,7 +152,15 @@ void process_kill_current(const char *reason)
     struct process *p = sched_current()->process;
     ASSERT(p, "a user fault happens only while a process runs");
     log_warn("kernel: killed pid %u (%s)", p->pid, reason);
+    process_begin_exit(p);
     sched_exit_current();
+}
+
+void process_check_exiting(void)
+{
+    struct thread *self = sched_current();
+    if (self->process && process_exiting(self->process))
+        sched_exit_current();
 }
 
 void process_reap_thread(struct thread *t)
@@ -146,7 +171,7 @@ void process_reap_thread(struct thread *t)
     bool last = --p->nthreads == 0;
     spin_unlock(&p->lock, irq);
     endpoint_thread_exit(t);
-    thread_free(t);
+    thread_release(t);
     if (last) {
         process_end(p);
         launcher_next();

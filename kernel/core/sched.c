@@ -252,6 +252,14 @@ static void kick(struct runqueue *rq, unsigned cpu, const struct thread *t)
     }
 }
 
+void sched_kick_cpu(unsigned cpu)
+{
+    if (cpu == this_cpu()->index)
+        this_rq()->need_resched = true;
+    else
+        lapic_send_ipi(cpus[cpu].apic_id, VECTOR_RESCHED);
+}
+
 void sched_reschedule_ipi(void)
 {
     struct runqueue *rq = this_rq();

@@ -53,4 +53,5 @@ void syscall_dispatch(struct trap_frame *f)
         f->rax = (uint64_t)-CAIRN_E_INVALID_SYSCALL;
     kobject_reap();
     sched_preempt_point();
+    process_check_exiting();
 }

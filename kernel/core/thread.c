@@ -9,11 +9,13 @@
 #include <core/thread.h>
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
+#include <object/quota.h>
 
 static uint32_t next_tid = 1; /* atomic */
 
 static void thread_init_common(struct thread *t)
 {
+    kobject_init(&t->obj, CAIRN_OBJ_THREAD);
     t->tid = __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED);
     t->state = THREAD_RUNNABLE;
     list_init(&t->run_link);
@@ -28,6 +30,7 @@ struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t st
     struct thread *t = kzalloc(sizeof(*t));
     if (!t)
         return NULL;
+    /* Until the thread is set up, a failure frees the struct directly. */
     uint64_t stack_phys = frame_alloc_run(KERNEL_STACK_SIZE / PAGE_SIZE, 1, 0);
     if (!stack_phys) {
         kfree(t);
@@ -63,12 +66,19 @@ struct thread *thread_create_idle(unsigned cpu)
     return t;
 }
 
-void thread_free(struct thread *t)
+void thread_release(struct thread *t)
 {
-    ASSERT(t->state == THREAD_DEAD, "only dead threads are freed");
+    ASSERT(t->state == THREAD_DEAD, "only dead threads give up their stack");
     ASSERT(t->process, "idle threads live for ever");
     frame_free_run(virt_to_phys((void *)t->kernel_stack), KERNEL_STACK_SIZE / PAGE_SIZE);
-    kfree(t);
+    t->kernel_stack = 0;
+    kobject_release(&t->obj);
+}
+
+void thread_destroy_object(struct kobject *o)
+{
+    quota_uncharge_object(o);
+    kfree(o);
 }
 
 struct trap_frame *thread_user_frame(struct thread *t)

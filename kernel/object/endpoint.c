@@ -67,19 +67,36 @@ static enum cairn_error lookup_endpoint(uint64_t reg, uint32_t right, struct end
     return err;
 }
 
+/* The receiver r of self's message will owe self a reply on ep; it holds
+ * references to both until it replies or ends. ep->lock held. */
+static void owe_reply(struct thread *r, struct thread *self, struct endpoint *ep)
+{
+    kobject_retain(&self->obj);
+    kobject_retain(&ep->obj);
+    r->reply_to = self;
+    r->reply_ep = ep;
+    self->ipc_phase = IPC_AWAITING_REPLY;
+}
+
 /* Blocks the caller until its reply arrives. Its message is either queued
- * (SENDING) or already taken (AWAITING_REPLY). Called and returns with
- * ep->lock held. */
+ * (SENDING) or already taken (AWAITING_REPLY). A caller whose process is
+ * exiting gives up; a reply that comes later is dropped. Called and returns
+ * with ep->lock held. */
 static int64_t await_reply(struct endpoint *ep, struct thread *self)
 {
     self->wait_done = false;
-    while (!self->wait_done) {
+    while (!self->wait_done && !process_exiting(self->process)) {
         self->state = THREAD_BLOCKED;
         spin_release(&ep->lock);
         sched_block(0);
         spin_acquire(&ep->lock);
     }
-    self->ipc_phase = IPC_IDLE;
+    if (!self->wait_done) {
+        if (self->ipc_phase == IPC_SENDING)
+            list_remove(&self->wait_link);
+        self->ipc_phase = IPC_IDLE;
+        return -CAIRN_E_PEER_DEAD;
+    }
     return self->wait_status;
 }
 
@@ -92,9 +109,8 @@ static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t 
     if (!list_empty(&ep->receivers)) {
         struct thread *r = list_first_entry(&ep->receivers, struct thread, wait_link);
         r->ipc = self->ipc;
-        r->reply_to = self;
         r->ipc_phase = IPC_IDLE;
-        self->ipc_phase = IPC_AWAITING_REPLY;
+        owe_reply(r, self, ep);
         wait_complete(r, 0, 0);
     } else {
         self->ipc_phase = IPC_SENDING;
@@ -113,9 +129,8 @@ static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64
     if (!list_empty(&ep->senders)) {
         struct thread *s = list_first_entry(&ep->senders, struct thread, wait_link);
         list_remove(&s->wait_link);
-        s->ipc_phase = IPC_AWAITING_REPLY;
         self->ipc = s->ipc;
-        self->reply_to = s;
+        owe_reply(self, s, ep);
     } else if (timeout_ns == 0) {
         status = -CAIRN_E_WOULD_BLOCK;
     } else {
@@ -127,19 +142,27 @@ static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64
     return status;
 }
 
-/* Completes the call of the thread we owe a reply, if any. */
+/* Completes the call of the thread we owe a reply, if any. A caller that
+ * gave up (its process is exiting) is no longer AWAITING_REPLY: the reply
+ * is dropped. */
 static enum cairn_error endpoint_reply(struct thread *self, const struct ipc_message *reply,
                                        int64_t status)
 {
     struct thread *caller = self->reply_to;
+    struct endpoint *ep = self->reply_ep;
     if (!caller)
         return CAIRN_E_NOT_FOUND;
     self->reply_to = NULL;
-    struct endpoint *ep = caller->ipc_endpoint;
+    self->reply_ep = NULL;
     spin_acquire(&ep->lock);
-    caller->ipc = *reply;
-    wait_complete(caller, status, 0);
+    if (caller->ipc_phase == IPC_AWAITING_REPLY && caller->ipc_endpoint == ep) {
+        caller->ipc = *reply;
+        caller->ipc_phase = IPC_IDLE;
+        wait_complete(caller, status, 0);
+    }
     spin_release(&ep->lock);
+    kobject_release(&caller->obj);
+    kobject_release(&ep->obj);
     return CAIRN_OK;
 }
 

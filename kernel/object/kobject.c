@@ -9,6 +9,7 @@ static struct spinlock reap_lock = SPINLOCK_INIT;
 static struct list reap_queue = LIST_INIT(reap_queue); /* reap_lock */
 
 static void (*const destructors[CAIRN_OBJ_TYPE_COUNT])(struct kobject *) = {
+    [CAIRN_OBJ_THREAD] = thread_destroy_object,
     [CAIRN_OBJ_PROCESS] = process_destroy_object,
     [CAIRN_OBJ_QUOTA] = quota_destroy_object,
     [CAIRN_OBJ_NOTIFICATION] = notification_destroy_object,

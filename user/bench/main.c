@@ -2,9 +2,9 @@
  * bench - the in-guest microbenchmarks, run as a boot program:
  * `bench MODE [NAME...]`. MODE is the unit the TSC counts in under this
  * QEMU, `insns` (-icount) or `ticks`, and is only printed; the NAMEs pick
- * benchmarks (default: all, in link order). Prints one BENCH line per
- * benchmark (see bench.h) and "bench: done" last; tools/bench.py (make
- * bench) waits for that line.
+ * benchmarks (default: all, in the order of the benches section). Prints
+ * one BENCH line per benchmark (see bench.h) and "bench: done" last;
+ * tools/bench.py (make bench) waits for that line.
  */
 #include "bench.h"
 

@@ -163,4 +163,6 @@ void trap_dispatch(struct trap_frame *f)
     struct thread *running = this_cpu()->thread;
     if (running && (trap_from_user(f) || !running->process))
         sched_preempt_point();
+    if (trap_from_user(f))
+        process_check_exiting();
 }

@@ -31,7 +31,16 @@ struct process {
     struct thread *main;     /* the first thread, until it is started */
     struct handle_table handles; /* the cap lock (object/cap.h) */
     struct quota *quota;     /* what its objects are charged to */
+    bool exiting;            /* set once by exit or a fatal fault; never cleared */
 };
+
+static inline bool process_exiting(const struct process *p)
+{
+    return __atomic_load_n(&p->exiting, __ATOMIC_ACQUIRE);
+}
+
+/* On the way back to ring 3: a thread of an exiting process ends here. */
+void process_check_exiting(void);
 
 /* Builds a process from the initial-ramdisk file bin/<argv[0]> with its
  * main thread ready to start. Returns NULL and *why when the program is

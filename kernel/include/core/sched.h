@@ -48,6 +48,10 @@ void sched_preempt_point(void);
 /* The timer interrupt: wakes expired sleepers, ends time slices. */
 void sched_timer_tick(void);
 
+/* Interrupts `cpu` so that it looks at its run queue (and its current
+ * thread at its ring-3 return). */
+void sched_kick_cpu(unsigned cpu);
+
 /* The reschedule IPI: another CPU queued work here. */
 void sched_reschedule_ipi(void);
 

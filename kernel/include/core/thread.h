@@ -7,6 +7,7 @@
 #define CAIRN_CORE_THREAD_H
 
 #include <lib/list.h>
+#include <object/kobject.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ enum wake_reason {
     WAKE_NONE,
     WAKE_SIGNALLED,
     WAKE_TIMED_OUT,
+    WAKE_KILLED, /* its process is exiting */
 };
 
 /* A short IPC message: what travels in registers (see docs/syscalls.md). */
@@ -47,6 +49,7 @@ enum ipc_phase {
 struct endpoint;
 
 struct thread {
+    struct kobject obj;        /* one reference is held while the thread lives */
     uint32_t tid;
     struct process *process;   /* NULL for a CPU's idle thread */
     enum thread_state state;   /* rq lock of `cpu` (the thread sets BLOCKED itself) */
@@ -70,7 +73,8 @@ struct thread {
     int64_t wait_status;       /* object lock: 0 or -enum cairn_error */
     bool wait_done;            /* object lock */
     struct ipc_message ipc;    /* in call: the request; in recv: what arrived */
-    struct thread *reply_to;   /* a caller waiting for this thread's reply */
+    struct thread *reply_to;   /* a caller owed a reply: a reference is held */
+    struct endpoint *reply_ep; /* the endpoint of that call: a reference is held */
     enum ipc_phase ipc_phase;  /* lock of ipc_endpoint */
     struct endpoint *ipc_endpoint; /* the endpoint of the current call */
 };
@@ -83,9 +87,11 @@ struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t st
 /* The calling CPU's idle thread, built around the stack it runs on now. */
 struct thread *thread_create_idle(unsigned cpu);
 
-/* Frees the kernel stack and the struct; the thread must be DEAD and not
- * running anywhere. */
-void thread_free(struct thread *t);
+/* Frees the kernel stack of a DEAD thread no CPU runs on, and drops its
+ * living reference; the struct goes with the last handle to it. */
+void thread_release(struct thread *t);
+
+void thread_destroy_object(struct kobject *o);
 
 /* The user register frame at the top of t's kernel stack. */
 struct trap_frame *thread_user_frame(struct thread *t);

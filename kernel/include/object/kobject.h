@@ -42,6 +42,7 @@ void kobject_reap(void);
 /* Per-type destructors, each defined by its object's file; each frees the
  * object's memory and returns its charge (quota_uncharge). */
 void process_destroy_object(struct kobject *o);
+void thread_destroy_object(struct kobject *o);
 void quota_destroy_object(struct kobject *o);
 void notification_destroy_object(struct kobject *o);
 void endpoint_destroy_object(struct kobject *o);
