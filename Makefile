@@ -111,7 +111,8 @@ $(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
 
 # --- user programs and the initial ramdisk -----------------------------------
 USER_PROGRAMS := init fault ktest bench
-RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/rt.c.o $(BUILD)/gen/lib/rt/syscalls.c.o \
+RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o \
+	$(BUILD)/gen/lib/rt/syscalls.c.o \
 	$(BUILD)/lib/rt/format.c.o
 
 # The formatter is pure code shared with the kernel, compiled once for each.

@@ -495,6 +495,8 @@ def render_header(calls):
         "#include <stdint.h>",
         "#include <cairn/error.h>",
         "#include <cairn/handle.h>",
+        "#include <cairn/ipc.h>",
+        "#include <cairn/system.h>",
         "",
         *(f"#define {name.ljust(width)} {number}" for name, number in defines),
         "",

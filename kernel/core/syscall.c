@@ -11,7 +11,10 @@
 #include <core/process.h>
 #include <core/sched.h>
 #include <core/syscall_table.h>
+#include <mm/frame.h>
 #include <mm/kmalloc.h>
+#include <arch/percpu.h>
+#include <cairn/system.h>
 #include <object/kobject.h>
 
 /* All or nothing: the whole buffer is copied in before any of it is shown. */
@@ -30,6 +33,19 @@ SYSCALL_DEFINE(debug_write)
         log_write_raw(copy, len);
     kfree(copy);
     return err < 0 ? err : (int64_t)len;
+}
+
+SYSCALL_DEFINE(system_info)
+{
+    struct heap_stats heap;
+    kmalloc_stats(&heap);
+    struct cairn_system_info info = {
+        .cpus = cpu_count,
+        .frames_free = frame_free_count(),
+        .frames_total = frame_total_count(),
+        .heap_bytes = heap.bytes_in_use,
+    };
+    return copy_to_user(a0, &info, sizeof(info));
 }
 
 SYSCALL_DEFINE(null)

@@ -41,3 +41,11 @@ int rt_printf(const char *fmt, ...)
     cairn_debug_write(buf, len);
     return n;
 }
+
+long rt_thread_start(void (*fn)(uint64_t), uint64_t arg, void *stack, size_t stack_size,
+                     unsigned priority, uint32_t affinity)
+{
+    /* As if fn had been called: RSP + 8 is 16-byte aligned at entry. */
+    uint64_t top = ((uint64_t)stack + stack_size) & ~15ull;
+    return cairn_thread_create((uint64_t)fn, top - 8, arg, priority, affinity);
+}

@@ -31,6 +31,15 @@ struct ktest {
         &ktest_##test_name;                                                                        \
     static void ktest_fn_##test_name(void)
 
+/* A system call with raw 64-bit arguments, to pass what the typed stubs
+ * cannot (handles and rights above 32 bits, unknown numbers). */
+static inline long ktest_syscall(long number, long a, long b)
+{
+    long ret;
+    __asm__ volatile("syscall" : "=a"(ret) : "a"(number), "D"(a), "S"(b) : "rcx", "r11", "memory");
+    return ret;
+}
+
 /* Records a failure of the running test. */
 void ktest_fail(const char *file, int line, const char *expr, long long expected, long long got);
 

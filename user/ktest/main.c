@@ -4,6 +4,7 @@
  * ends with "ktest: N passed, N failed".
  */
 #include "ktest.h"
+#include "threads.h"
 
 extern const struct ktest *const __start_ktests[], *const __stop_ktests[];
 
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
             continue;
         running = t;
         running_failed = false;
+        kt_reset();
         t->run();
         rt_printf("ktest: %s %s\n", running_failed ? "FAIL" : "PASS", t->name);
         if (running_failed)

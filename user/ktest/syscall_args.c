@@ -6,19 +6,12 @@
 #include <cairn/abi.h>
 #include <cairn/error.h>
 
-static long raw_syscall(long number, long a, long b)
-{
-    long ret;
-    __asm__ volatile("syscall" : "=a"(ret) : "a"(number), "D"(a), "S"(b) : "rcx", "r11", "memory");
-    return ret;
-}
-
 KTEST(unknown_syscall_numbers, KTEST_QUICK)
 {
-    EXPECT_ERR(raw_syscall(SYS_COUNT, 0, 0), CAIRN_E_INVALID_SYSCALL);
-    EXPECT_ERR(raw_syscall(12345, 0, 0), CAIRN_E_INVALID_SYSCALL);
-    EXPECT_ERR(raw_syscall(-1, 0, 0), CAIRN_E_INVALID_SYSCALL);
-    EXPECT_ERR(raw_syscall(1l << 40, 0, 0), CAIRN_E_INVALID_SYSCALL);
+    EXPECT_ERR(ktest_syscall(SYS_COUNT, 0, 0), CAIRN_E_INVALID_SYSCALL);
+    EXPECT_ERR(ktest_syscall(12345, 0, 0), CAIRN_E_INVALID_SYSCALL);
+    EXPECT_ERR(ktest_syscall(-1, 0, 0), CAIRN_E_INVALID_SYSCALL);
+    EXPECT_ERR(ktest_syscall(1l << 40, 0, 0), CAIRN_E_INVALID_SYSCALL);
 }
 
 KTEST(debug_write_pointers, KTEST_QUICK)
