@@ -132,9 +132,13 @@ $(BUILD)/user/%.c.o: user/%.c | $(SYSCALLS_H)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
-# A program is every .c file in user/<name>/, linked with the runtime.
+$(BUILD)/user/%.S.o: user/%.S | $(SYSCALLS_H)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+# A program is every .c and .S file in user/<name>/, linked with the runtime.
 define user_program
-$(BUILD)/user/$(1).elf: $(patsubst %.c,$(BUILD)/%.c.o,$(wildcard user/$(1)/*.c)) $(RT_OBJ)
+$(BUILD)/user/$(1).elf: $(patsubst %,$(BUILD)/%.o,$(wildcard user/$(1)/*.c user/$(1)/*.S)) $(RT_OBJ)
 	$$(CC) $$(USER_LDFLAGS) -o $$@ $$^
 endef
 $(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p))))

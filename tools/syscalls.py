@@ -491,23 +491,25 @@ def render_header(calls):
         "#ifndef CAIRN_SYSCALLS_H",
         "#define CAIRN_SYSCALLS_H",
         "",
+        *(f"#define {name.ljust(width)} {number}" for name, number in defines),
+        "",
+        f"#define SYS_COUNT {len(calls)}",
+        "",
+        "/* Assembly sources include this file for the numbers alone. */",
+        "#ifndef __ASSEMBLER__",
         "#include <stddef.h>",
         "#include <stdint.h>",
         "#include <cairn/error.h>",
         "#include <cairn/handle.h>",
         "#include <cairn/ipc.h>",
         "#include <cairn/system.h>",
-        "",
-        *(f"#define {name.ljust(width)} {number}" for name, number in defines),
-        "",
-        f"#define SYS_COUNT {len(calls)}",
     ]
     for call in calls:
         if call.custom_abi:
             continue
         noreturn = "__attribute__((noreturn)) " if call.noreturn else ""
         out += ["", f"/* {c_comment(call.summary)} */", f"{noreturn}{stub_signature(call)};"]
-    out += ["", "#endif", ""]
+    out += ["#endif", "", "#endif", ""]
     return "\n".join(out)
 
 

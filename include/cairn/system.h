@@ -12,6 +12,7 @@ struct cairn_system_info {
     uint64_t frames_free;   /* free 4 KiB physical frames */
     uint64_t frames_total;  /* usable frames at boot */
     uint64_t heap_bytes;    /* kernel heap bytes in use */
+    uint64_t heap_pages;    /* frames the kernel heap holds, in use or cached */
 };
 
 #endif

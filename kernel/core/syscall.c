@@ -44,6 +44,7 @@ SYSCALL_DEFINE(system_info)
         .frames_free = frame_free_count(),
         .frames_total = frame_total_count(),
         .heap_bytes = heap.bytes_in_use,
+        .heap_pages = heap.pages_held,
     };
     return copy_to_user(a0, &info, sizeof(info));
 }

@@ -3,6 +3,7 @@
  */
 #include "bench.h"
 #include "sort.h"
+#include <cairn/system.h>
 
 struct bench_result {
     uint64_t median;
@@ -54,17 +55,53 @@ static struct bench_result summarize(uint32_t count)
     return (struct bench_result){.median = samples[(count - 1) / 2], .min = samples[0]};
 }
 
+/* True when b can run here; otherwise says why it is skipped. */
+static bool bench_runnable(const struct bench *b)
+{
+    struct cairn_system_info info;
+    if (!b->fixture || b->fixture->cpus <= 1)
+        return true;
+    long got = cairn_system_info(&info);
+    if (got != 0) {
+        bench_fail("cairn_system_info()", got);
+        return true; /* let bench_run report it */
+    }
+    if (info.cpus >= b->fixture->cpus)
+        return true;
+    if (info.cpus == 1)
+        rt_printf("bench: skipped %s (one CPU)\n", b->name);
+    else
+        rt_printf("bench: skipped %s (%u CPUs)\n", b->name, info.cpus);
+    return false;
+}
+
+/* Starts b's fixture, collects b's samples, stops the fixture. Returns
+ * false when any of it failed. */
+static bool measure_with_fixture(const struct bench *b, uint64_t overhead)
+{
+    const struct bench_fixture *f = b->fixture;
+    if (f && f->start && !f->start())
+        return false;
+    bool ok = collect(b->measure, b->warmup, b->iterations, overhead);
+    if (f && f->stop)
+        f->stop();
+    return ok && !failed_what;
+}
+
 bool bench_run(const struct bench *b, const char *unit)
 {
     failed_what = 0;
+    if (!bench_runnable(b))
+        return true;
     collect(measure_nothing, b->warmup, b->iterations, 0);
     uint64_t overhead = summarize(b->iterations).median;
-    if (!collect(b->measure, b->warmup, b->iterations, overhead)) {
+    if (failed_what || !measure_with_fixture(b, overhead)) {
         rt_printf("bench: error: %s: %s returned %ld\n", b->name, failed_what, failed_got);
         return false;
     }
     struct bench_result r = summarize(b->iterations);
-    rt_printf("BENCH %s median=%llu min=%llu unit=%s\n", b->name, (unsigned long long)r.median,
-              (unsigned long long)r.min, unit);
+    uint32_t ops = b->fixture && b->fixture->ops > 1 ? b->fixture->ops : 1;
+    rt_printf("BENCH %s median=%llu min=%llu unit=%s\n", b->name,
+              (unsigned long long)(r.median / ops), (unsigned long long)(r.min / ops), unit);
     return true;
 }

@@ -5,10 +5,28 @@
  * benchmarks (default: all, in the order of the benches section). Prints
  * one BENCH line per benchmark (see bench.h) and "bench: done" last;
  * tools/bench.py (make bench) waits for that line.
+ *
+ * The main thread may run on any CPU and there is no call to pin it, so
+ * the benchmarks run in a runner thread pinned to BENCH_CPU while main
+ * waits for it on a notification.
  */
 #include "bench.h"
 
+#define RUNNER_STACK_SIZE 65536
+
 extern const struct bench *const __start_benches[], *const __stop_benches[];
+
+/* What the runner is asked to do and what it found; main reads failed
+ * only after the runner's signal on done. */
+struct run {
+    const char *unit;
+    int count; /* of names; 0: every benchmark */
+    char **names;
+    long done;  /* notification the runner signals when finished */
+    int failed; /* benchmarks that printed an error */
+};
+
+static uint8_t runner_stack[RUNNER_STACK_SIZE] __attribute__((aligned(16)));
 
 static const struct bench *bench_find(const char *name)
 {
@@ -44,20 +62,57 @@ static bool names_known(int count, char **names)
     return known;
 }
 
+/* The runner thread: runs the selected benchmarks in order, then signals
+ * run->done. */
+static void run_benchmarks(uint64_t arg)
+{
+    struct run *run = (struct run *)arg;
+    for (const struct bench *const *entry = __start_benches; entry < __stop_benches; entry++) {
+        if (bench_selected(*entry, run->count, run->names) && !bench_run(*entry, run->unit))
+            run->failed++;
+    }
+    long got = cairn_notification_signal(run->done, 1);
+    if (got != 0)
+        rt_printf("bench: error: cairn_notification_signal() returned %ld\n", got);
+    cairn_thread_exit();
+}
+
+/* Runs the benchmarks of *run on a runner thread and waits for it.
+ * Returns false, having printed an error line, when that failed. */
+static bool run_on_runner(struct run *run)
+{
+    run->done = cairn_notification_create();
+    if (run->done < 0) {
+        rt_printf("bench: error: cairn_notification_create() returned %ld\n", run->done);
+        return false;
+    }
+    long runner = rt_thread_start(run_benchmarks, (uint64_t)run, runner_stack, RUNNER_STACK_SIZE,
+                                  BENCH_PRIORITY, BENCH_CPU);
+    if (runner < 0) {
+        rt_printf("bench: error: rt_thread_start() returned %ld\n", runner);
+        return false;
+    }
+    long got = cairn_notification_wait(run->done, UINT64_MAX);
+    if (got < 0) {
+        rt_printf("bench: error: cairn_notification_wait() returned %ld\n", got);
+        return false;
+    }
+    cairn_handle_close(runner);
+    cairn_handle_close(run->done);
+    return true;
+}
+
 int main(int argc, char **argv)
 {
-    int failed = 0;
-
     if (argc < 2 || (rt_strcmp(argv[1], "insns") != 0 && rt_strcmp(argv[1], "ticks") != 0)) {
         rt_printf("bench: error: usage: bench insns|ticks [NAME...]\n");
         return 2;
     }
     if (!names_known(argc - 2, argv + 2))
         return 2;
-    for (const struct bench *const *entry = __start_benches; entry < __stop_benches; entry++) {
-        if (bench_selected(*entry, argc - 2, argv + 2) && !bench_run(*entry, argv[1]))
-            failed++;
-    }
+    struct run run = {.unit = argv[1], .count = argc - 2, .names = argv + 2};
+    if (!run_on_runner(&run))
+        return 1;
     rt_puts("bench: done\n");
-    return failed ? 1 : 0;
+    return run.failed ? 1 : 0;
 }
