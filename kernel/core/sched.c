@@ -30,6 +30,15 @@ struct runqueue {
 
 static struct runqueue runqueues[MAX_CPUS];
 
+/* Asks `cpu` to reschedule at its next preemption point; the flag in
+ * struct cpu makes the SYSCALL return path look (its fast path checks
+ * nothing else). */
+static void set_need_resched(struct runqueue *rq)
+{
+    rq->need_resched = true;
+    cpus[rq - runqueues].exit_work = 1;
+}
+
 static struct runqueue *this_rq(void)
 {
     return &runqueues[this_cpu()->index];
@@ -167,7 +176,12 @@ static void schedule_locked(struct runqueue *rq)
 
 void sched_finish_switch(struct thread *prev)
 {
-    spin_release(&this_rq()->lock);
+    struct runqueue *rq = this_rq();
+    spin_release(&rq->lock);
+    /* A thread of an exiting process may resume inside a system call that
+     * returns by the fast path: make that path look. */
+    if (rq->current->process && process_exiting(rq->current->process))
+        this_cpu()->exit_work = 1;
     if (prev->state == THREAD_DEAD)
         process_reap_thread(prev);
 }
@@ -235,7 +249,7 @@ static void kick(struct runqueue *rq, unsigned cpu, const struct thread *t)
     bool preempt = should_preempt(rq, t);
     if (cpu == this_cpu()->index) {
         if (preempt)
-            rq->need_resched = true;
+            set_need_resched(rq);
         else
             arm_timer(rq);
     } else if (preempt || rq->slice_end == 0) {
@@ -255,7 +269,7 @@ static void kick(struct runqueue *rq, unsigned cpu, const struct thread *t)
 void sched_kick_cpu(unsigned cpu)
 {
     if (cpu == this_cpu()->index)
-        this_rq()->need_resched = true;
+        set_need_resched(this_rq());
     else
         lapic_send_ipi(cpus[cpu].apic_id, VECTOR_RESCHED);
 }
@@ -268,7 +282,7 @@ void sched_reschedule_ipi(void)
     spin_acquire(&rq->lock);
     int best = highest_ready(rq);
     if (rq->current == rq->idle || best > (int)rq->current->priority)
-        rq->need_resched = true;
+        set_need_resched(rq);
     arm_timer(rq);
     spin_release(&rq->lock);
 }
@@ -376,11 +390,11 @@ void sched_timer_tick(void)
         if (rq->current != t) {
             enqueue(rq, t);
             if (should_preempt(rq, t))
-                rq->need_resched = true;
+                set_need_resched(rq);
         }
     }
     if (rq->slice_end && now >= rq->slice_end)
-        rq->need_resched = true;
+        set_need_resched(rq);
     arm_timer(rq);
     spin_release(&rq->lock);
 }

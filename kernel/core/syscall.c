@@ -59,16 +59,19 @@ SYSCALL_DEFINE(exit)
     process_exit_current((int)a0);
 }
 
-void syscall_dispatch(struct trap_frame *f);
+void syscall_exit_work(struct trap_frame *f);
 
-void syscall_dispatch(struct trap_frame *f)
+/* The slow half of the SYSCALL return, when struct cpu's exit_work is set:
+ * destroy objects released during the call, switch if a better thread
+ * waits, end the thread if its process is exiting. */
+void syscall_exit_work(struct trap_frame *f)
 {
-    if (f->rax < SYS_COUNT)
-        f->rax = (uint64_t)syscall_table[f->rax].handler(f->rdi, f->rsi, f->rdx, f->r10, f->r8,
-                                                         f->r9);
-    else
-        f->rax = (uint64_t)-CAIRN_E_INVALID_SYSCALL;
+    (void)f;
+    this_cpu()->exit_work = 0;
     kobject_reap();
     sched_preempt_point();
     process_check_exiting();
 }
+
+_Static_assert(offsetof(struct syscall_entry, handler) == 8 && sizeof(struct syscall_entry) == 24,
+               "syscall_entry.S indexes the table with this layout");

@@ -1,6 +1,7 @@
 /*
  * kobject.c - reference counting and deferred destruction of kernel objects.
  */
+#include <arch/percpu.h>
 #include <core/panic.h>
 #include <core/spinlock.h>
 #include <object/kobject.h>
@@ -39,10 +40,13 @@ void kobject_release(struct kobject *o)
     bool irq = spin_lock(&reap_lock);
     list_push_back(&reap_queue, &o->reap_link);
     spin_unlock(&reap_lock, irq);
+    this_cpu()->exit_work = 1; /* reap on the way out of this system call */
 }
 
 void kobject_reap(void)
 {
+    if (list_empty(&reap_queue)) /* a racy peek; a miss is caught next time */
+        return;
     for (;;) {
         bool irq = spin_lock(&reap_lock);
         if (list_empty(&reap_queue)) {

@@ -1,14 +1,19 @@
 /*
  * syscall_entry.S - the SYSCALL entry point.
  *
- * Builds the same struct trap_frame an interrupt would, so every path back
- * to ring 3 can share one frame format; returns with SYSRET unless the
- * saved RIP is non-canonical, where SYSRET would fault in ring 0 (the Intel
- * SYSRET erratum), in which case IRETQ raises the fault in ring 3 instead.
+ * Lays out a struct trap_frame like an interrupt's, but fills in only what
+ * the system-call path needs (see below), so that custom-ABI handlers can
+ * read and write the caller's registers through thread_user_frame().
+ * Returns with SYSRET unless the saved RIP is non-canonical, where SYSRET
+ * would fault in ring 0 (the Intel SYSRET erratum): IRETQ then raises the
+ * fault in ring 3 instead.
  */
-#include <arch/gprs.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
+#include <cairn/syscalls.h>
+
+#define FRAME_RAX (14 * 8) /* struct trap_frame: rax follows r15..rbx */
+#define CAIRN_E_INVALID_SYSCALL 1 /* include/cairn/error.h */
 
     .text
     .globl syscall_entry
@@ -18,18 +23,44 @@ syscall_entry:
     mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
     pushq $USER_DS
     pushq %gs:CPU_OFFSET_USER_RSP
-    pushq %r11
+    pushq %r11                  /* RFLAGS */
     pushq $USER_CS
-    pushq %rcx
-    pushq $0
-    pushq $VECTOR_SYSCALL
-    PUSH_GPRS
-    cld
-    mov %rsp, %rdi
-    call syscall_dispatch
-    cli
-    POP_GPRS
-    addq $16, %rsp
+    pushq %rcx                  /* RIP */
+    /* Only the registers the C handler may clobber and the caller expects
+     * back are saved: RDX RSI RDI R8 R9 R10. RBX RBP R12-R15 survive the C
+     * call; RCX and R11 are the ABI's to clobber; RAX is the result. Their
+     * slots (and error, vector) are left unwritten. */
+    sub $40, %rsp               /* error, vector, rax, rbx, rcx */
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    sub $8, %rsp                /* rbp */
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    sub $40, %rsp               /* r11 .. r15 */
+    /* The argument registers still hold the caller's values: call the
+     * handler straight from the table (24-byte entries, handler at +8),
+     * with R10 moved to RCX, the C ABI's fourth argument. SFMASK has
+     * cleared DF and IF. */
+    cmp $SYS_COUNT, %rax
+    jae .Lbad_number
+    mov %r10, %rcx
+    lea (%rax,%rax,2), %rax
+    call *syscall_table+8(,%rax,8)
+.Lcheck_work:
+    cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
+    jne .Lexit_work
+.Lreturn:
+    add $40, %rsp
+    popq %r10
+    popq %r9
+    popq %r8
+    add $8, %rsp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    add $40, %rsp
     mov 0(%rsp), %rcx           /* RIP */
     mov %rcx, %r11
     shr $47, %r11
@@ -40,3 +71,16 @@ syscall_entry:
     sysretq
 1:  swapgs
     iretq
+
+.Lbad_number:
+    mov $-CAIRN_E_INVALID_SYSCALL, %rax
+    jmp .Lcheck_work
+
+/* Reaping, a reschedule or an exiting process: the C side may switch
+ * threads, so the result waits in the frame meanwhile. */
+.Lexit_work:
+    mov %rax, FRAME_RAX(%rsp)
+    mov %rsp, %rdi
+    call syscall_exit_work
+    mov FRAME_RAX(%rsp), %rax
+    jmp .Lreturn

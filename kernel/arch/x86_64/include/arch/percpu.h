@@ -10,6 +10,7 @@
 /* Offsets used by the assembly entry paths; checked against the struct below. */
 #define CPU_OFFSET_KERNEL_RSP 8
 #define CPU_OFFSET_USER_RSP   16
+#define CPU_OFFSET_EXIT_WORK  24
 
 #define MAX_CPUS 64
 
@@ -34,6 +35,7 @@ struct cpu {
     struct cpu *self;    /* this_cpu() reads %gs:0 */
     uint64_t kernel_rsp; /* top of the stack for syscalls and traps from ring 3 */
     uint64_t user_rsp;   /* scratch for the SYSCALL entry */
+    volatile uint32_t exit_work; /* non-zero: the SYSCALL return must call syscall_exit_work() */
     uint32_t index;      /* 0 .. cpu_count-1; 0 is the boot CPU */
     uint32_t apic_id;
     volatile bool online;    /* set by the CPU itself once it runs its idle loop */
@@ -45,6 +47,7 @@ struct cpu {
 
 _Static_assert(offsetof(struct cpu, kernel_rsp) == CPU_OFFSET_KERNEL_RSP, "asm offset");
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_OFFSET_USER_RSP, "asm offset");
+_Static_assert(offsetof(struct cpu, exit_work) == CPU_OFFSET_EXIT_WORK, "asm offset");
 
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned cpu_count; /* CPUs the MADT lists (at least 1) */

@@ -16,7 +16,6 @@
 #define VECTOR_TIMER    0xf0
 #define VECTOR_RESCHED  0xf1
 #define VECTOR_SPURIOUS 0xff
-#define VECTOR_SYSCALL  0x100 /* not an IDT vector: marks a SYSCALL frame */
 
 #define IST_DOUBLE_FAULT  1
 #define IST_NMI           2
@@ -28,7 +27,9 @@
 #include <stdint.h>
 
 /* Laid out by the entry stubs: general registers, then vector and error
- * code, then what the CPU pushed. */
+ * code, then what the CPU pushed. A SYSCALL frame holds only RIP, RFLAGS,
+ * RSP, CS, SS and the argument registers RDI RSI RDX R10 R8 R9 (and RAX
+ * while the return path does slow work); its other slots are unset. */
 struct trap_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
     uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
