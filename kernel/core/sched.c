@@ -24,6 +24,7 @@ struct runqueue {
     struct thread *idle;
     unsigned nready;
     uint64_t slice_end;  /* TSC at which current's time slice ends, 0: none */
+    uint64_t armed;      /* the deadline the timer holds now, 0: none */
     bool need_resched;
     bool ready;          /* sched_init_cpu() has run */
 };
@@ -130,7 +131,12 @@ static void arm_timer(struct runqueue *rq)
         if (!deadline || first->wake_deadline < deadline)
             deadline = first->wake_deadline;
     }
-    timer_arm_at(deadline);
+    /* Most switches (IPC, yield) leave the deadline as it was: skip the
+     * timer write then. A deadline in the past has fired already. */
+    if (deadline != rq->armed || (deadline && deadline <= rdtsc())) {
+        rq->armed = deadline;
+        timer_arm_at(deadline);
+    }
 }
 
 static void load_context(struct thread *next)
@@ -379,6 +385,7 @@ void sched_timer_tick(void)
     if (!rq->ready)
         return;
     spin_acquire(&rq->lock);
+    rq->armed = 0; /* what was armed has fired */
     uint64_t now = rdtsc();
     while (!list_empty(&rq->sleepers)) {
         struct thread *t = list_first_entry(&rq->sleepers, struct thread, sleep_link);

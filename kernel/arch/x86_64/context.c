@@ -34,5 +34,10 @@ void context_load(uint64_t root, uint64_t stack_top, uint64_t fs_base)
     }
     if ((read_cr3() & PTE_ADDR) != root)
         paging_switch(root);
-    wrmsr(MSR_FS_BASE, fs_base);
+    /* Only ring 3 uses FS, and only the kernel writes FS_BASE: skip the
+     * MSR write when the next thread's value is already loaded. */
+    if (cpu->fs_base != fs_base) {
+        wrmsr(MSR_FS_BASE, fs_base);
+        cpu->fs_base = fs_base;
+    }
 }

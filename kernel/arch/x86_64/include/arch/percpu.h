@@ -41,6 +41,7 @@ struct cpu {
     volatile bool online;    /* set by the CPU itself once it runs its idle loop */
     struct thread *thread;   /* the thread running on this CPU */
     volatile uint64_t timer_interrupts;
+    uint64_t fs_base;          /* the FS_BASE MSR as last written */
     uint64_t gdt[7];
     struct tss tss;
 };
