@@ -17,10 +17,10 @@
 
 #define CAIRN_IPC_WORDS 4 /* message words carried in registers */
 
-#define CAIRN_MSGINFO(label) ((uint64_t)(uint32_t)(label))
-#define CAIRN_MSGINFO_LABEL(info) ((uint32_t)(info))
-#define CAIRN_MSGINFO_BYTES(info) (((info) >> 32) & 0x1fff)
-#define CAIRN_MSGINFO_CAPS(info) (((info) >> 45) & 0x7)
+#define CAIRN_MSGINFO(label)         ((uint64_t)(uint32_t)(label))
+#define CAIRN_MSGINFO_LABEL(info)    ((uint32_t)(info))
+#define CAIRN_MSGINFO_BYTES(info)    (((info) >> 32) & 0x1fff)
+#define CAIRN_MSGINFO_CAPS(info)     (((info) >> 45) & 0x7)
 #define CAIRN_MSGINFO_RESERVED(info) ((info) >> 48)
 
 /* The short message as user space sees it in registers. */

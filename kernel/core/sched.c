@@ -23,10 +23,10 @@ struct runqueue {
     struct thread *current;
     struct thread *idle;
     unsigned nready;
-    uint64_t slice_end;  /* TSC at which current's time slice ends, 0: none */
-    uint64_t armed;      /* the deadline the timer holds now, 0: none */
+    uint64_t slice_end; /* TSC at which current's time slice ends, 0: none */
+    uint64_t armed;     /* the deadline the timer holds now, 0: none */
     bool need_resched;
-    bool ready;          /* sched_init_cpu() has run */
+    bool ready; /* sched_init_cpu() has run */
 };
 
 static struct runqueue runqueues[MAX_CPUS];

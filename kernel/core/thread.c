@@ -24,8 +24,8 @@ static void thread_init_common(struct thread *t)
     list_init(&t->wait_link);
 }
 
-struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t stack,
-                                  uint64_t arg, uint8_t priority, uint32_t affinity)
+struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t stack, uint64_t arg,
+                                  uint8_t priority, uint32_t affinity)
 {
     struct thread *t = kzalloc(sizeof(*t));
     if (!t)

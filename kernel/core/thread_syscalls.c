@@ -11,7 +11,7 @@
 #include <object/quota.h>
 
 #define THREAD_RIGHTS                                                                              \
-    (CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE |          \
+    (CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE |           \
      CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_REVOKE)
 
 /* What a thread costs its process's quota: the struct and its kernel stack. */

@@ -17,7 +17,7 @@
 #include <object/wait.h>
 
 #define ENDPOINT_RIGHTS                                                                            \
-    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER |       \
+    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER |        \
      CAIRN_RIGHT_REVOKE)
 
 void endpoint_destroy_object(struct kobject *o)

@@ -12,7 +12,7 @@
 #include <object/wait.h>
 
 #define NOTIFICATION_RIGHTS                                                                        \
-    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER |       \
+    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER |        \
      CAIRN_RIGHT_REVOKE)
 
 void notification_signal(struct notification *n, uint64_t bits)

@@ -6,7 +6,7 @@
 #include <cairn/error.h>
 
 #define ALL_NOTIFICATION_RIGHTS                                                                    \
-    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER |       \
+    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER |        \
      CAIRN_RIGHT_REVOKE)
 
 KTEST(handle_info_describes_new_objects, KTEST_QUICK)
@@ -40,8 +40,8 @@ KTEST(closed_and_guessed_handles_fail, KTEST_QUICK)
     EXPECT_TRUE(again != n);
     EXPECT_ERR(cairn_notification_signal(n, 1), CAIRN_E_BAD_HANDLE);
     EXPECT_EQ(cairn_notification_signal(again, 1), 0);
-    static const uint64_t guesses[] = {0, 1, 2, 0xffff, 0x10000, 0x7fffffff, 0x80000000,
-                                       0xffffffff, 0x100000001ull, ~0ull};
+    static const uint64_t guesses[] = {0,          1,          2,          0xffff,         0x10000,
+                                       0x7fffffff, 0x80000000, 0xffffffff, 0x100000001ull, ~0ull};
     for (unsigned i = 0; i < sizeof(guesses) / sizeof(guesses[0]); i++) {
         if (guesses[i] == (uint64_t)again)
             continue;

@@ -27,7 +27,8 @@ struct ktest {
 #define KTEST(test_name, test_mode)                                                                \
     static void ktest_fn_##test_name(void);                                                        \
     static const struct ktest ktest_##test_name = {#test_name, ktest_fn_##test_name, test_mode};   \
-    __attribute__((section("ktests"), used)) static const struct ktest *const ktest_ptr_##test_name = \
+    __attribute__((section("ktests"),                                                              \
+                   used)) static const struct ktest *const ktest_ptr_##test_name =                 \
         &ktest_##test_name;                                                                        \
     static void ktest_fn_##test_name(void)
 

@@ -14,9 +14,9 @@
 struct process;
 struct trap_frame;
 
-#define THREAD_PRIORITIES      64
+#define THREAD_PRIORITIES       64
 #define THREAD_PRIORITY_DEFAULT 32
-#define THREAD_AFFINITY_ANY    UINT32_MAX
+#define THREAD_AFFINITY_ANY     UINT32_MAX
 
 enum thread_state {
     THREAD_RUNNABLE, /* on a run queue, or running (rq->current) */
@@ -34,9 +34,9 @@ enum wake_reason {
 
 /* A short IPC message: what travels in registers (see docs/syscalls.md). */
 struct ipc_message {
-    uint64_t info;     /* label and lengths, opaque to the kernel here */
+    uint64_t info; /* label and lengths, opaque to the kernel here */
     uint64_t words[4];
-    uint64_t badge;    /* the sender's badge, filled in by the kernel */
+    uint64_t badge; /* the sender's badge, filled in by the kernel */
 };
 
 enum ipc_phase {
@@ -49,40 +49,40 @@ enum ipc_phase {
 struct endpoint;
 
 struct thread {
-    struct kobject obj;        /* one reference is held while the thread lives */
+    struct kobject obj; /* one reference is held while the thread lives */
     uint32_t tid;
-    struct process *process;   /* NULL for a CPU's idle thread */
-    enum thread_state state;   /* rq lock of `cpu` (the thread sets BLOCKED itself) */
+    struct process *process;      /* NULL for a CPU's idle thread */
+    enum thread_state state;      /* rq lock of `cpu` (the thread sets BLOCKED itself) */
     enum wake_reason wake_reason; /* rq lock of `cpu` */
-    uint8_t priority;          /* 0 lowest .. THREAD_PRIORITIES-1 highest */
-    uint32_t affinity;         /* a CPU index, or THREAD_AFFINITY_ANY */
-    uint32_t cpu;              /* the CPU whose run queue owns the thread */
-    struct list run_link;      /* on a run queue: rq lock of `cpu` */
-    struct list sleep_link;    /* on a sleep queue: rq lock of `cpu` */
-    uint64_t wake_deadline;    /* TSC value, 0: none */
-    uint64_t kernel_stack;     /* base of the kernel stack (physical-window address) */
-    uint64_t saved_rsp;        /* kernel RSP while switched out */
-    uint64_t fs_base;          /* user TLS base, loaded on switch-in */
-    struct list process_link;  /* on process->threads: process lock */
+    uint8_t priority;             /* 0 lowest .. THREAD_PRIORITIES-1 highest */
+    uint32_t affinity;            /* a CPU index, or THREAD_AFFINITY_ANY */
+    uint32_t cpu;                 /* the CPU whose run queue owns the thread */
+    struct list run_link;         /* on a run queue: rq lock of `cpu` */
+    struct list sleep_link;       /* on a sleep queue: rq lock of `cpu` */
+    uint64_t wake_deadline;       /* TSC value, 0: none */
+    uint64_t kernel_stack;        /* base of the kernel stack (physical-window address) */
+    uint64_t saved_rsp;           /* kernel RSP while switched out */
+    uint64_t fs_base;             /* user TLS base, loaded on switch-in */
+    struct list process_link;     /* on process->threads: process lock */
 
     /* Blocking on an object (notification, endpoint). The waker sets
      * wait_done and wait_value under that object's lock, so a result handed
      * over just as a timeout fires is never lost. */
-    struct list wait_link;     /* on the object's wait queue: object lock */
-    uint64_t wait_value;       /* object lock */
-    int64_t wait_status;       /* object lock: 0 or -enum cairn_error */
-    bool wait_done;            /* object lock */
-    struct ipc_message ipc;    /* in call: the request; in recv: what arrived */
-    struct thread *reply_to;   /* a caller owed a reply: a reference is held */
-    struct endpoint *reply_ep; /* the endpoint of that call: a reference is held */
-    enum ipc_phase ipc_phase;  /* lock of ipc_endpoint */
+    struct list wait_link;         /* on the object's wait queue: object lock */
+    uint64_t wait_value;           /* object lock */
+    int64_t wait_status;           /* object lock: 0 or -enum cairn_error */
+    bool wait_done;                /* object lock */
+    struct ipc_message ipc;        /* in call: the request; in recv: what arrived */
+    struct thread *reply_to;       /* a caller owed a reply: a reference is held */
+    struct endpoint *reply_ep;     /* the endpoint of that call: a reference is held */
+    enum ipc_phase ipc_phase;      /* lock of ipc_endpoint */
     struct endpoint *ipc_endpoint; /* the endpoint of the current call */
 };
 
 /* A user thread of p that will enter ring 3 at entry with RSP = stack and
  * RDI = arg, once sched_make_runnable() is called. NULL when out of memory. */
-struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t stack,
-                                  uint64_t arg, uint8_t priority, uint32_t affinity);
+struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t stack, uint64_t arg,
+                                  uint8_t priority, uint32_t affinity);
 
 /* The calling CPU's idle thread, built around the stack it runs on now. */
 struct thread *thread_create_idle(unsigned cpu);

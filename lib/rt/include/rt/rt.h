@@ -20,7 +20,7 @@ int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 long rt_thread_start(void (*fn)(uint64_t), uint64_t arg, void *stack, size_t stack_size,
                      unsigned priority, uint32_t affinity);
 
-#define RT_AFFINITY_ANY 0xffffffffu
+#define RT_AFFINITY_ANY     0xffffffffu
 #define RT_PRIORITY_DEFAULT 32
 
 /* String helpers the runtime offers every program. */

@@ -32,16 +32,16 @@ struct tss {
 struct thread;
 
 struct cpu {
-    struct cpu *self;    /* this_cpu() reads %gs:0 */
-    uint64_t kernel_rsp; /* top of the stack for syscalls and traps from ring 3 */
-    uint64_t user_rsp;   /* scratch for the SYSCALL entry */
+    struct cpu *self;            /* this_cpu() reads %gs:0 */
+    uint64_t kernel_rsp;         /* top of the stack for syscalls and traps from ring 3 */
+    uint64_t user_rsp;           /* scratch for the SYSCALL entry */
     volatile uint32_t exit_work; /* non-zero: the SYSCALL return must call syscall_exit_work() */
-    uint32_t index;      /* 0 .. cpu_count-1; 0 is the boot CPU */
+    uint32_t index;              /* 0 .. cpu_count-1; 0 is the boot CPU */
     uint32_t apic_id;
-    volatile bool online;    /* set by the CPU itself once it runs its idle loop */
-    struct thread *thread;   /* the thread running on this CPU */
+    volatile bool online;  /* set by the CPU itself once it runs its idle loop */
+    struct thread *thread; /* the thread running on this CPU */
     volatile uint64_t timer_interrupts;
-    uint64_t fs_base;          /* the FS_BASE MSR as last written */
+    uint64_t fs_base; /* the FS_BASE MSR as last written */
     uint64_t gdt[7];
     struct tss tss;
 };
