@@ -148,6 +148,24 @@ static void load_context(struct thread *next)
         context_load(paging_kernel_root(), 0, 0);
 }
 
+/* Makes next current on this CPU and switches to it; rq->lock is held and
+ * is released by whoever runs next (or here, when next is prev). */
+static void switch_to(struct runqueue *rq, struct thread *prev, struct thread *next)
+{
+    next->cpu = this_cpu()->index;
+    rq->current = next;
+    rq->slice_end = 0;
+    this_cpu()->thread = next;
+    arm_timer(rq);
+    if (next == prev) {
+        spin_release(&rq->lock);
+        return;
+    }
+    load_context(next);
+    prev = context_switch(&prev->saved_rsp, next->saved_rsp, prev);
+    sched_finish_switch(prev);
+}
+
 /* Switches away from rq->current; called with rq->lock held, returns (in
  * the next context) with it released. */
 static void schedule_locked(struct runqueue *rq)
@@ -166,18 +184,7 @@ static void schedule_locked(struct runqueue *rq)
         next = steal(self);
     if (!next)
         next = rq->idle;
-    next->cpu = self;
-    rq->current = next;
-    rq->slice_end = 0;
-    this_cpu()->thread = next;
-    arm_timer(rq);
-    if (next == prev) {
-        spin_release(&rq->lock);
-        return;
-    }
-    load_context(next);
-    prev = context_switch(&prev->saved_rsp, next->saved_rsp, prev);
-    sched_finish_switch(prev);
+    switch_to(rq, prev, next);
 }
 
 void sched_finish_switch(struct thread *prev)
@@ -363,6 +370,40 @@ enum wake_reason sched_block(uint64_t deadline)
             add_sleeper(rq, self);
         schedule_locked(rq);
     } else {
+        spin_release(&rq->lock);
+    }
+    irq_restore(irq);
+    return self->wake_reason;
+}
+
+enum wake_reason sched_handoff(struct thread *next, uint64_t deadline)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = this_rq();
+    struct thread *self = rq->current;
+
+    spin_acquire(&rq->lock);
+    bool direct = next->cpu == this_cpu()->index && next->state == THREAD_BLOCKED && next != self &&
+                  highest_ready(rq) <= (int)next->priority;
+    if (!direct) {
+        spin_release(&rq->lock);
+        irq_restore(irq);
+        sched_wake(next, WAKE_SIGNALLED);
+        return sched_block(deadline);
+    }
+    next->state = THREAD_RUNNABLE;
+    next->wake_reason = WAKE_SIGNALLED;
+    list_remove(&next->sleep_link);
+    if (self->state == THREAD_BLOCKED) {
+        self->wake_reason = WAKE_NONE;
+        self->wake_deadline = deadline;
+        if (deadline)
+            add_sleeper(rq, self);
+        switch_to(rq, self, next);
+    } else {
+        /* Woken already: keep running, and let next wait its turn. */
+        enqueue(rq, next);
+        kick(rq, this_cpu()->index, next);
         spin_release(&rq->lock);
     }
     irq_restore(irq);

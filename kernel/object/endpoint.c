@@ -79,16 +79,21 @@ static void owe_reply(struct thread *r, struct thread *self, struct endpoint *ep
 }
 
 /* Blocks the caller until its reply arrives. Its message is either queued
- * (SENDING) or already taken (AWAITING_REPLY). A caller whose process is
- * exiting gives up; a reply that comes later is dropped. Called and returns
- * with ep->lock held. */
-static int64_t await_reply(struct endpoint *ep, struct thread *self)
+ * (SENDING) or already taken (AWAITING_REPLY) by `receiver`, to which the
+ * CPU goes first when it can. A caller whose process is exiting gives up;
+ * a reply that comes later is dropped. Called and returns with ep->lock
+ * held. */
+static int64_t await_reply(struct endpoint *ep, struct thread *self, struct thread *receiver)
 {
     self->wait_done = false;
     while (!self->wait_done && !process_exiting(self->process)) {
         self->state = THREAD_BLOCKED;
         spin_release(&ep->lock);
-        sched_block(0);
+        if (receiver)
+            sched_handoff(receiver, 0);
+        else
+            sched_block(0);
+        receiver = NULL;
         spin_acquire(&ep->lock);
     }
     if (!self->wait_done) {
@@ -103,26 +108,30 @@ static int64_t await_reply(struct endpoint *ep, struct thread *self)
 /* Hands the caller's message to a waiting receiver, or queues it. */
 static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t badge)
 {
+    struct thread *receiver = NULL;
     self->ipc.badge = badge;
     self->ipc_endpoint = ep;
     spin_acquire(&ep->lock);
     if (!list_empty(&ep->receivers)) {
-        struct thread *r = list_first_entry(&ep->receivers, struct thread, wait_link);
-        r->ipc = self->ipc;
-        r->ipc_phase = IPC_IDLE;
-        owe_reply(r, self, ep);
-        wait_complete(r, 0, 0);
+        receiver = list_first_entry(&ep->receivers, struct thread, wait_link);
+        receiver->ipc = self->ipc;
+        receiver->ipc_phase = IPC_IDLE;
+        owe_reply(receiver, self, ep);
+        wait_fill(receiver, 0, 0);
     } else {
         self->ipc_phase = IPC_SENDING;
         list_push_back(&ep->senders, &self->wait_link);
     }
-    int64_t status = await_reply(ep, self);
+    int64_t status = await_reply(ep, self, receiver);
     spin_release(&ep->lock);
     return status;
 }
 
-/* Takes a queued message or waits for one; the sender then awaits our reply. */
-static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64_t timeout_ns)
+/* Takes a queued message or waits for one; the sender then awaits our
+ * reply. `replied` is a caller we just completed (reply_recv): the CPU goes
+ * to it when we block, or it is woken when we do not. */
+static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64_t timeout_ns,
+                                struct thread *replied)
 {
     int64_t status = 0;
     spin_acquire(&ep->lock);
@@ -135,21 +144,27 @@ static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64
         status = -CAIRN_E_WOULD_BLOCK;
     } else {
         self->ipc_phase = IPC_RECEIVING;
-        status = wait_block(&ep->lock, &ep->receivers, self, wait_deadline(timeout_ns));
+        status =
+            wait_block_handoff(&ep->lock, &ep->receivers, self, wait_deadline(timeout_ns), replied);
         self->ipc_phase = IPC_IDLE;
+        replied = NULL;
     }
     spin_release(&ep->lock);
+    if (replied)
+        sched_wake(replied, WAKE_SIGNALLED);
     return status;
 }
 
-/* Completes the call of the thread we owe a reply, if any. A caller that
- * gave up (its process is exiting) is no longer AWAITING_REPLY: the reply
- * is dropped. */
-static enum cairn_error endpoint_reply(struct thread *self, const struct ipc_message *reply,
-                                       int64_t status)
+/* Completes the call of the thread we owe a reply, if any, without waking
+ * it: *woken gets the caller to wake or hand the CPU to (NULL when there
+ * is none, or it gave up because its process is exiting: then the reply is
+ * dropped). */
+static enum cairn_error endpoint_fill_reply(struct thread *self, const struct ipc_message *reply,
+                                            int64_t status, struct thread **woken)
 {
     struct thread *caller = self->reply_to;
     struct endpoint *ep = self->reply_ep;
+    *woken = NULL;
     if (!caller)
         return CAIRN_E_NOT_FOUND;
     self->reply_to = NULL;
@@ -158,12 +173,25 @@ static enum cairn_error endpoint_reply(struct thread *self, const struct ipc_mes
     if (caller->ipc_phase == IPC_AWAITING_REPLY && caller->ipc_endpoint == ep) {
         caller->ipc = *reply;
         caller->ipc_phase = IPC_IDLE;
-        wait_complete(caller, status, 0);
+        wait_fill(caller, status, 0);
+        *woken = caller;
     }
     spin_release(&ep->lock);
+    /* The caller's own call still holds a reference to it and to ep until
+     * it returns, so these cannot be the last ones while it is woken. */
     kobject_release(&caller->obj);
     kobject_release(&ep->obj);
     return CAIRN_OK;
+}
+
+static enum cairn_error endpoint_reply(struct thread *self, const struct ipc_message *reply,
+                                       int64_t status)
+{
+    struct thread *caller;
+    enum cairn_error err = endpoint_fill_reply(self, reply, status, &caller);
+    if (caller)
+        sched_wake(caller, WAKE_SIGNALLED);
+    return err;
 }
 
 void endpoint_thread_exit(struct thread *t)
@@ -222,7 +250,7 @@ SYSCALL_DEFINE(ipc_recv)
     enum cairn_error err = lookup_endpoint(a0, CAIRN_RIGHT_WAIT, &ep, NULL);
     if (err != CAIRN_OK)
         return -(int64_t)err;
-    int64_t status = endpoint_receive(ep, self, a1);
+    int64_t status = endpoint_receive(ep, self, a1, NULL);
     kobject_release(&ep->obj);
     if (status == 0)
         message_to_frame(thread_user_frame(self), &self->ipc, true);
@@ -252,8 +280,9 @@ SYSCALL_DEFINE(ipc_reply_recv)
     if (err != CAIRN_OK)
         return -(int64_t)err;
     message_from_frame(&reply, f);
-    endpoint_reply(self, &reply, 0);
-    int64_t status = endpoint_receive(ep, self, UINT64_MAX);
+    struct thread *caller;
+    endpoint_fill_reply(self, &reply, 0, &caller);
+    int64_t status = endpoint_receive(ep, self, UINT64_MAX, caller);
     kobject_release(&ep->obj);
     if (status == 0)
         message_to_frame(f, &self->ipc, true);

@@ -15,12 +15,21 @@ uint64_t wait_deadline(uint64_t timeout_ns)
 int64_t wait_block(struct spinlock *lock, struct list *queue, struct thread *self,
                    uint64_t deadline)
 {
+    return wait_block_handoff(lock, queue, self, deadline, NULL);
+}
+
+int64_t wait_block_handoff(struct spinlock *lock, struct list *queue, struct thread *self,
+                           uint64_t deadline, struct thread *next)
+{
     self->wait_done = false;
     self->wait_status = 0;
     list_push_back(queue, &self->wait_link);
     self->state = THREAD_BLOCKED;
     spin_release(lock);
-    sched_block(deadline);
+    if (next)
+        sched_handoff(next, deadline);
+    else
+        sched_block(deadline);
     spin_acquire(lock);
     if (self->wait_done)
         return self->wait_status;
@@ -28,11 +37,16 @@ int64_t wait_block(struct spinlock *lock, struct list *queue, struct thread *sel
     return -CAIRN_E_TIMED_OUT;
 }
 
-void wait_complete(struct thread *t, int64_t status, uint64_t value)
+void wait_fill(struct thread *t, int64_t status, uint64_t value)
 {
     list_remove(&t->wait_link);
     t->wait_status = status;
     t->wait_value = value;
     t->wait_done = true;
+}
+
+void wait_complete(struct thread *t, int64_t status, uint64_t value)
+{
+    wait_fill(t, status, value);
     sched_wake(t, WAKE_SIGNALLED);
 }

@@ -32,6 +32,12 @@ void sched_yield(void);
  * whatever queue it put itself on. Returns the wake reason. */
 enum wake_reason sched_block(uint64_t deadline);
 
+/* Like sched_block(), but hands the CPU straight to `next` (a thread
+ * blocked on this CPU that the caller has just given a result) without
+ * going through the run queue, when next may run here now and nothing
+ * better waits; otherwise wakes next and blocks as usual. IPC uses it. */
+enum wake_reason sched_handoff(struct thread *next, uint64_t deadline);
+
 /* Wakes a blocked thread with a reason; false if it was not blocked. */
 bool sched_wake(struct thread *t, enum wake_reason reason);
 

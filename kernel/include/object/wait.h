@@ -24,8 +24,17 @@ uint64_t wait_deadline(uint64_t timeout_ns);
 int64_t wait_block(struct spinlock *lock, struct list *queue, struct thread *self,
                    uint64_t deadline);
 
+/* The same, handing the CPU to `next` (which the caller completed with
+ * wait_fill()) on the way; next may be NULL. */
+int64_t wait_block_handoff(struct spinlock *lock, struct list *queue, struct thread *self,
+                           uint64_t deadline, struct thread *next);
+
 /* Takes t off its queue and wakes it with status and value. Caller holds
  * the object lock; t must be queued. */
 void wait_complete(struct thread *t, int64_t status, uint64_t value);
+
+/* Gives t its result and takes it off its queue without waking it: the
+ * caller then hands the CPU to it (sched_handoff) or wakes it. */
+void wait_fill(struct thread *t, int64_t status, uint64_t value);
 
 #endif
