@@ -110,7 +110,7 @@ $(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
 		{ echo "kernel: code moved between the two links"; exit 1; }
 
 # --- user programs and the initial ramdisk -----------------------------------
-USER_PROGRAMS := init fault ktest bench
+USER_PROGRAMS := init fault ktest bench sysfuzz
 RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o \
 	$(BUILD)/gen/lib/rt/syscalls.c.o \
 	$(BUILD)/lib/rt/format.c.o
@@ -201,6 +201,7 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tools/bench.py --iso $(BUILD)/cairn.iso
+	$(PYTHON) tools/fuzz_syscalls.py --iso $(BUILD)/cairn.iso
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzzers

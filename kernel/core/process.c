@@ -29,6 +29,7 @@ static bool first_start_done; /* atomic */
 static void process_teardown(struct process *p)
 {
     cap_table_destroy(&p->handles);
+    vm_space_teardown(&p->vm, p->quota); /* object pages leave with their objects */
     if (p->root)
         paging_root_destroy(p->root);
     p->root = 0;
@@ -59,6 +60,7 @@ static struct process *process_alloc(const char *name, const char **why)
         return NULL;
     }
     kobject_init(&p->obj, CAIRN_OBJ_PROCESS);
+    vm_space_init(&p->vm);
     strlcpy(p->name, name, sizeof(p->name));
     list_init(&p->threads);
     p->root = paging_root_create();
@@ -93,8 +95,7 @@ struct process *process_create(int argc, char *const argv[], const char **why)
         process_end(p);
         return NULL;
     }
-    p->main = thread_create_user(p, entry, stack, 0, THREAD_PRIORITY_DEFAULT,
-                                 THREAD_AFFINITY_ANY);
+    p->main = thread_create_user(p, entry, stack, 0, THREAD_PRIORITY_DEFAULT, THREAD_AFFINITY_ANY);
     if (!p->main) {
         process_end(p);
         *why = "out of memory for the main thread";

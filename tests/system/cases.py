@@ -14,6 +14,11 @@ INIT_HELLO = r"init: hello from ring 3"
 
 BOOT_EXPECT = (CPUS_ONLINE_2, FIRST_USER_INSTRUCTION, INIT_HELLO)
 
+SYSCALL_FUZZ = "run=sysfuzz:1:100000"
+SYSCALL_FUZZ_EXPECT = (r"sysfuzz: 100000 calls, seed 1, results: ok=\d+", r"sysfuzz: no leak")
+SYSCALL_FUZZ_FORBID = (r"kernel: killed pid", r"LEAK", r"sysfuzz: (BUG|error)")
+SYSCALL_FUZZ_TIMEOUT = 60.0  # a hang fails within a minute; a run takes about 7 s
+
 CASES = (
     # The oldest shape of machine: i440FX without an HPET (the timer must be
     # calibrated against the PIT) and a CPU without SMEP, SMAP or 1 GiB pages.
@@ -124,5 +129,30 @@ CASES = (
         cmdline="run=ktest:quick",
         expect=(r"ktest: \d+ passed, 0 failed",),
         forbid=(r"ktest: FAIL", r"ktest: \d+ passed, [1-9]\d* failed"),
+    ),
+    # The system-call fuzzer (user/sysfuzz), seed 1, on one CPU and on four:
+    # no panic, the fuzzer never killed, and kernel memory back where it was
+    # once it has closed everything. About 7 s each under TCG.
+    Case(
+        name="syscall_fuzz_smp1",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=1,
+        cmdline=SYSCALL_FUZZ,
+        expect=SYSCALL_FUZZ_EXPECT,
+        forbid=SYSCALL_FUZZ_FORBID,
+        timeout=SYSCALL_FUZZ_TIMEOUT,
+    ),
+    Case(
+        name="syscall_fuzz_smp4",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=4,
+        cmdline=SYSCALL_FUZZ,
+        expect=SYSCALL_FUZZ_EXPECT,
+        forbid=SYSCALL_FUZZ_FORBID,
+        timeout=SYSCALL_FUZZ_TIMEOUT,
     ),
 )

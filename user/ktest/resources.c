@@ -4,6 +4,7 @@
  * process that asks for too much, cleanly; bad thread arguments fail.
  */
 #include "ktest.h"
+#include "leak.h"
 #include <cairn/error.h>
 #include <cairn/system.h>
 
@@ -17,20 +18,20 @@ static uint8_t shared_stack[256] __attribute__((aligned(16)));
 /* The heap keeps an empty slab per size class for reuse, so free frames
  * alone move with its caching: a frame leak shows in the frames neither
  * free nor held by the heap, a heap leak in the heap's bytes in use. */
-static bool same_memory(const struct cairn_system_info *a, const struct cairn_system_info *b)
+bool kt_same_memory(const struct cairn_system_info *a, const struct cairn_system_info *b)
 {
     return a->frames_free + a->heap_pages == b->frames_free + b->heap_pages &&
            a->heap_bytes == b->heap_bytes;
 }
 
-static bool memory_back_to(const struct cairn_system_info *before)
+bool kt_memory_back_to(const struct cairn_system_info *before)
 {
     /* Dead threads are reaped by the next thread on their CPU: allow a
      * moment for that before calling it a leak. */
     for (int tries = 0; tries < 200; tries++) {
         struct cairn_system_info now;
         cairn_system_info(&now);
-        if (same_memory(&now, before))
+        if (kt_same_memory(&now, before))
             return true;
         cairn_sleep(1000000);
     }
@@ -43,8 +44,8 @@ static void one_round_of_every_object(void)
     long e = cairn_endpoint_create();
     long dup = cairn_handle_duplicate(n, CAIRN_RIGHT_SIGNAL);
     long minted = cairn_handle_mint(e, CAIRN_RIGHT_SIGNAL, 42);
-    long t = cairn_thread_create((uint64_t)kt_signal_and_exit, SHARED_RSP, (uint64_t)n, 32,
-                                 0xffffffff);
+    long t =
+        cairn_thread_create((uint64_t)kt_signal_and_exit, SHARED_RSP, (uint64_t)n, 32, 0xffffffff);
     EXPECT_TRUE(n > 0 && e > 0 && dup > 0 && minted > 0 && t > 0);
     EXPECT_EQ(cairn_notification_wait(n, UINT64_MAX), 1);
     EXPECT_EQ(cairn_handle_revoke(n), 0);
@@ -63,7 +64,7 @@ static void rounds_leave_no_trace(int rounds)
     cairn_system_info(&before);
     for (int i = 0; i < rounds; i++)
         one_round_of_every_object();
-    EXPECT_TRUE(memory_back_to(&before));
+    EXPECT_TRUE(kt_memory_back_to(&before));
 }
 
 KTEST(create_destroy_every_object_leaks_nothing, KTEST_QUICK)
@@ -82,7 +83,7 @@ static bool release_waiters(long n, const struct cairn_system_info *before)
     for (int tries = 0; tries < 5000; tries++) {
         struct cairn_system_info now;
         cairn_system_info(&now);
-        if (same_memory(&now, before))
+        if (kt_same_memory(&now, before))
             return true;
         cairn_notification_signal(n, 1);
         cairn_sleep(200000);
@@ -113,8 +114,8 @@ KTEST(quota_exhaustion_fails_cleanly, KTEST_QUICK)
     int made = 0;
     long err = 0;
     while (made < MAX_THREADS) {
-        long t = cairn_thread_create((uint64_t)kt_wait_and_exit, SHARED_RSP, (uint64_t)n, 1,
-                                     0xffffffff);
+        long t =
+            cairn_thread_create((uint64_t)kt_wait_and_exit, SHARED_RSP, (uint64_t)n, 1, 0xffffffff);
         if (t < 0) {
             err = t;
             break;
@@ -138,8 +139,7 @@ KTEST(thread_create_rejects_bad_arguments, KTEST_QUICK)
                CAIRN_E_BAD_ADDRESS);
     EXPECT_ERR(cairn_thread_create(entry, 0xffffffff80000000ul, 0, 32, 0xffffffff),
                CAIRN_E_BAD_ADDRESS);
-    EXPECT_ERR(cairn_thread_create(entry, SHARED_RSP, 0, 64, 0xffffffff),
-               CAIRN_E_INVALID_ARGUMENT);
+    EXPECT_ERR(cairn_thread_create(entry, SHARED_RSP, 0, 64, 0xffffffff), CAIRN_E_INVALID_ARGUMENT);
     EXPECT_ERR(cairn_thread_create(entry, SHARED_RSP, 0, 40, 0xffffffff), CAIRN_E_ACCESS_DENIED);
     EXPECT_ERR(cairn_thread_create(entry, SHARED_RSP, 0, 32, 1000), CAIRN_E_INVALID_ARGUMENT);
 }

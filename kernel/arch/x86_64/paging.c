@@ -229,7 +229,7 @@ static void free_level(uint64_t table_phys, int level)
             continue;
         if (level > 1)
             free_level(t[i] & PTE_ADDR, level - 1);
-        else
+        else if (!(t[i] & PTE_OBJECT))
             frame_free(t[i] & PTE_ADDR);
     }
     frame_free(table_phys);
@@ -243,4 +243,194 @@ void paging_root_destroy(uint64_t root)
             free_level(pml4[i] & PTE_ADDR, 3);
     }
     frame_free(root);
+}
+
+/* Levels of the user range helpers: an entry at level 1 maps a 4 KiB page,
+ * at level 2 a page table (2 MiB), 3 a page directory (1 GiB), 4 a PDPT
+ * (512 GiB). */
+static unsigned level_shift(int level)
+{
+    return PAGE_SHIFT + 9 * (level - 1);
+}
+
+static uint64_t *level_entry(uint64_t *t, uint64_t va, int level)
+{
+    return &t[(va >> level_shift(level)) & (ENTRIES - 1)];
+}
+
+/* The level-`level` entry for va, or NULL when a table above it is missing. */
+static uint64_t *entry_at(uint64_t root, uint64_t va, int level)
+{
+    uint64_t *t = table(root);
+    for (int l = 4; l > level; l--) {
+        uint64_t e = *level_entry(t, va, l);
+        if (!(e & PTE_PRESENT))
+            return NULL;
+        ASSERT(!(e & PTE_HUGE), "user space has no huge pages");
+        t = table(e);
+    }
+    return level_entry(t, va, level);
+}
+
+/* The PTE of va, or NULL when a table on the way is missing; *next is the
+ * next address worth looking at: the following page, or the end of the
+ * region the missing table would have covered. */
+static uint64_t *pte_or_hole(uint64_t root, uint64_t va, uint64_t *next)
+{
+    uint64_t *t = table(root);
+    *next = va + PAGE_SIZE;
+    for (int l = 4; l > 1; l--) {
+        uint64_t e = *level_entry(t, va, l);
+        if (!(e & PTE_PRESENT)) {
+            uint64_t size = 1ull << level_shift(l);
+            *next = (va & ~(size - 1)) + size;
+            return NULL;
+        }
+        t = table(e);
+    }
+    return level_entry(t, va, 1);
+}
+
+/* Calls visit on the PTE of every page of [va, end) that has a page table,
+ * until visit returns false; returns whether none did. */
+static bool visit_ptes(uint64_t root, uint64_t va, uint64_t end,
+                       bool (*visit)(uint64_t *pte, uint64_t flags), uint64_t flags)
+{
+    while (va < end) {
+        uint64_t next;
+        uint64_t *pte = pte_or_hole(root, va, &next);
+        if (pte && !visit(pte, flags))
+            return false;
+        va = next;
+    }
+    return true;
+}
+
+static bool pte_absent(uint64_t *pte, uint64_t flags)
+{
+    (void)flags;
+    return !(*pte & PTE_PRESENT);
+}
+
+static bool pte_set_protection(uint64_t *pte, uint64_t flags)
+{
+    if (*pte & PTE_PRESENT)
+        *pte = (*pte & ~(PTE_WRITE | PTE_NX)) | (flags & (PTE_WRITE | PTE_NX));
+    return true;
+}
+
+static bool pte_clear(uint64_t *pte, uint64_t flags)
+{
+    (void)flags;
+    *pte = 0;
+    return true;
+}
+
+static void tables_push(struct paging_tables *t, uint64_t frame)
+{
+    *(uint64_t *)table(frame) = t->head;
+    t->head = frame;
+    t->count++;
+}
+
+static uint64_t tables_pop(struct paging_tables *t)
+{
+    ASSERT(t->count > 0, "a reservation covers every table its mapping needs");
+    uint64_t frame = t->head;
+    uint64_t *link = table(frame);
+    t->head = *link;
+    t->count--;
+    *link = 0;
+    return frame;
+}
+
+bool paging_tables_reserve(struct paging_tables *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t frame = frame_alloc();
+        if (!frame) {
+            while (i--)
+                frame_free(tables_pop(t));
+            return false;
+        }
+        tables_push(t, frame);
+    }
+    return true;
+}
+
+void paging_tables_free(struct paging_tables *t)
+{
+    while (t->count)
+        frame_free(tables_pop(t));
+}
+
+size_t paging_user_tables_missing(uint64_t root, uint64_t va, uint64_t len)
+{
+    size_t missing = 0;
+    uint64_t end = va + len;
+    ASSERT(end <= USER_TOP && end > va, "user ranges are checked by the caller");
+    for (int level = 4; level > 1; level--) {
+        uint64_t size = 1ull << level_shift(level);
+        for (uint64_t b = va & ~(size - 1); b < end; b += size) {
+            uint64_t *e = entry_at(root, b, level);
+            if (!e || !(*e & PTE_PRESENT))
+                missing++;
+        }
+    }
+    return missing;
+}
+
+bool paging_user_range_free(uint64_t root, uint64_t va, uint64_t len)
+{
+    return visit_ptes(root, va, va + len, pte_absent, 0);
+}
+
+void paging_map_user_reserved(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags,
+                              struct paging_tables *tables)
+{
+    ASSERT(va < USER_TOP, "user mappings stay in the lower half");
+    uint64_t *t = table(root);
+    for (int l = 4; l > 1; l--) {
+        uint64_t *e = level_entry(t, va, l);
+        if (!(*e & PTE_PRESENT))
+            *e = tables_pop(tables) | TABLE_FLAGS | PTE_USER;
+        t = table(*e);
+    }
+    uint64_t *pte = level_entry(t, va, 1);
+    ASSERT(!(*pte & PTE_PRESENT), "the caller checked the range was free");
+    *pte = phys | flags | PTE_USER | PTE_PRESENT;
+}
+
+void paging_protect_user(uint64_t root, uint64_t va, uint64_t len, uint64_t flags)
+{
+    visit_ptes(root, va, va + len, pte_set_protection, flags);
+}
+
+static bool table_empty(const uint64_t *t)
+{
+    for (unsigned i = 0; i < ENTRIES; i++) {
+        if (t[i])
+            return false;
+    }
+    return true;
+}
+
+size_t paging_unmap_user(uint64_t root, uint64_t va, uint64_t len, struct paging_tables *freed)
+{
+    uint64_t end = va + len;
+    size_t before = freed->count;
+    visit_ptes(root, va, end, pte_clear, 0);
+    /* Bottom up, so a directory whose last table just went is seen empty. */
+    for (int level = 2; level <= 4; level++) {
+        uint64_t size = 1ull << level_shift(level);
+        for (uint64_t b = va & ~(size - 1); b < end; b += size) {
+            uint64_t *e = entry_at(root, b, level);
+            if (!e || !(*e & PTE_PRESENT) || !table_empty(table(*e)))
+                continue;
+            uint64_t frame = *e & PTE_ADDR;
+            *e = 0;
+            tables_push(freed, frame);
+        }
+    }
+    return freed->count - before;
 }

@@ -10,6 +10,7 @@
 #include <arch/cpu.h>
 #include <arch/percpu.h>
 #include <arch/timer.h>
+#include <arch/tlb.h>
 #include <arch/trap.h>
 #include <arch/usercopy.h>
 #include <core/log.h>
@@ -134,6 +135,10 @@ static void device_interrupt(struct trap_frame *f)
         return;
     case VECTOR_RESCHED:
         sched_reschedule_ipi();
+        lapic_eoi();
+        return;
+    case VECTOR_TLB:
+        tlb_shootdown_interrupt();
         lapic_eoi();
         return;
     case VECTOR_SPURIOUS:

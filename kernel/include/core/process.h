@@ -11,6 +11,7 @@
 #include <lib/list.h>
 #include <object/handle_table.h>
 #include <object/kobject.h>
+#include <object/vm.h>
 #include <stdint.h>
 
 struct quota;
@@ -21,17 +22,18 @@ struct quota;
 #define PROCESS_NAME_MAX 32
 
 struct process {
-    struct kobject obj;      /* one reference is held while any thread lives */
+    struct kobject obj; /* one reference is held while any thread lives */
     uint32_t pid;
-    uint64_t root;           /* physical address of the PML4 */
+    uint64_t root; /* physical address of the PML4 */
     char name[PROCESS_NAME_MAX];
     struct spinlock lock;
-    struct list threads;     /* lock */
-    unsigned nthreads;       /* lock */
-    struct thread *main;     /* the first thread, until it is started */
+    struct list threads;         /* lock */
+    unsigned nthreads;           /* lock */
+    struct thread *main;         /* the first thread, until it is started */
     struct handle_table handles; /* the cap lock (object/cap.h) */
-    struct quota *quota;     /* what its objects are charged to */
-    bool exiting;            /* set once by exit or a fatal fault; never cleared */
+    struct quota *quota;         /* what its objects are charged to */
+    struct vm_space vm;          /* its mappings of memory objects (object/vm.h) */
+    bool exiting;                /* set once by exit or a fatal fault; never cleared */
 };
 
 static inline bool process_exiting(const struct process *p)

@@ -14,9 +14,12 @@ struct list {
     struct list *next, *prev;
 };
 
-#define LIST_INIT(name) {&(name), &(name)}
+#define LIST_INIT(name)                                                                            \
+    {                                                                                              \
+        &(name), &(name)                                                                           \
+    }
 
-#define list_entry(link, type, member) ((type *)((char *)(link) - offsetof(type, member)))
+#define list_entry(link, type, member) ((type *)((char *)(link)-offsetof(type, member)))
 
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 

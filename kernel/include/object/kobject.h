@@ -20,11 +20,11 @@
 struct quota;
 
 struct kobject {
-    uint32_t refs;           /* atomic */
-    uint8_t type;            /* enum cairn_object_type, fixed */
-    struct quota *quota;     /* charged `charge` bytes for this object; may be NULL */
+    uint32_t refs;       /* atomic */
+    uint8_t type;        /* enum cairn_object_type, fixed */
+    struct quota *quota; /* charged `charge` bytes for this object; may be NULL */
     size_t charge;
-    struct list reap_link;   /* on the reap queue once refs reached 0 */
+    struct list reap_link; /* on the reap queue once refs reached 0 */
 };
 
 /* Starts o with one reference, held by the caller. */
@@ -46,5 +46,6 @@ void thread_destroy_object(struct kobject *o);
 void quota_destroy_object(struct kobject *o);
 void notification_destroy_object(struct kobject *o);
 void endpoint_destroy_object(struct kobject *o);
+void memory_destroy_object(struct kobject *o);
 
 #endif

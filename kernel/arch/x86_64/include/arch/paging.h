@@ -11,6 +11,7 @@
 
 #include <core/boot_info.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PTE_PRESENT (1ull << 0)
@@ -22,6 +23,14 @@
 #define PTE_GLOBAL  (1ull << 8)
 #define PTE_NX      (1ull << 63)
 #define PTE_ADDR    0x000ffffffffff000ull
+
+/* Software-available bit (the CPU ignores bits 9-11 of a 4 KiB PTE): the
+ * frame belongs to a memory object (object/memory.h), not to the address
+ * space. paging_root_destroy() frees every other leaf frame it finds, which
+ * is right for the program image and stack pages a process owns; it leaves
+ * these to their object, whose destructor frees them once no handle and no
+ * mapping holds it. */
+#define PTE_OBJECT (1ull << 9)
 
 /* PTE_NX when the CPU has NX, else 0 (the bit is reserved without it). */
 extern uint64_t pte_nx;
@@ -52,8 +61,54 @@ uint64_t paging_root_create(void);
  * memory for page tables or the page is already mapped. */
 bool paging_map_user(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags);
 
-/* Frees every user page, every user page table and the root itself. */
+/* Frees every user page (except PTE_OBJECT ones), every user page table and
+ * the root itself. No CPU may be using root any more. */
 void paging_root_destroy(uint64_t root);
+
+/*
+ * Editing ranges of a live user address space, for memory-object mappings
+ * (object/vm.h). The caller serialises every call on one root (the
+ * process's vm lock) and shoots down stale translations (arch/tlb.h) after
+ * changing or removing present entries. Ranges are page-aligned, non-empty
+ * and below USER_TOP.
+ */
+
+/* Page-table frames held aside: reserved before a mapping so that mapping
+ * cannot fail half-way, or unlinked by an unmap and kept until the TLB
+ * shootdown, after which no CPU can still walk them. Linked through each
+ * frame's first word. Start from {0}. */
+struct paging_tables {
+    uint64_t head;
+    size_t count;
+};
+
+/* Adds n zeroed frames to t; false, with nothing added, when memory ran out. */
+bool paging_tables_reserve(struct paging_tables *t, size_t n);
+
+/* Returns every frame of t to the frame allocator; t is then empty. */
+void paging_tables_free(struct paging_tables *t);
+
+/* How many page tables mapping [va, va+len) would add to root. */
+size_t paging_user_tables_missing(uint64_t root, uint64_t va, uint64_t len);
+
+/* Whether no page of [va, va+len) is present in root. */
+bool paging_user_range_free(uint64_t root, uint64_t va, uint64_t len);
+
+/* Maps the unmapped page va to phys with flags (PTE_*; USER and PRESENT are
+ * added), taking the page tables it needs from tables, which must hold them
+ * (paging_user_tables_missing() for the whole range, reserved up front). */
+void paging_map_user_reserved(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags,
+                              struct paging_tables *tables);
+
+/* Replaces PTE_WRITE and PTE_NX of every present page of the range with
+ * those of flags. */
+void paging_protect_user(uint64_t root, uint64_t va, uint64_t len, uint64_t flags);
+
+/* Clears every page of the range, then unlinks each page table of the range
+ * left with no entry and moves it to freed (to be freed after the
+ * shootdown). Returns the number of tables moved. Frames of the pages are
+ * not freed: their owner does that. */
+size_t paging_unmap_user(uint64_t root, uint64_t va, uint64_t len, struct paging_tables *freed);
 
 static inline void paging_switch(uint64_t root)
 {

@@ -15,6 +15,7 @@
 #define VECTOR_IRQ_BASE 0x30 /* IOAPIC lines */
 #define VECTOR_TIMER    0xf0
 #define VECTOR_RESCHED  0xf1
+#define VECTOR_TLB      0xf2 /* TLB shootdown (arch/tlb.h) */
 #define VECTOR_SPURIOUS 0xff
 
 #define IST_DOUBLE_FAULT  1

@@ -1,0 +1,370 @@
+/*
+ * vm.c - mapping memory objects into the calling process: vm_map,
+ * vm_unmap and vm_protect (see vm.h and docs/syscalls.md).
+ */
+#include <arch/layout.h>
+#include <arch/paging.h>
+#include <arch/tlb.h>
+#include <cairn/error.h>
+#include <cairn/vm.h>
+#include <core/exec.h>
+#include <core/panic.h>
+#include <core/process.h>
+#include <core/sched.h>
+#include <core/syscall_table.h>
+#include <mm/kmalloc.h>
+#include <object/cap.h>
+#include <object/memory.h>
+#include <object/quota.h>
+#include <object/vm.h>
+
+#define PROT_ALL (CAIRN_PROT_READ | CAIRN_PROT_WRITE | CAIRN_PROT_EXEC)
+
+_Static_assert(CAIRN_VM_USER_BASE == USER_BASE, "mappings start where user space does");
+_Static_assert(CAIRN_VM_USER_END == USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE,
+               "mappings end below the boot stack");
+
+struct vm_mapping {
+    struct list link;      /* in vm_space.mappings */
+    uint64_t start, end;   /* [start, end), page-aligned */
+    struct memory *memory; /* holds a reference */
+    uint64_t offset;       /* the byte of memory that start shows */
+    uint32_t prot;         /* CAIRN_PROT_* */
+    uint32_t max_prot;     /* the CAIRN_PROT_* the handle's rights allowed at map time */
+};
+
+void vm_space_init(struct vm_space *vs)
+{
+    list_init(&vs->mappings);
+}
+
+static struct vm_mapping *mapping_of(struct list *l)
+{
+    return list_entry(l, struct vm_mapping, link);
+}
+
+/* The quota's own calls charge whole objects; a space's charge grows and
+ * shrinks with its records and page tables, so it is kept as one sum here
+ * and applied to the quota under its lock. vs->lock held. */
+static enum cairn_error space_charge(struct vm_space *vs, struct quota *q, size_t bytes)
+{
+    bool irq = spin_lock(&q->lock);
+    bool fits = bytes <= q->limit - q->used;
+    if (fits)
+        q->used += bytes;
+    spin_unlock(&q->lock, irq);
+    if (!fits)
+        return CAIRN_E_QUOTA;
+    vs->charged += bytes;
+    return CAIRN_OK;
+}
+
+static void space_uncharge(struct vm_space *vs, struct quota *q, size_t bytes)
+{
+    ASSERT(bytes <= vs->charged, "a space returns only what it was charged");
+    bool irq = spin_lock(&q->lock);
+    q->used -= bytes;
+    spin_unlock(&q->lock, irq);
+    vs->charged -= bytes;
+}
+
+void vm_space_teardown(struct vm_space *vs, struct quota *q)
+{
+    struct vm_mapping *m, *tmp;
+    list_for_each_entry_safe(m, tmp, &vs->mappings, link)
+    {
+        list_remove(&m->link);
+        kobject_release(&m->memory->obj);
+        kfree(m);
+    }
+    if (vs->charged)
+        space_uncharge(vs, q, vs->charged);
+}
+
+static enum cairn_error check_prot(uint64_t prot)
+{
+    if ((prot & ~(uint64_t)PROT_ALL) || !(prot & CAIRN_PROT_READ))
+        return CAIRN_E_INVALID_ARGUMENT;
+    if ((prot & CAIRN_PROT_WRITE) && (prot & CAIRN_PROT_EXEC))
+        return CAIRN_E_INVALID_ARGUMENT; /* W^X */
+    return CAIRN_OK;
+}
+
+static enum cairn_error check_range(uint64_t va, uint64_t len)
+{
+    if (len == 0 || va % PAGE_SIZE || len % PAGE_SIZE)
+        return CAIRN_E_INVALID_ARGUMENT;
+    if (va < CAIRN_VM_USER_BASE || va > CAIRN_VM_USER_END || len > CAIRN_VM_USER_END - va)
+        return CAIRN_E_BAD_ADDRESS;
+    return CAIRN_OK;
+}
+
+static uint64_t pte_flags(uint32_t prot)
+{
+    uint64_t flags = PTE_OBJECT;
+    if (prot & CAIRN_PROT_WRITE)
+        flags |= PTE_WRITE;
+    if (!(prot & CAIRN_PROT_EXEC))
+        flags |= pte_nx;
+    return flags;
+}
+
+/* The handle rights a mapping with prot needs. */
+static uint32_t rights_for(uint32_t prot)
+{
+    uint32_t rights = CAIRN_RIGHT_MAP | CAIRN_RIGHT_READ;
+    if (prot & CAIRN_PROT_WRITE)
+        rights |= CAIRN_RIGHT_WRITE;
+    if (prot & CAIRN_PROT_EXEC)
+        rights |= CAIRN_RIGHT_EXEC;
+    return rights;
+}
+
+/* The protections handle h allows, given that it has `rights`. cap_lookup
+ * only answers whether a handle holds rights, so ask about WRITE and EXEC
+ * in turn. A handle's rights never change and its value names one slot
+ * for the slot's whole life, so the answers describe the handle already
+ * looked up (or fail, if it was closed or revoked in between). */
+static uint32_t handle_max_prot(struct process *p, cairn_handle_t h, uint32_t rights)
+{
+    static const struct {
+        uint32_t right, prot;
+    } optional[] = {{CAIRN_RIGHT_WRITE, CAIRN_PROT_WRITE}, {CAIRN_RIGHT_EXEC, CAIRN_PROT_EXEC}};
+    uint32_t max = CAIRN_PROT_READ;
+    for (unsigned i = 0; i < sizeof(optional) / sizeof(optional[0]); i++) {
+        struct kobject *o;
+        if (rights & optional[i].right) {
+            max |= optional[i].prot;
+        } else if (cap_lookup(p, h, CAIRN_OBJ_MEMORY, rights | optional[i].right, &o, NULL) ==
+                   CAIRN_OK) {
+            max |= optional[i].prot;
+            kobject_release(o);
+        }
+    }
+    return max;
+}
+
+/* The first mapping that ends after va, or the list head. vs->lock held. */
+static struct list *first_after(struct vm_space *vs, uint64_t va)
+{
+    struct list *l = vs->mappings.next;
+    while (l != &vs->mappings && mapping_of(l)->end <= va)
+        l = l->next;
+    return l;
+}
+
+/* The mapping that va falls strictly inside (not at its start), or NULL. */
+static struct vm_mapping *straddling(struct vm_space *vs, uint64_t va)
+{
+    struct list *l = first_after(vs, va);
+    if (l == &vs->mappings || mapping_of(l)->start >= va)
+        return NULL;
+    return mapping_of(l);
+}
+
+/* Whether mappings cover [start, end) with no hole. */
+static bool range_covered(struct vm_space *vs, uint64_t start, uint64_t end)
+{
+    uint64_t at = start;
+    for (struct list *l = first_after(vs, start); l != &vs->mappings && at < end; l = l->next) {
+        if (mapping_of(l)->start > at)
+            return false;
+        at = mapping_of(l)->end;
+    }
+    return at >= end;
+}
+
+/* Cuts m in two at va, using the record n for the upper part. */
+static void split_mapping(struct vm_mapping *m, uint64_t va, struct vm_mapping *n)
+{
+    *n = *m;
+    n->start = va;
+    n->offset = m->offset + (va - m->start);
+    m->end = va;
+    kobject_retain(&m->memory->obj);
+    list_insert_between(&n->link, &m->link, m->link.next);
+}
+
+/*
+ * Makes [start, end) exactly a run of whole mappings, each allowing prot
+ * (0: any), splitting those that straddle its ends; nothing changes on an
+ * error. Errors: NOT_FOUND (a hole), ACCESS_DENIED, QUOTA and NO_MEMORY
+ * (records for the split-off parts). vs->lock held.
+ */
+static enum cairn_error isolate_range(struct vm_space *vs, struct quota *q, uint64_t start,
+                                      uint64_t end, uint32_t prot)
+{
+    if (!range_covered(vs, start, end))
+        return CAIRN_E_NOT_FOUND;
+    for (struct list *l = first_after(vs, start); l != &vs->mappings && mapping_of(l)->start < end;
+         l = l->next) {
+        if (prot & ~mapping_of(l)->max_prot)
+            return CAIRN_E_ACCESS_DENIED;
+    }
+    struct vm_mapping *cut[2] = {straddling(vs, start), straddling(vs, end)};
+    struct vm_mapping *spare[2] = {NULL, NULL};
+    unsigned needed = (cut[0] != NULL) + (cut[1] != NULL);
+    if (needed && space_charge(vs, q, needed * sizeof(struct vm_mapping)) != CAIRN_OK)
+        return CAIRN_E_QUOTA;
+    for (unsigned i = 0; i < needed; i++) {
+        spare[i] = kmalloc(sizeof(struct vm_mapping));
+        if (!spare[i]) {
+            kfree(spare[0]);
+            space_uncharge(vs, q, needed * sizeof(struct vm_mapping));
+            return CAIRN_E_NO_MEMORY;
+        }
+    }
+    unsigned used = 0;
+    if (cut[0])
+        split_mapping(cut[0], start, spare[used++]);
+    /* After the first cut the mapping straddling end may be its upper part. */
+    if (cut[1])
+        split_mapping(straddling(vs, end), end, spare[used++]);
+    return CAIRN_OK;
+}
+
+/* Installs m (range and object checked) in p. vs->lock held. */
+static enum cairn_error map_locked(struct process *p, struct vm_mapping *m)
+{
+    struct vm_space *vs = &p->vm;
+    uint64_t len = m->end - m->start;
+    struct list *next = first_after(vs, m->start);
+    if ((next != &vs->mappings && mapping_of(next)->start < m->end) ||
+        !paging_user_range_free(p->root, m->start, len))
+        return CAIRN_E_BUSY;
+    size_t tables = paging_user_tables_missing(p->root, m->start, len);
+    size_t charge = sizeof(*m) + tables * PAGE_SIZE;
+    enum cairn_error err = space_charge(vs, p->quota, charge);
+    if (err != CAIRN_OK)
+        return err;
+    struct paging_tables reserve = {0};
+    if (!paging_tables_reserve(&reserve, tables)) {
+        space_uncharge(vs, p->quota, charge);
+        return CAIRN_E_NO_MEMORY;
+    }
+    uint64_t flags = pte_flags(m->prot);
+    for (uint64_t va = m->start; va < m->end; va += PAGE_SIZE) {
+        uint64_t page = (m->offset + (va - m->start)) / PAGE_SIZE;
+        paging_map_user_reserved(p->root, va, memory_frame(m->memory, page), flags, &reserve);
+    }
+    ASSERT(reserve.count == 0, "a mapping adds exactly the tables counted as missing");
+    list_insert_between(&m->link, next->prev, next);
+    return CAIRN_OK;
+}
+
+SYSCALL_DEFINE(vm_map)
+{
+    uint64_t offset = a1, start = a2, len = a3;
+    struct process *p = sched_current()->process;
+    enum cairn_error err = check_prot(a4);
+    if (err == CAIRN_OK && offset % PAGE_SIZE)
+        err = CAIRN_E_INVALID_ARGUMENT;
+    if (err == CAIRN_OK)
+        err = check_range(start, len);
+    if (err == CAIRN_OK && a0 > UINT32_MAX)
+        err = CAIRN_E_BAD_HANDLE;
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+
+    struct kobject *o;
+    uint32_t rights = rights_for((uint32_t)a4);
+    err = cap_lookup(p, (cairn_handle_t)a0, CAIRN_OBJ_MEMORY, rights, &o, NULL);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+    struct memory *memory = (struct memory *)o;
+    struct vm_mapping *m = NULL;
+    if (offset > memory->size || len > memory->size - offset)
+        err = CAIRN_E_INVALID_ARGUMENT;
+    else if (!(m = kmalloc(sizeof(*m))))
+        err = CAIRN_E_NO_MEMORY;
+    if (err == CAIRN_OK) {
+        *m = (struct vm_mapping){
+            .start = start,
+            .end = start + len,
+            .memory = memory,
+            .offset = offset,
+            .prot = (uint32_t)a4,
+            .max_prot = handle_max_prot(p, (cairn_handle_t)a0, rights),
+        };
+        bool irq = spin_lock(&p->vm.lock);
+        err = map_locked(p, m);
+        spin_unlock(&p->vm.lock, irq);
+    }
+    if (err != CAIRN_OK) {
+        kfree(m);
+        kobject_release(o);
+        return -(int64_t)err;
+    }
+    return (int64_t)start; /* the mapping keeps the lookup's reference */
+}
+
+SYSCALL_DEFINE(vm_unmap)
+{
+    uint64_t start = a0, len = a1, end = a0 + a1;
+    struct process *p = sched_current()->process;
+    struct vm_space *vs = &p->vm;
+    enum cairn_error err = check_range(start, len);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+
+    struct list gone;
+    struct paging_tables freed = {0};
+    list_init(&gone);
+    bool irq = spin_lock(&vs->lock);
+    err = isolate_range(vs, p->quota, start, end, 0);
+    if (err == CAIRN_OK) {
+        size_t records = 0;
+        struct list *l = first_after(vs, start);
+        while (l != &vs->mappings && mapping_of(l)->start < end) {
+            struct list *next = l->next;
+            list_remove(l);
+            list_push_back(&gone, l);
+            records++;
+            l = next;
+        }
+        size_t tables = paging_unmap_user(p->root, start, len, &freed);
+        space_uncharge(vs, p->quota, records * sizeof(struct vm_mapping) + tables * PAGE_SIZE);
+    }
+    spin_unlock(&vs->lock, irq);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+
+    /* Until every CPU has flushed, old entries may still reach the pages
+     * and tables: only now may they go. */
+    tlb_shootdown(p->root, start, len);
+    paging_tables_free(&freed);
+    struct vm_mapping *m, *tmp;
+    list_for_each_entry_safe(m, tmp, &gone, link)
+    {
+        kobject_release(&m->memory->obj);
+        kfree(m);
+    }
+    return 0;
+}
+
+SYSCALL_DEFINE(vm_protect)
+{
+    uint64_t start = a0, len = a1, end = a0 + a1;
+    struct process *p = sched_current()->process;
+    struct vm_space *vs = &p->vm;
+    enum cairn_error err = check_prot(a2);
+    if (err == CAIRN_OK)
+        err = check_range(start, len);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+
+    uint32_t prot = (uint32_t)a2;
+    bool irq = spin_lock(&vs->lock);
+    err = isolate_range(vs, p->quota, start, end, prot);
+    if (err == CAIRN_OK) {
+        for (struct list *l = first_after(vs, start);
+             l != &vs->mappings && mapping_of(l)->start < end; l = l->next)
+            mapping_of(l)->prot = prot;
+        paging_protect_user(p->root, start, len, pte_flags(prot));
+    }
+    spin_unlock(&vs->lock, irq);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+    tlb_shootdown(p->root, start, len);
+    return 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * args.h - argument values for the fuzzed calls: each one drawn from a mix
+ * of the handles the fuzzer holds, handles it closed, boundary integers,
+ * random bits, and pointers of every kind (into the scratch buffer, at its
+ * edges, at a read-only page, into the kernel, unmapped, non-canonical,
+ * into the window).
+ */
+#ifndef CAIRN_SYSFUZZ_ARGS_H
+#define CAIRN_SYSFUZZ_ARGS_H
+
+#include <stdint.h>
+
+/* What an argument of a known call is, so that most of its draws come from
+ * values that get past the call's checks (hints.h). */
+enum hint {
+    HINT_NONE,
+    HINT_HANDLE,       /* any handle held */
+    HINT_NOTIFICATION, /* a notification handle held */
+    HINT_ENDPOINT,     /* an endpoint handle held */
+    HINT_SERVED,       /* a handle to an endpoint a server answers */
+    HINT_CALLED,       /* a handle to the endpoint the client calls */
+    HINT_MEMORY,       /* a memory-object handle held */
+    HINT_RIGHTS,       /* a set of rights */
+    HINT_BITS,         /* notification bits */
+    HINT_MSGINFO,      /* an IPC descriptor with only a label */
+    HINT_PRIORITY,     /* a thread priority up to the fuzzer's own */
+    HINT_CPU,          /* a CPU index or any CPU */
+    HINT_SCRATCH,      /* a pointer into the scratch buffer */
+    HINT_PAGES,        /* a length of a few whole pages */
+    HINT_OFFSET,       /* an offset of a few whole pages, 0 most often */
+    HINT_WINDOW,       /* a page of the window */
+    HINT_PROT,         /* mapping protection bits */
+};
+
+/* Tells the hints how many CPUs there are. */
+void args_init(unsigned cpus);
+
+/* One argument value: kind_draw chooses the kind, value_draw the value
+ * within it. The same draws and the same pool give the same value. */
+uint64_t args_draw(uint64_t kind_draw, uint64_t value_draw);
+
+/* A value that fits hint, chosen by draw; when the pool holds no handle
+ * of the kind hinted, a value from args_draw(). */
+uint64_t args_hinted(enum hint hint, uint64_t draw);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * rules.c - the per-call rules (see rules.h).
+ */
+#include "rules.h"
+#include "layout.h"
+#include "pool.h"
+#include <cairn/abi.h>
+#include <cairn/handle.h>
+#include <cairn/syscalls.h>
+#ifdef SYS_VM_MAP
+#include <cairn/vm.h>
+#endif
+
+#define COUNT_OF(a)    (sizeof(a) / sizeof((a)[0]))
+#define ARG(i)         (1u << (i))
+#define ALL_ARGS       0x3fu
+#define TIMEOUT_MAX_NS 1000000ull /* 1 ms: no wait may hold the run up longer */
+
+struct rule {
+    uint64_t number;
+    bool never;      /* ends the caller: never made */
+    uint8_t writes;  /* ARG(i): argument i is a pointer the kernel writes through */
+    uint8_t timeout; /* ARG(i): argument i is a timeout in nanoseconds */
+    void (*fix)(struct call *call, const uint64_t *draws); /* a rule of its own */
+};
+
+/* The thread bodies of stubs.S. */
+void sysfuzz_stub_exit(void);
+void sysfuzz_stub_yield(void);
+void sysfuzz_stub_signal(void);
+void sysfuzz_stub_wait(void);
+void sysfuzz_stub_recv(void);
+
+static void (*const STUBS[])(void) = {
+    sysfuzz_stub_exit, sysfuzz_stub_yield, sysfuzz_stub_signal,
+    sysfuzz_stub_wait, sysfuzz_stub_recv,
+};
+
+/* Every stub thread's RSP: they never touch it. */
+static uint8_t stub_stack[64] __attribute__((aligned(16)));
+
+static const char QUIET[] = " ";
+
+/* A handle that names nothing now: one closed earlier, or none at all. */
+static uint64_t dead_handle(uint64_t draw)
+{
+    uint32_t h = pool_pick_stale(draw);
+    return pool_find(h) ? CAIRN_HANDLE_NONE : h;
+}
+
+/* A write that might succeed shows at most one byte, a space: the console
+ * is slow and tests read it. One that must fail (its first byte is where
+ * nothing is mapped) keeps its length, whatever it is. */
+static void fix_debug_write(struct call *c, const uint64_t *draws)
+{
+    uint64_t buf = c->args[0];
+    if (c->args[1] > CAIRN_DEBUG_WRITE_MAX || buf < layout_image_start() || buf >= ABOVE_STACK)
+        return;
+    c->args[1] = draws[0] & 1;
+    if (c->args[1])
+        c->args[0] = (uint64_t)QUIET;
+}
+
+/* The helpers' own handles stay open, or a server could stop answering. */
+static void fix_handle_close(struct call *c, const uint64_t *draws)
+{
+    const struct pool_entry *e = pool_find(c->args[0]);
+    if (e && e->pinned)
+        c->args[0] = dead_handle(draws[0]);
+}
+
+/* A call waits for a receiver and its reply without a timeout: only an
+ * endpoint a server answers may be called; any other endpoint is swapped
+ * for a handle that fails at once. */
+static void fix_ipc_call(struct call *c, const uint64_t *draws)
+{
+    const struct pool_entry *e = pool_find(c->args[0]);
+    if (e && e->type == CAIRN_OBJ_ENDPOINT && e->role != ROLE_SERVED)
+        c->args[0] = dead_handle(draws[0]);
+}
+
+/* Its receive has no timeout: only an endpoint a client keeps calling. */
+static void fix_ipc_reply_recv(struct call *c, const uint64_t *draws)
+{
+    const struct pool_entry *e = pool_find(c->args[0]);
+    if (e && e->type == CAIRN_OBJ_ENDPOINT && e->role != ROLE_CALLED)
+        c->args[0] = dead_handle(draws[0]);
+}
+
+/* A thread that could start runs a stub (anything else would fault and
+ * kill the process) on the shared stack; entries and stacks outside user
+ * space stay, to be rejected. */
+static void fix_thread_create(struct call *c, const uint64_t *draws)
+{
+    if (c->args[0] < CANONICAL_TOP)
+        c->args[0] = (uint64_t)STUBS[draws[0] % COUNT_OF(STUBS)];
+    if (c->args[1] < CANONICAL_TOP)
+        c->args[1] = (uint64_t)(stub_stack + sizeof(stub_stack));
+}
+
+#ifdef SYS_VM_MAP
+/* Keeps a range that could be accepted off the fuzzer's memory: a user
+ * address is moved into the window (keeping its offset in the page), and
+ * a range from the window that does not wrap and ends in user space ends
+ * by REGION_END. Addresses and ranges the ABI rejects stay as drawn. */
+static void confine_range(uint64_t *addr, uint64_t *len, uint64_t draw)
+{
+    bool in_window = *addr >= WINDOW_BASE && *addr < WINDOW_BASE + WINDOW_SIZE;
+    if (*addr >= CAIRN_VM_USER_BASE && *addr < CAIRN_VM_USER_END && !in_window) {
+        uint64_t page = draw % (WINDOW_SIZE / PAGE_SIZE);
+        *addr = WINDOW_BASE + page * PAGE_SIZE + *addr % PAGE_SIZE;
+        in_window = true;
+    }
+    if (!in_window || *len > UINT64_MAX - *addr)
+        return;
+    uint64_t end = *addr + *len;
+    if (end > REGION_END && end <= CAIRN_VM_USER_END)
+        *len %= REGION_END - *addr;
+}
+
+static void fix_vm_map(struct call *c, const uint64_t *draws)
+{
+    confine_range(&c->args[2], &c->args[3], draws[0]);
+}
+
+static void fix_vm_range(struct call *c, const uint64_t *draws)
+{
+    confine_range(&c->args[0], &c->args[1], draws[0]);
+}
+#endif
+
+static const struct rule RULES[] = {
+    {.number = SYS_DEBUG_WRITE, .fix = fix_debug_write},
+    {.number = SYS_EXIT, .never = true},
+    {.number = SYS_YIELD},
+    {.number = SYS_CLOCK_GET},
+    {.number = SYS_SLEEP, .timeout = ARG(0)},
+    {.number = SYS_NULL},
+    {.number = SYS_HANDLE_CLOSE, .fix = fix_handle_close},
+    {.number = SYS_HANDLE_DUPLICATE},
+    {.number = SYS_HANDLE_MINT},
+    {.number = SYS_HANDLE_REVOKE},
+    {.number = SYS_HANDLE_INFO, .writes = ARG(1)},
+    {.number = SYS_NOTIFICATION_CREATE},
+    {.number = SYS_NOTIFICATION_SIGNAL},
+    {.number = SYS_NOTIFICATION_WAIT, .timeout = ARG(1)},
+    {.number = SYS_ENDPOINT_CREATE},
+    {.number = SYS_IPC_CALL, .fix = fix_ipc_call},
+    {.number = SYS_IPC_RECV, .timeout = ARG(1)},
+    {.number = SYS_IPC_REPLY},
+    {.number = SYS_IPC_REPLY_RECV, .fix = fix_ipc_reply_recv},
+    {.number = SYS_THREAD_CREATE, .fix = fix_thread_create},
+    {.number = SYS_THREAD_EXIT, .never = true},
+    {.number = SYS_SYSTEM_INFO, .writes = ARG(0)},
+#ifdef SYS_VM_MAP
+    {.number = SYS_MEMORY_CREATE},
+    {.number = SYS_VM_MAP, .fix = fix_vm_map},
+    {.number = SYS_VM_UNMAP, .fix = fix_vm_range},
+    {.number = SYS_VM_PROTECT, .fix = fix_vm_range},
+#endif
+};
+
+static const struct rule *rule_of(uint64_t number)
+{
+    for (unsigned i = 0; i < COUNT_OF(RULES); i++) {
+        if (RULES[i].number == number)
+            return &RULES[i];
+    }
+    return NULL;
+}
+
+bool rules_forbid(uint64_t number)
+{
+    const struct rule *r = rule_of(number);
+    return r && r->never;
+}
+
+void rules_apply(struct call *call, const uint64_t draws[RULE_DRAWS])
+{
+    const struct rule *r = rule_of(call->number);
+    uint8_t writes = r ? r->writes : ALL_ARGS;
+    for (unsigned i = 0; i < CALL_ARGS; i++) {
+        if ((writes & ARG(i)) && layout_is_protected(call->args[i]))
+            call->args[i] = layout_redirect(call->args[i]);
+        if (r && (r->timeout & ARG(i)) && call->args[i] > TIMEOUT_MAX_NS)
+            call->args[i] %= TIMEOUT_MAX_NS + 1;
+    }
+    if (r && r->fix)
+        r->fix(call, draws);
+}
+
+unsigned rules_unmap_window(void)
+{
+    unsigned pages = 0;
+#ifdef SYS_VM_UNMAP
+    for (uint64_t va = WINDOW_BASE; va < REGION_END; va += PAGE_SIZE) {
+        if (cairn_vm_unmap(va, PAGE_SIZE) == 0)
+            pages++;
+    }
+#endif
+    return pages;
+}
