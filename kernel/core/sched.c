@@ -12,24 +12,11 @@
 #include <arch/trap.h>
 #include <core/panic.h>
 #include <core/process.h>
+#include <core/runqueue.h>
 #include <core/sched.h>
 #include <core/spinlock.h>
 
-struct runqueue {
-    struct spinlock lock;
-    uint64_t ready_mask;                   /* bit p: queues[p] is not empty */
-    struct list queues[THREAD_PRIORITIES]; /* runnable, not running */
-    struct list sleepers;                  /* blocked with a deadline, earliest first */
-    struct thread *current;
-    struct thread *idle;
-    unsigned nready;
-    uint64_t slice_end; /* TSC at which current's time slice ends, 0: none */
-    uint64_t armed;     /* the deadline the timer holds now, 0: none */
-    bool need_resched;
-    bool ready; /* sched_init_cpu() has run */
-};
-
-static struct runqueue runqueues[MAX_CPUS];
+struct runqueue runqueues[MAX_CPUS];
 
 /* Asks `cpu` to reschedule at its next preemption point; the flag in
  * struct cpu makes the SYSCALL return path look (its fast path checks

@@ -14,7 +14,7 @@
  * revoking a huge tree never holds other CPUs up for long. */
 #define REVOKE_BUDGET 64
 
-static struct spinlock cap_lock = SPINLOCK_INIT;
+struct spinlock cap_lock = SPINLOCK_INIT;
 
 static void cap_retain(void *object, enum cairn_object_type type, void *ctx)
 {

@@ -13,6 +13,7 @@
 #include <mm/kmalloc.h>
 #include <object/cap.h>
 #include <object/endpoint.h>
+#include <object/ipc_fastpath.h>
 #include <object/quota.h>
 #include <object/wait.h>
 
@@ -85,7 +86,6 @@ static void owe_reply(struct thread *r, struct thread *self, struct endpoint *ep
  * held. */
 static int64_t await_reply(struct endpoint *ep, struct thread *self, struct thread *receiver)
 {
-    self->wait_done = false;
     while (!self->wait_done && !process_exiting(self->process)) {
         self->state = THREAD_BLOCKED;
         spin_release(&ep->lock);
@@ -112,6 +112,7 @@ static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t 
     self->ipc.badge = badge;
     self->ipc_endpoint = ep;
     spin_acquire(&ep->lock);
+    self->wait_done = false;
     if (!list_empty(&ep->receivers)) {
         receiver = list_first_entry(&ep->receivers, struct thread, wait_link);
         receiver->ipc = self->ipc;
@@ -222,7 +223,11 @@ SYSCALL_DEFINE(endpoint_create)
     return h;
 }
 
-SYSCALL_DEFINE(ipc_call)
+/* The table's sys_ipc_call, sys_ipc_recv and sys_ipc_reply_recv are the
+ * fast path's entries (object/ipc_fastpath.h), which come here when it
+ * does not apply. Each marks thread->ipc_resume for the time it may block
+ * without a timeout, so that the fast path can finish it. */
+SYSCALL_DEFINE(ipc_call_slow)
 {
     struct thread *self = sched_current();
     struct trap_frame *f = thread_user_frame(self);
@@ -234,14 +239,16 @@ SYSCALL_DEFINE(ipc_call)
     if (err != CAIRN_OK)
         return -(int64_t)err;
     message_from_frame(&self->ipc, f);
+    self->ipc_resume = IPC_RESUME_CALL;
     int64_t status = endpoint_call(ep, self, badge);
+    self->ipc_resume = IPC_RESUME_NONE;
     kobject_release(&ep->obj);
     if (status == 0)
         message_to_frame(f, &self->ipc, false);
     return status;
 }
 
-SYSCALL_DEFINE(ipc_recv)
+SYSCALL_DEFINE(ipc_recv_slow)
 {
     struct thread *self = sched_current();
     struct endpoint *ep;
@@ -250,7 +257,9 @@ SYSCALL_DEFINE(ipc_recv)
     enum cairn_error err = lookup_endpoint(a0, CAIRN_RIGHT_WAIT, &ep, NULL);
     if (err != CAIRN_OK)
         return -(int64_t)err;
+    self->ipc_resume = a1 == UINT64_MAX ? IPC_RESUME_RECV : IPC_RESUME_NONE;
     int64_t status = endpoint_receive(ep, self, a1, NULL);
+    self->ipc_resume = IPC_RESUME_NONE;
     kobject_release(&ep->obj);
     if (status == 0)
         message_to_frame(thread_user_frame(self), &self->ipc, true);
@@ -268,7 +277,7 @@ SYSCALL_DEFINE(ipc_reply)
     return -(int64_t)endpoint_reply(self, &reply, 0);
 }
 
-SYSCALL_DEFINE(ipc_reply_recv)
+SYSCALL_DEFINE(ipc_reply_recv_slow)
 {
     struct thread *self = sched_current();
     struct trap_frame *f = thread_user_frame(self);
@@ -282,9 +291,46 @@ SYSCALL_DEFINE(ipc_reply_recv)
     message_from_frame(&reply, f);
     struct thread *caller;
     endpoint_fill_reply(self, &reply, 0, &caller);
+    self->ipc_resume = IPC_RESUME_RECV;
     int64_t status = endpoint_receive(ep, self, UINT64_MAX, caller);
+    self->ipc_resume = IPC_RESUME_NONE;
     kobject_release(&ep->obj);
     if (status == 0)
         message_to_frame(f, &self->ipc, true);
+    return status;
+}
+
+/* A thread the fast path blocked has no C call chain to return to; when
+ * the slow path completes it (or its process exits), it resumes here and
+ * finishes as the tails of endpoint_call() and sys_ipc_call_slow(), or of
+ * endpoint_receive() and sys_ipc_recv_slow(), would. */
+int64_t endpoint_resume_call(struct thread *self)
+{
+    struct endpoint *ep = self->ipc_endpoint;
+    spin_acquire(&ep->lock);
+    int64_t status = await_reply(ep, self, NULL);
+    spin_release(&ep->lock);
+    self->ipc_resume = IPC_RESUME_NONE;
+    kobject_release(&ep->obj);
+    if (status == 0)
+        message_to_frame(thread_user_frame(self), &self->ipc, false);
+    return status;
+}
+
+int64_t endpoint_resume_receive(struct thread *self)
+{
+    struct endpoint *ep = self->ipc_endpoint;
+    spin_acquire(&ep->lock);
+    int64_t status = self->wait_status;
+    if (!self->wait_done) { /* as wait_block(): woken without a message */
+        list_remove(&self->wait_link);
+        status = -CAIRN_E_TIMED_OUT;
+    }
+    self->ipc_phase = IPC_IDLE;
+    spin_release(&ep->lock);
+    self->ipc_resume = IPC_RESUME_NONE;
+    kobject_release(&ep->obj);
+    if (status == 0)
+        message_to_frame(thread_user_frame(self), &self->ipc, true);
     return status;
 }

@@ -48,6 +48,10 @@ syscall_entry:
     mov %r10, %rcx
     lea (%rax,%rax,2), %rax
     call *syscall_table+8(,%rax,8)
+    /* The way out, with RAX the result and RSP the frame; also taken by
+     * threads the IPC fast path resumes (ipc_fastpath_entry.S). */
+    .globl syscall_exit
+syscall_exit:
 .Lcheck_work:
     cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
     jne .Lexit_work

@@ -46,6 +46,20 @@ enum ipc_phase {
     IPC_AWAITING_REPLY, /* a receiver took the message; the reply is owed */
 };
 
+/* How a thread blocked in IPC finishes its system call, for the fast path
+ * (object/ipc_fastpath.h). RESUME_CALL: blocked in ipc_call awaiting the
+ * reply; RESUME_RECV: blocked in a receive without a timeout. Either way,
+ * once handed a register-only message (0 buffer bytes, 0 capabilities),
+ * all that remains of its system call is: drop the reference it holds to
+ * ipc_endpoint, put the message in its frame, return 0. So a waker on its
+ * CPU may do that itself and resume it straight in ring 3, discarding
+ * whatever it left on its kernel stack. */
+enum ipc_resume {
+    IPC_RESUME_NONE,
+    IPC_RESUME_CALL,
+    IPC_RESUME_RECV,
+};
+
 struct endpoint;
 
 struct thread {
@@ -76,7 +90,8 @@ struct thread {
     struct thread *reply_to;       /* a caller owed a reply: a reference is held */
     struct endpoint *reply_ep;     /* the endpoint of that call: a reference is held */
     enum ipc_phase ipc_phase;      /* lock of ipc_endpoint */
-    struct endpoint *ipc_endpoint; /* the endpoint of the current call */
+    struct endpoint *ipc_endpoint; /* the endpoint of the current call or receive */
+    enum ipc_resume ipc_resume;    /* lock of ipc_endpoint; NONE unless blocked */
 };
 
 /* A user thread of p that will enter ring 3 at entry with RSP = stack and

@@ -35,6 +35,19 @@ void kobject_retain(struct kobject *o);
 /* Drops a reference; at zero the object is queued for kobject_reap(). */
 void kobject_release(struct kobject *o);
 
+/* For hot paths that know another reference to o is held meanwhile, so
+ * the count can neither start from nor reach zero: a bare atomic add or
+ * subtract (the IPC fast path). */
+static inline void kobject_retain_held(struct kobject *o)
+{
+    __atomic_fetch_add(&o->refs, 1, __ATOMIC_RELAXED);
+}
+
+static inline void kobject_release_held(struct kobject *o)
+{
+    __atomic_fetch_sub(&o->refs, 1, __ATOMIC_RELEASE);
+}
+
 /* Destroys every queued object. Call with no locks held and interrupts
  * off (system-call exit, the scheduler's reaper). */
 void kobject_reap(void);

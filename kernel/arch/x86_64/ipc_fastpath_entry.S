@@ -1,0 +1,106 @@
+/*
+ * ipc_fastpath_entry.S - the system-call entries of ipc_call, ipc_recv and
+ * ipc_reply_recv (object/ipc_fastpath.h), and where a thread the fast path
+ * blocked resumes when it is woken through the scheduler.
+ *
+ * syscall_entry.S calls an entry like any handler: the caller's frame is
+ * above the return address, the arguments in RDI RSI RDX RCX R8 R9, and
+ * RBX RBP R12-R15 still hold the caller's values. The entry stores those
+ * six in the frame first: a thread blocked in these calls can then be
+ * resumed in ring 3 from its frame alone.
+ */
+#include <arch/percpu.h>
+#include <arch/trap.h>
+
+/* struct trap_frame (arch/trap.h), from its base */
+#define F_R15 0
+#define F_R14 8
+#define F_R13 16
+#define F_R12 24
+#define F_R10 40
+#define F_R9  48
+#define F_R8  56
+#define F_RBP 64
+#define F_RDI 72
+#define F_RSI 80
+#define F_RDX 88
+#define F_RBX 104
+#define SPINLOCK_SERVING 4 /* struct spinlock */
+
+/* The callee-saved registers to and from the frame at \base. */
+.macro SAVE_CALLEE_SAVED base
+    mov %rbx, F_RBX+\base(%rsp)
+    mov %rbp, F_RBP+\base(%rsp)
+    mov %r12, F_R12+\base(%rsp)
+    mov %r13, F_R13+\base(%rsp)
+    mov %r14, F_R14+\base(%rsp)
+    mov %r15, F_R15+\base(%rsp)
+.endm
+
+.macro LOAD_CALLEE_SAVED
+    mov F_RBX(%rsp), %rbx
+    mov F_RBP(%rsp), %rbp
+    mov F_R12(%rsp), %r12
+    mov F_R13(%rsp), %r13
+    mov F_R14(%rsp), %r14
+    mov F_R15(%rsp), %r15
+.endm
+
+/* Jumps to the slow handler with the arguments back from the frame (the
+ * return address to syscall_entry.S is still on the stack). */
+.macro TO_SLOW slow
+    mov 8+F_RDI(%rsp), %rdi
+    mov 8+F_RSI(%rsp), %rsi
+    mov 8+F_RDX(%rsp), %rdx
+    mov 8+F_R10(%rsp), %rcx
+    mov 8+F_R8(%rsp), %r8
+    mov 8+F_R9(%rsp), %r9
+    jmp \slow
+.endm
+
+/* An entry that tries the C fast path `fast` first. It returns struct
+ * ipc_fastpath_switch in RAX (the next frame, or NULL: slow path) and RDX
+ * (the run-queue lock to release once off this stack). */
+.macro FASTPATH_ENTRY name, fast, slow
+    .globl \name
+\name:
+    SAVE_CALLEE_SAVED 8
+    sub $8, %rsp
+    call \fast
+    add $8, %rsp
+    test %rax, %rax
+    jz 1f
+    mov %rax, %rsp
+    addl $1, SPINLOCK_SERVING(%rdx) /* the holder alone writes `serving` */
+    LOAD_CALLEE_SAVED
+    xor %eax, %eax
+    jmp syscall_exit
+1:  TO_SLOW \slow
+.endm
+
+    .text
+    FASTPATH_ENTRY sys_ipc_call, ipc_fastpath_call, sys_ipc_call_slow
+    FASTPATH_ENTRY sys_ipc_reply_recv, ipc_fastpath_reply_recv, sys_ipc_reply_recv_slow
+
+    .globl sys_ipc_recv
+sys_ipc_recv:
+    SAVE_CALLEE_SAVED 8
+    jmp sys_ipc_recv_slow
+
+/* context_switch() to ipc_continuation_frame lands here, with RAX the
+ * previous thread and this thread's stack top in kernel_rsp. */
+ipc_continuation_entry:
+    mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
+    sub $TRAP_FRAME_SIZE, %rsp
+    mov %rax, %rdi
+    call sched_finish_switch
+    call ipc_fastpath_resume
+    LOAD_CALLEE_SAVED
+    jmp syscall_exit
+
+    .section .rodata
+    .globl ipc_continuation_frame
+    .align 8
+ipc_continuation_frame:
+    .quad 0, 0, 0, 0, 0, 0      /* R15 R14 R13 R12 RBX RBP */
+    .quad ipc_continuation_entry

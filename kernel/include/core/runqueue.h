@@ -1,0 +1,32 @@
+/*
+ * runqueue.h - a CPU's run queue, shared by the scheduler (sched.c) and
+ * the IPC fast path (object/ipc_fastpath.c), which switches threads on its
+ * own CPU without going through schedule(). Nothing else may touch it.
+ *
+ * Locking: see core/sched.h. Every field but `ready` is protected by lock.
+ */
+#ifndef CAIRN_CORE_RUNQUEUE_H
+#define CAIRN_CORE_RUNQUEUE_H
+
+#include <arch/percpu.h>
+#include <core/spinlock.h>
+#include <core/thread.h>
+#include <lib/list.h>
+
+struct runqueue {
+    struct spinlock lock;
+    uint64_t ready_mask;                   /* bit p: queues[p] is not empty */
+    struct list queues[THREAD_PRIORITIES]; /* runnable, not running */
+    struct list sleepers;                  /* blocked with a deadline, earliest first */
+    struct thread *current;
+    struct thread *idle;
+    unsigned nready;
+    uint64_t slice_end; /* TSC at which current's time slice ends, 0: none */
+    uint64_t armed;     /* the deadline the timer holds now, 0: none */
+    bool need_resched;
+    bool ready; /* sched_init_cpu() has run */
+};
+
+extern struct runqueue runqueues[MAX_CPUS];
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * ipc_fastpath.h - the IPC fast path: a call and its reply between two
+ * threads of one CPU, with a register-only message (a descriptor with 0
+ * buffer bytes and 0 capabilities, and four words), without the run queue
+ * and without schedule().
+ *
+ * The system-call table's sys_ipc_call, sys_ipc_recv and sys_ipc_reply_recv
+ * are the assembly entries of arch/x86_64/ipc_fastpath_entry.S. They save
+ * the caller's callee-saved registers (RBX RBP R12-R15) in its frame, so
+ * that a thread blocked in these calls can later be resumed straight in
+ * ring 3 from its frame alone, then try the fast path (ipc_call and
+ * ipc_reply_recv only) and otherwise jump to the C slow path in
+ * endpoint.c: sys_ipc_call_slow, sys_ipc_recv_slow,
+ * sys_ipc_reply_recv_slow.
+ *
+ * The fast path is taken only when every one of these holds (anything
+ * else goes to the slow path, which handles every case):
+ *  - the descriptor's bits 32-63 are 0 (no buffer bytes, no capabilities,
+ *    no reserved bits) and the handle fits 32 bits;
+ *  - the cap lock and the endpoint lock are free (trylock), and the handle
+ *    is a LIVE endpoint with the right the call needs;
+ *  - call: the endpoint has a receiver waiting whose thread->ipc_resume is
+ *    IPC_RESUME_RECV (blocked in ipc_recv or ipc_reply_recv without a
+ *    timeout); reply_recv: this thread owes a reply on the same endpoint it
+ *    receives on, no sender is queued there, and the caller is blocked in
+ *    ipc_call with ipc_resume IPC_RESUME_CALL;
+ *  - that peer thread is BLOCKED on this CPU's run queue, and no runnable
+ *    thread there has a priority >= the peer's;
+ *  - neither thread's process is exiting.
+ * A merged kernel adding call timeouts or bound notifications must add
+ * "the caller has no timeout" and "no notification is pending for the
+ * receiver" to these checks (or clear ipc_resume in those cases).
+ */
+#ifndef CAIRN_OBJECT_IPC_FASTPATH_H
+#define CAIRN_OBJECT_IPC_FASTPATH_H
+
+#include <core/spinlock.h>
+#include <core/syscall_table.h>
+#include <core/thread.h>
+
+struct trap_frame;
+
+/* What the assembly entry does after the C fast path: frame NULL means
+ * "take the slow path"; otherwise switch RSP to frame (the next thread's),
+ * release lock (the run-queue lock, held across the switch) and return to
+ * ring 3 from that frame. */
+struct ipc_fastpath_switch {
+    struct trap_frame *frame;
+    struct spinlock *lock;
+};
+
+struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info, uint64_t w0,
+                                             uint64_t w1, uint64_t w2, uint64_t w3);
+struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t info, uint64_t w0,
+                                                   uint64_t w1, uint64_t w2, uint64_t w3);
+
+/* Where a thread the fast path blocked goes when the slow path (or a
+ * process exit) wakes it instead: finishes its system call as the slow
+ * path's own tail would and returns the value for RAX. */
+int64_t ipc_fastpath_resume(void);
+
+/* The slow paths (endpoint.c). */
+SYSCALL_DEFINE(ipc_call_slow);
+SYSCALL_DEFINE(ipc_recv_slow);
+SYSCALL_DEFINE(ipc_reply_recv_slow);
+
+/* The slow path's finishing of a thread the fast path blocked (endpoint.c):
+ * a call awaiting its reply, or a receive. Return the value for RAX. */
+int64_t endpoint_resume_call(struct thread *self);
+int64_t endpoint_resume_receive(struct thread *self);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * ipc_fastpath.c - the IPC fast path (see ipc_fastpath.h): a call to a
+ * receiver waiting on this CPU, and the reply to a caller waiting on this
+ * CPU, handed over in registers with a direct switch.
+ *
+ * Locks, in the kernel's order: the cap lock (trylock, only around the
+ * handle lookup), the endpoint lock (trylock), this CPU's run-queue lock,
+ * which is held across the switch and released by the assembly entry once
+ * RSP is on the next thread's stack: until then the blocked thread's stack
+ * is still in use, and a waker on another CPU must not run it.
+ *
+ * Why a peer found this way may be resumed straight in ring 3: it is on
+ * the endpoint's queue (or awaiting our reply) under the endpoint lock,
+ * and BLOCKED with ->cpu this CPU under this CPU's run-queue lock, so it is
+ * switched out and parked in the very wait its ipc_resume describes (a
+ * thread woken early is RUNNABLE until it has left that wait, and leaving
+ * it needs the endpoint lock). What remains of its system call is
+ * therefore exactly what thread.h's enum ipc_resume says, done here.
+ *
+ * References: the caller's lookup reference to the endpoint is held while
+ * it awaits the reply (as the slow path's is); the receiver's reference
+ * from its receive becomes the one its reply relation holds, and the
+ * receiver takes one on the caller (the slow path's owe_reply()). The
+ * reply drops both of the caller's side and keeps the lookup reference of
+ * the receive it blocks in.
+ */
+#include <arch/layout.h>
+#include <arch/paging.h>
+#include <arch/percpu.h>
+#include <arch/trap.h>
+#include <cairn/handle.h>
+#include <core/process.h>
+#include <core/runqueue.h>
+#include <core/sched.h>
+#include <object/cap.h>
+#include <object/endpoint.h>
+#include <object/ipc_fastpath.h>
+
+/* Seven words that context_switch() pops (six callee-saved registers, then
+ * the return address): the saved RSP of a thread the fast path blocked,
+ * whose kernel stack holds nothing to return to. */
+extern const uint64_t ipc_continuation_frame[];
+
+static const struct ipc_fastpath_switch slow_path = {NULL, NULL};
+
+/* thread_user_frame(), inline. */
+static inline struct trap_frame *frame_of(const struct thread *t)
+{
+    return (struct trap_frame *)(t->kernel_stack + KERNEL_STACK_SIZE) - 1;
+}
+
+/* Locks this CPU's run queue if `peer` may be switched to now: blocked on
+ * this CPU, nothing runnable here at its priority or above, and neither it
+ * nor self in an exiting process. NULL otherwise. */
+static inline __attribute__((always_inline)) struct runqueue *
+lock_for_switch(const struct cpu *cpu, struct thread *self, struct thread *peer)
+{
+    struct runqueue *rq = &runqueues[cpu->index];
+    if (peer->cpu != cpu->index)
+        return NULL;
+    spin_acquire(&rq->lock);
+    if (peer->state == THREAD_BLOCKED && peer->cpu == cpu->index &&
+        (rq->ready_mask >> peer->priority) == 0 && !process_exiting(self->process) &&
+        !process_exiting(peer->process))
+        return rq;
+    spin_release(&rq->lock);
+    return NULL;
+}
+
+/* Blocks self (its registers are in its frame already) and makes next
+ * current; rq->lock stays held for the assembly entry to release. */
+static inline __attribute__((always_inline)) struct ipc_fastpath_switch
+switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thread *next)
+{
+    self->state = THREAD_BLOCKED;
+    self->wake_reason = WAKE_NONE;
+    self->wake_deadline = 0;
+    self->saved_rsp = (uint64_t)ipc_continuation_frame;
+    next->state = THREAD_RUNNABLE;
+    next->wake_reason = WAKE_SIGNALLED;
+    /* Nothing runnable here outranks next (lock_for_switch), so its time
+     * slice is uncontested: no slice end. An earlier deadline left in the
+     * timer only causes a harmless early tick. */
+    rq->slice_end = 0;
+    rq->current = next;
+    cpu->thread = next;
+    uint64_t stack_top = next->kernel_stack + KERNEL_STACK_SIZE;
+    cpu->tss.rsp[0] = stack_top;
+    cpu->kernel_rsp = stack_top;
+    if (next->process != self->process)
+        paging_switch(next->process->root);
+    if (cpu->fs_base != next->fs_base) {
+        wrmsr(MSR_FS_BASE, next->fs_base);
+        cpu->fs_base = next->fs_base;
+    }
+    return (struct ipc_fastpath_switch){frame_of(next), &rq->lock};
+}
+
+struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info, uint64_t w0,
+                                             uint64_t w1, uint64_t w2, uint64_t w3)
+{
+    struct cpu *cpu = this_cpu();
+    struct thread *self = cpu->thread;
+    struct kobject *o;
+    uint64_t badge;
+    if ((handle | info) >> 32 ||
+        !(o = cap_try_lookup(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT,
+                             CAIRN_RIGHT_SIGNAL, true, &badge)))
+        return slow_path;
+    struct endpoint *ep = (struct endpoint *)o;
+    if (!spin_try_acquire(&ep->lock))
+        goto release;
+    if (list_empty(&ep->receivers))
+        goto unlock;
+    struct thread *r = list_first_entry(&ep->receivers, struct thread, wait_link);
+    struct runqueue *rq;
+    if (r->ipc_resume != IPC_RESUME_RECV || !(rq = lock_for_switch(cpu, self, r)))
+        goto unlock;
+
+    list_remove(&r->wait_link);
+    r->ipc_phase = IPC_IDLE;
+    r->ipc_resume = IPC_RESUME_NONE;
+    kobject_retain_held(&self->obj); /* self's living reference */
+    r->reply_to = self;
+    r->reply_ep = ep;
+    self->ipc_endpoint = ep;
+    self->ipc_phase = IPC_AWAITING_REPLY;
+    self->ipc_resume = IPC_RESUME_CALL;
+    self->wait_done = false;
+    spin_release(&ep->lock);
+
+    struct trap_frame *f = frame_of(r);
+    f->rdi = badge;
+    f->rsi = info;
+    f->rdx = w0;
+    f->r10 = w1;
+    f->r8 = w2;
+    f->r9 = w3;
+    return switch_to(cpu, rq, self, r);
+
+unlock:
+    spin_release(&ep->lock);
+release:
+    kobject_release(&ep->obj);
+    return slow_path;
+}
+
+struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t info, uint64_t w0,
+                                                   uint64_t w1, uint64_t w2, uint64_t w3)
+{
+    struct cpu *cpu = this_cpu();
+    struct thread *self = cpu->thread;
+    struct thread *c = self->reply_to;
+    struct endpoint *ep = self->reply_ep;
+    uint64_t badge;
+    /* No reference taken: self's reply relation holds one to ep, and the
+     * handle must name that same endpoint. */
+    if ((handle | info) >> 32 || !c ||
+        cap_try_lookup(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
+                       false, &badge) != &ep->obj ||
+        !spin_try_acquire(&ep->lock))
+        return slow_path;
+    struct runqueue *rq;
+    if (!list_empty(&ep->senders) || c->ipc_phase != IPC_AWAITING_REPLY || c->ipc_endpoint != ep ||
+        c->ipc_resume != IPC_RESUME_CALL || !(rq = lock_for_switch(cpu, self, c))) {
+        spin_release(&ep->lock);
+        return slow_path;
+    }
+
+    self->reply_to = NULL;
+    self->reply_ep = NULL;
+    c->ipc_phase = IPC_IDLE;
+    c->ipc_resume = IPC_RESUME_NONE;
+    self->ipc_endpoint = ep;
+    self->ipc_phase = IPC_RECEIVING;
+    self->ipc_resume = IPC_RESUME_RECV;
+    self->wait_done = false;
+    self->wait_status = 0;
+    list_push_back(&ep->receivers, &self->wait_link);
+    spin_release(&ep->lock);
+    /* The caller's lookup reference to ep and ours to the caller go; the
+     * reply relation's reference to ep becomes our receive's. Neither
+     * release can be the last: that one still holds ep, and c lives. */
+    kobject_release_held(&ep->obj);
+    kobject_release_held(&c->obj);
+
+    struct trap_frame *f = frame_of(c);
+    f->rsi = info;
+    f->rdx = w0;
+    f->r10 = w1;
+    f->r8 = w2;
+    f->r9 = w3;
+    return switch_to(cpu, rq, self, c);
+}
+
+int64_t ipc_fastpath_resume(void)
+{
+    struct thread *self = sched_current();
+    if (self->ipc_resume == IPC_RESUME_CALL)
+        return endpoint_resume_call(self);
+    return endpoint_resume_receive(self);
+}
