@@ -1,0 +1,193 @@
+/*
+ * ipc_fastpath.c - the IPC fast path (kernel/object/ipc_fastpath.c): a
+ * client and a server on one CPU exchange many messages, interleaved with
+ * the slow path (a server that receives with a timeout, a client on
+ * another CPU, bad descriptors), and every word, the badge and the
+ * callee-saved registers of both sides must come through intact. A server
+ * that dies leaves its fast-path caller with PEER_DEAD.
+ */
+#include "ktest.h"
+#include "threads.h"
+#include <cairn/error.h>
+#include <cairn/syscalls.h>
+#include <rt/ipc.h>
+
+#define ROUNDS     3000
+#define SERVER_CPU 0u
+
+/* Labels: what the server does after answering. */
+#define LABEL_FAST    1 /* reply_recv: a blocking receive the fast path can complete */
+#define LABEL_TIMED   2 /* reply, then receive with a timeout: the slow path only */
+#define LABEL_UNTIMED 3 /* reply, then ipc_recv without a timeout */
+#define LABEL_DIE     4 /* end without replying */
+#define LABEL_STOP    5 /* reply and end */
+
+/* One IPC system call that also loads RBX and R12-R15 with values derived
+ * from seed and reports whether they came back unchanged: the fast path
+ * resumes threads in ring 3 from their saved frame, so it must restore
+ * them. RDI in: handle (badge out); RSI: descriptor (or timeout). */
+static long ipc_checked(long number, uint64_t handle, struct cairn_msg *msg, uint64_t seed,
+                        bool *intact)
+{
+    register uint64_t rdi __asm__("rdi") = handle;
+    register uint64_t rsi __asm__("rsi") = msg->info;
+    register uint64_t rdx __asm__("rdx") = msg->words[0];
+    register uint64_t r10 __asm__("r10") = msg->words[1];
+    register uint64_t r8 __asm__("r8") = msg->words[2];
+    register uint64_t r9 __asm__("r9") = msg->words[3];
+    register uint64_t rbx __asm__("rbx") = seed * 3;
+    register uint64_t r12 __asm__("r12") = seed * 5;
+    register uint64_t r13 __asm__("r13") = seed * 7;
+    register uint64_t r14 __asm__("r14") = seed * 11;
+    register uint64_t r15 __asm__("r15") = seed * 13;
+    long ret;
+    __asm__ volatile("syscall"
+                     : "=a"(ret), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9),
+                       "+r"(rbx), "+r"(r12), "+r"(r13), "+r"(r14), "+r"(r15)
+                     : "a"(number)
+                     : "rcx", "r11", "memory");
+    *intact = rbx == seed * 3 && r12 == seed * 5 && r13 == seed * 7 && r14 == seed * 11 &&
+              r15 == seed * 13;
+    if (ret == 0) {
+        msg->badge = rdi;
+        msg->info = rsi;
+        msg->words[0] = rdx;
+        msg->words[1] = r10;
+        msg->words[2] = r8;
+        msg->words[3] = r9;
+    }
+    return ret;
+}
+
+/* The server's answer to m: a function of every word and the badge. */
+static void transform(struct cairn_msg *m)
+{
+    uint64_t badge = m->badge;
+    m->info = CAIRN_MSGINFO(CAIRN_MSGINFO_LABEL(m->info) + 100);
+    m->words[0] = ~m->words[0];
+    m->words[1] = m->words[1] * 3 + 1;
+    m->words[2] ^= badge;
+    m->words[3] = (m->words[3] << 13) | (m->words[3] >> 51);
+}
+
+static volatile int server_faults; /* callee-saved registers the server lost */
+static volatile long server_status;
+
+/* Answers until LABEL_STOP (or ends silently at LABEL_DIE), receiving the
+ * next message the way each message's label asks. */
+static void server(uint64_t ep)
+{
+    struct cairn_msg m = {.info = UINT64_MAX};
+    bool intact;
+    uint64_t seed = 0x5e7e7000;
+    long status = ipc_checked(SYS_IPC_RECV, ep, &m, ++seed, &intact);
+    while (status == 0) {
+        server_faults += !intact;
+        uint32_t label = CAIRN_MSGINFO_LABEL(m.info);
+        if (label == LABEL_DIE)
+            break;
+        transform(&m);
+        if (label == LABEL_STOP) {
+            rt_ipc_reply(&m);
+            break;
+        }
+        if (label == LABEL_FAST) {
+            status = ipc_checked(SYS_IPC_REPLY_RECV, ep, &m, ++seed, &intact);
+            continue;
+        }
+        status = rt_ipc_reply(&m);
+        if (status != 0)
+            break;
+        do {
+            m.info = label == LABEL_TIMED ? 1000000000ull : UINT64_MAX;
+            status = ipc_checked(SYS_IPC_RECV, ep, &m, ++seed, &intact);
+        } while (status == -CAIRN_E_TIMED_OUT);
+    }
+    server_status = status;
+    kt_thread_done();
+}
+
+/* Calls the server `rounds` times on handle `ep` (badged with `badge`),
+ * cycling through the ways the server receives, and checks each answer. */
+static void client_rounds(long ep, uint64_t badge, int rounds, uint64_t seed)
+{
+    for (int i = 0; i < rounds; i++) {
+        uint32_t label = i % 7 == 3 ? LABEL_TIMED : i % 7 == 5 ? LABEL_UNTIMED : LABEL_FAST;
+        uint64_t w[4] = {seed * (uint64_t)i, ~(uint64_t)i << 17, 0x8000000000000001ull + i,
+                         (uint64_t)i * 0x9e3779b97f4a7c15ull};
+        struct cairn_msg m = {.info = CAIRN_MSGINFO(label), .words = {w[0], w[1], w[2], w[3]}};
+        bool intact;
+        EXPECT_EQ(ipc_checked(SYS_IPC_CALL, (uint64_t)ep, &m, seed + (uint64_t)i, &intact), 0);
+        EXPECT_TRUE(intact);
+        EXPECT_EQ(m.info, CAIRN_MSGINFO(label + 100));
+        EXPECT_EQ(m.words[0], ~w[0]);
+        EXPECT_EQ(m.words[1], w[1] * 3 + 1);
+        EXPECT_EQ(m.words[2], w[2] ^ badge);
+        EXPECT_EQ(m.words[3], (w[3] << 13) | (w[3] >> 51));
+        if (i % 97 == 0) { /* the slow path's checks still answer */
+            struct cairn_msg bad = {.info = 1ull << 40};
+            EXPECT_ERR(rt_ipc_call(ep, &bad), CAIRN_E_NOT_SUPPORTED);
+        }
+    }
+}
+
+struct client_args {
+    long ep;
+    uint64_t badge;
+    int rounds;
+};
+
+static struct client_args clients[2];
+
+static void client(uint64_t index)
+{
+    struct client_args *a = &clients[index];
+    client_rounds(a->ep, a->badge, a->rounds, 0xc0ffee00 + index * 0x1000000);
+    kt_thread_done();
+}
+
+/* One client on the server's CPU, one on another CPU (the same one when
+ * there is only one), each with its own badge. */
+KTEST(ipc_fastpath_words_badges_and_registers, KTEST_QUICK)
+{
+    long ep = cairn_endpoint_create();
+    clients[0] =
+        (struct client_args){cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL, 0xa11ce), 0xa11ce, ROUNDS};
+    clients[1] =
+        (struct client_args){cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL, 0xb0b), 0xb0b, ROUNDS / 3};
+    server_faults = 0;
+    server_status = 0;
+    EXPECT_TRUE(kt_spawn(server, (uint64_t)ep, SERVER_CPU) > 0);
+    EXPECT_TRUE(kt_spawn(client, 0, SERVER_CPU) > 0);
+    EXPECT_TRUE(kt_spawn(client, 1, kt_other_cpu(SERVER_CPU)) > 0);
+    kt_join(2);
+    struct cairn_msg stop = {.info = CAIRN_MSGINFO(LABEL_STOP)};
+    EXPECT_EQ(rt_ipc_call(ep, &stop), 0);
+    kt_join(3);
+    EXPECT_EQ(server_faults, 0);
+    EXPECT_EQ(server_status, 0);
+    cairn_handle_close(clients[0].ep);
+    cairn_handle_close(clients[1].ep);
+    cairn_handle_close(ep);
+}
+
+static void caller_of_dying_server(uint64_t ep)
+{
+    client_rounds((long)ep, 0, 50, 0xdead0000);
+    struct cairn_msg m = {.info = CAIRN_MSGINFO(LABEL_DIE)};
+    bool intact;
+    EXPECT_ERR(ipc_checked(SYS_IPC_CALL, ep, &m, 77, &intact), CAIRN_E_PEER_DEAD);
+    EXPECT_TRUE(intact);
+    kt_thread_done();
+}
+
+/* The caller blocked by the fast path is woken by the server's death
+ * (through the scheduler, not the fast path) and gets PEER_DEAD. */
+KTEST(ipc_fastpath_caller_of_a_dying_server, KTEST_QUICK)
+{
+    long ep = cairn_endpoint_create();
+    EXPECT_TRUE(kt_spawn(server, (uint64_t)ep, SERVER_CPU) > 0);
+    EXPECT_TRUE(kt_spawn(caller_of_dying_server, (uint64_t)ep, SERVER_CPU) > 0);
+    kt_join(2);
+    cairn_handle_close(ep);
+}
