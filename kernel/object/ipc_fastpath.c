@@ -50,16 +50,16 @@ static inline struct trap_frame *frame_of(const struct thread *t)
 }
 
 /* Locks this CPU's run queue if `peer` may be switched to now: blocked on
- * this CPU, nothing runnable here at its priority or above, and neither it
+ * this CPU (the callers look at peer->cpu first, unlocked, only to give up
+ * early on a thread of another CPU), nothing runnable here at its priority or above, and neither it
  * nor self in an exiting process. NULL otherwise. */
 static inline __attribute__((always_inline)) struct runqueue *
 lock_for_switch(const struct cpu *cpu, struct thread *self, struct thread *peer)
 {
-    struct runqueue *rq = &runqueues[cpu->index];
-    if (peer->cpu != cpu->index)
-        return NULL;
+    unsigned me = cpu->index;
+    struct runqueue *rq = &runqueues[me];
     spin_acquire(&rq->lock);
-    if (peer->state == THREAD_BLOCKED && peer->cpu == cpu->index &&
+    if (peer->state == THREAD_BLOCKED && peer->cpu == me &&
         (rq->ready_mask >> peer->priority) == 0 && !process_exiting(self->process) &&
         !process_exiting(peer->process))
         return rq;
@@ -72,12 +72,11 @@ lock_for_switch(const struct cpu *cpu, struct thread *self, struct thread *peer)
 static inline __attribute__((always_inline)) struct ipc_fastpath_switch
 switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thread *next)
 {
+    /* No deadline, so no sleep queue; wake reasons are read by no one
+     * here (the resumed thread's C chain, if any, is discarded). */
     self->state = THREAD_BLOCKED;
-    self->wake_reason = WAKE_NONE;
-    self->wake_deadline = 0;
     self->saved_rsp = (uint64_t)ipc_continuation_frame;
     next->state = THREAD_RUNNABLE;
-    next->wake_reason = WAKE_SIGNALLED;
     /* Nothing runnable here outranks next (lock_for_switch), so its time
      * slice is uncontested: no slice end. An earlier deadline left in the
      * timer only causes a harmless early tick. */
@@ -114,7 +113,8 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info, uin
         goto unlock;
     struct thread *r = list_first_entry(&ep->receivers, struct thread, wait_link);
     struct runqueue *rq;
-    if (r->ipc_resume != IPC_RESUME_RECV || !(rq = lock_for_switch(cpu, self, r)))
+    if (r->ipc_resume != IPC_RESUME_RECV || r->cpu != cpu->index ||
+        !(rq = lock_for_switch(cpu, self, r)))
         goto unlock;
 
     list_remove(&r->wait_link);
@@ -155,7 +155,7 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
     uint64_t badge;
     /* No reference taken: self's reply relation holds one to ep, and the
      * handle must name that same endpoint. */
-    if ((handle | info) >> 32 || !c ||
+    if ((handle | info) >> 32 || !c || c->cpu != cpu->index ||
         cap_try_lookup(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
                        false, &badge) != &ep->obj ||
         !spin_try_acquire(&ep->lock))
@@ -175,7 +175,6 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
     self->ipc_phase = IPC_RECEIVING;
     self->ipc_resume = IPC_RESUME_RECV;
     self->wait_done = false;
-    self->wait_status = 0;
     list_push_back(&ep->receivers, &self->wait_link);
     spin_release(&ep->lock);
     /* The caller's lookup reference to ep and ours to the caller go; the
