@@ -35,6 +35,7 @@
 #include <object/cap.h>
 #include <object/endpoint.h>
 #include <object/ipc_fastpath.h>
+#include <stddef.h>
 
 /* Seven words that context_switch() pops (six callee-saved registers, then
  * the return address): the saved RSP of a thread the fast path blocked,
@@ -42,6 +43,9 @@
 extern const uint64_t ipc_continuation_frame[];
 
 static const struct ipc_fastpath_switch slow_path = {NULL, NULL};
+
+_Static_assert(offsetof(struct spinlock, serving) == 4,
+               "ipc_fastpath_entry.S releases the run-queue lock by hand");
 
 /* thread_user_frame(), inline. */
 static inline struct trap_frame *frame_of(const struct thread *t)
