@@ -62,7 +62,8 @@ lock_for_switch(const struct cpu *cpu, struct thread *self, struct thread *peer)
 {
     unsigned me = cpu->index;
     struct runqueue *rq = &runqueues[me];
-    spin_acquire(&rq->lock);
+    if (!spin_try_acquire(&rq->lock))
+        return NULL;
     if (peer->state == THREAD_BLOCKED && peer->cpu == me &&
         (rq->ready_mask >> peer->priority) == 0 && !process_exiting(self->process) &&
         !process_exiting(peer->process))
@@ -99,8 +100,7 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
     return (struct ipc_fastpath_switch){frame_of(next), &rq->lock};
 }
 
-struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info, uint64_t w0,
-                                             uint64_t w1, uint64_t w2, uint64_t w3)
+struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
 {
     struct cpu *cpu = this_cpu();
     struct thread *self = cpu->thread;
@@ -133,13 +133,7 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info, uin
     self->wait_done = false;
     spin_release(&ep->lock);
 
-    struct trap_frame *f = frame_of(r);
-    f->rdi = badge;
-    f->rsi = info;
-    f->rdx = w0;
-    f->r10 = w1;
-    f->r8 = w2;
-    f->r9 = w3;
+    frame_of(r)->rdi = badge; /* the words follow from self's frame */
     return switch_to(cpu, rq, self, r);
 
 unlock:
@@ -149,8 +143,7 @@ release:
     return slow_path;
 }
 
-struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t info, uint64_t w0,
-                                                   uint64_t w1, uint64_t w2, uint64_t w3)
+struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t info)
 {
     struct cpu *cpu = this_cpu();
     struct thread *self = cpu->thread;
@@ -187,13 +180,7 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
     kobject_release_held(&ep->obj);
     kobject_release_held(&c->obj);
 
-    struct trap_frame *f = frame_of(c);
-    f->rsi = info;
-    f->rdx = w0;
-    f->r10 = w1;
-    f->r8 = w2;
-    f->r9 = w3;
-    return switch_to(cpu, rq, self, c);
+    return switch_to(cpu, rq, self, c); /* the reply follows from self's frame */
 }
 
 int64_t ipc_fastpath_resume(void)

@@ -25,6 +25,9 @@
 #define F_RSI 80
 #define F_RDX 88
 #define F_RBX 104
+#define F_RIP 136
+#define F_RFLAGS 152
+#define F_RSP 160
 #define SPINLOCK_SERVING 4 /* struct spinlock */
 
 /* The callee-saved registers to and from the frame at \base. */
@@ -60,7 +63,8 @@
 
 /* An entry that tries the C fast path `fast` first. It returns struct
  * ipc_fastpath_switch in RAX (the next frame, or NULL: slow path) and RDX
- * (the run-queue lock to release once off this stack). */
+ * (the run-queue lock to release once off this stack). The message is
+ * still in this thread's frame: the exit takes it from there. */
 .macro FASTPATH_ENTRY name, fast, slow
     .globl \name
 \name:
@@ -70,15 +74,45 @@
     add $8, %rsp
     test %rax, %rax
     jz 1f
+    lea 8(%rsp), %rcx
     mov %rax, %rsp
     addl $1, SPINLOCK_SERVING(%rdx) /* the holder alone writes `serving` */
-    LOAD_CALLEE_SAVED
-    xor %eax, %eax
-    jmp syscall_exit
+    jmp ipc_fastpath_exit
 1:  TO_SLOW \slow
 .endm
 
     .text
+/* Returns to ring 3 on the frame at RSP (the thread switched to) with RAX
+ * 0, its RDI from its frame (the badge, for a receiver), and the message
+ * RSI RDX R10 R8 R9 from the frame at RCX (the sender's). SYSRET, as the
+ * common exit, unless exit work is due or RIP is not canonical: then the
+ * message goes into the frame and the common exit does the rest. */
+ipc_fastpath_exit:
+    LOAD_CALLEE_SAVED
+    mov F_RDI(%rsp), %rdi
+    mov F_RSI(%rcx), %rsi
+    mov F_RDX(%rcx), %rdx
+    mov F_R10(%rcx), %r10
+    mov F_R8(%rcx), %r8
+    mov F_R9(%rcx), %r9
+    xor %eax, %eax
+    cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
+    jne 2f
+    mov F_RIP(%rsp), %rcx
+    mov %rcx, %r11
+    shr $47, %r11
+    jnz 2f
+    mov F_RFLAGS(%rsp), %r11
+    mov F_RSP(%rsp), %rsp
+    swapgs
+    sysretq
+2:  mov %rsi, F_RSI(%rsp)
+    mov %rdx, F_RDX(%rsp)
+    mov %r10, F_R10(%rsp)
+    mov %r8, F_R8(%rsp)
+    mov %r9, F_R9(%rsp)
+    jmp syscall_exit
+
     FASTPATH_ENTRY sys_ipc_call, ipc_fastpath_call, sys_ipc_call_slow
     FASTPATH_ENTRY sys_ipc_reply_recv, ipc_fastpath_reply_recv, sys_ipc_reply_recv_slow
 

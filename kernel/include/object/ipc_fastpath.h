@@ -43,16 +43,17 @@ struct trap_frame;
 /* What the assembly entry does after the C fast path: frame NULL means
  * "take the slow path"; otherwise switch RSP to frame (the next thread's),
  * release lock (the run-queue lock, held across the switch) and return to
- * ring 3 from that frame. */
+ * ring 3 from that frame with the message of the current thread's. */
 struct ipc_fastpath_switch {
     struct trap_frame *frame;
     struct spinlock *lock;
 };
 
-struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info, uint64_t w0,
-                                             uint64_t w1, uint64_t w2, uint64_t w3);
-struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t info, uint64_t w0,
-                                                   uint64_t w1, uint64_t w2, uint64_t w3);
+/* The C halves: every check and every change of state but the message
+ * itself, which the assembly exit takes from the sender's frame (where
+ * the SYSCALL entry saved it). */
+struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info);
+struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t info);
 
 /* Where a thread the fast path blocked goes when the slow path (or a
  * process exit) wakes it instead: finishes its system call as the slow
