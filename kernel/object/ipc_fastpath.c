@@ -3,11 +3,14 @@
  * receiver waiting on this CPU, and the reply to a caller waiting on this
  * CPU, handed over in registers with a direct switch.
  *
- * Locks, in the kernel's order: the cap lock (trylock, only around the
- * handle lookup), the endpoint lock (trylock), this CPU's run-queue lock,
- * which is held across the switch and released by the assembly entry once
- * RSP is on the next thread's stack: until then the blocked thread's stack
- * is still in use, and a waker on another CPU must not run it.
+ * Locks, in the kernel's order: the cap lock (call: trylock, only around
+ * the handle lookup, which must take a reference before the slot's can
+ * go; reply_recv: none, see cap_names(), as the endpoint is already held),
+ * the endpoint lock (trylock), this CPU's run-queue lock (trylock), which
+ * is held across the switch and released by the assembly entry once RSP
+ * is on the next thread's stack: until then the blocked thread's stack is
+ * still in use, and a waker on another CPU must not run it. A busy lock
+ * sends the call to the slow path.
  *
  * Why a peer found this way may be resumed straight in ring 3: it is on
  * the endpoint's queue (or awaiting our reply) under the endpoint lock,
@@ -21,8 +24,8 @@
  * it awaits the reply (as the slow path's is); the receiver's reference
  * from its receive becomes the one its reply relation holds, and the
  * receiver takes one on the caller (the slow path's owe_reply()). The
- * reply drops both of the caller's side and keeps the lookup reference of
- * the receive it blocks in.
+ * reply drops both of the caller's side and keeps its reply relation's
+ * reference as the one of the receive it blocks in.
  */
 #include <arch/layout.h>
 #include <arch/paging.h>
@@ -108,7 +111,7 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
     uint64_t badge;
     if ((handle | info) >> 32 ||
         !(o = cap_try_lookup(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT,
-                             CAIRN_RIGHT_SIGNAL, true, &badge)))
+                             CAIRN_RIGHT_SIGNAL, &badge)))
         return slow_path;
     struct endpoint *ep = (struct endpoint *)o;
     if (!spin_try_acquire(&ep->lock))
@@ -149,12 +152,11 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
     struct thread *self = cpu->thread;
     struct thread *c = self->reply_to;
     struct endpoint *ep = self->reply_ep;
-    uint64_t badge;
-    /* No reference taken: self's reply relation holds one to ep, and the
-     * handle must name that same endpoint. */
+    /* The handle must name the endpoint self's reply relation holds a
+     * reference to, so it can be checked without the cap lock. */
     if ((handle | info) >> 32 || !c || c->cpu != cpu->index ||
-        cap_try_lookup(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
-                       false, &badge) != &ep->obj ||
+        !cap_names(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
+                   &ep->obj) ||
         !spin_try_acquire(&ep->lock))
         return slow_path;
     struct runqueue *rq;

@@ -30,19 +30,19 @@ void cap_table_destroy(struct handle_table *t);
 enum cairn_error cap_lookup(struct process *p, cairn_handle_t h, enum cairn_object_type type,
                             uint32_t rights, struct kobject **object, uint64_t *badge);
 
-/* The one capability lock. Only cap.c and cap_try_lookup() below take it. */
+/* The one capability lock. Only cap.c and the two fast-path helpers below
+ * use it. */
 extern struct spinlock cap_lock;
 
-/* cap_lookup() for the IPC fast path, with interrupts off: the LIVE slot
- * of p's table that h names, with type and every right in rights, or NULL;
- * NULL also when the cap lock is taken (the caller then takes the slow
- * path rather than wait). Under the cap lock the check is exactly
- * cap_lookup()'s: generation, revocation, type and rights. When `retain`
- * the object gets a reference; otherwise the caller must already hold one
- * (the slot's may go as soon as the lock is released). */
+/* cap_lookup() for the IPC fast path, with interrupts off: the object of
+ * the LIVE slot of p's table that h names, with type and every right in
+ * rights, with a new reference, or NULL; NULL also when the cap lock is
+ * taken (the caller then takes the slow path rather than wait). Under the
+ * cap lock the check is exactly cap_lookup()'s: generation, revocation,
+ * type and rights. */
 static inline struct kobject *cap_try_lookup(struct process *p, cairn_handle_t h,
                                              enum cairn_object_type type, uint32_t rights,
-                                             bool retain, uint64_t *badge)
+                                             uint64_t *badge)
 {
     if (!spin_try_acquire(&cap_lock))
         return NULL;
@@ -51,11 +51,38 @@ static inline struct kobject *cap_try_lookup(struct process *p, cairn_handle_t h
     if (slot) {
         o = slot->object;
         *badge = slot->badge;
-        if (retain)
-            kobject_retain_held(o); /* the slot holds one */
+        kobject_retain_held(o); /* the slot holds one */
     }
     spin_release(&cap_lock);
     return o;
+}
+
+/*
+ * Whether h names, in p's table, a LIVE slot of type with every right in
+ * rights that holds `expect`, an object the caller keeps alive with a
+ * reference of its own. For the IPC fast path, with interrupts off; false
+ * also when the cap lock is busy. Takes no lock: the ticket lock doubles
+ * as a sequence count. Every change to any handle table is made with the
+ * lock held, and taking it advances `next`; so when `next` equals
+ * `serving` before the slot is read (nobody holds it) and is unchanged
+ * after (nobody took it meanwhile), the slot read is a snapshot no close,
+ * revoke or growth of the table overlapped, and the answer is the one
+ * cap_lookup() would have given at that instant: exact. (x86 keeps loads
+ * in order; the fences keep the compiler from moving them.) Memory safety
+ * while a writer races: the chunk directory and the chunks never move or
+ * go while p has a thread, a chunk not yet published reads as NULL, and
+ * the slot's object is only compared, never followed.
+ */
+static inline bool cap_names(struct process *p, cairn_handle_t h, enum cairn_object_type type,
+                             uint32_t rights, const struct kobject *expect)
+{
+    uint32_t seq = __atomic_load_n(&cap_lock.serving, __ATOMIC_ACQUIRE);
+    if (__atomic_load_n(&cap_lock.next, __ATOMIC_ACQUIRE) != seq)
+        return false;
+    struct handle_slot *slot = handle_get_live(&p->handles, h, type, rights);
+    bool named = slot && slot->object == expect;
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    return named && __atomic_load_n(&cap_lock.next, __ATOMIC_RELAXED) == seq;
 }
 
 /* Gives p a handle to o; on success the handle owns the caller's reference. */

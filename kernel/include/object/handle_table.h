@@ -124,7 +124,8 @@ static inline struct handle_slot *handle_slot_lookup(const struct handle_table *
  * type holding every right in rights_needed that h names, or NULL. Fewer
  * tests than handle_slot_lookup(), same answer: index 0 and indices at or
  * above the capacity name slots that are never allocated, so always FREE,
- * and a FREE slot is not LIVE.
+ * and a FREE slot is not LIVE. Reads the table without writing it, so a
+ * reader that validates its snapshot may call it without the lock.
  */
 static inline struct handle_slot *handle_get_live(const struct handle_table *t, cairn_handle_t h,
                                                   enum cairn_object_type type,
@@ -133,7 +134,10 @@ static inline struct handle_slot *handle_get_live(const struct handle_table *t, 
     uint32_t index = h & CAIRN_HANDLE_INDEX_MASK;
     if (index / HANDLE_CHUNK_SLOTS >= t->chunks_used)
         return NULL;
-    struct handle_slot *s = handle_slot_at(t, index);
+    struct handle_slot *chunk = t->chunks[index / HANDLE_CHUNK_SLOTS];
+    if (!chunk) /* only for a reader racing the table's growth (cap_names()) */
+        return NULL;
+    struct handle_slot *s = &chunk[index % HANDLE_CHUNK_SLOTS];
     if (s->generation != h >> CAIRN_HANDLE_INDEX_BITS || s->state != HANDLE_SLOT_LIVE ||
         s->type != type || (s->rights & rights_needed) != rights_needed)
         return NULL;
