@@ -4,7 +4,8 @@
  * the slow path (a server that receives with a timeout, a client on
  * another CPU, bad descriptors), and every word, the badge and the
  * callee-saved registers of both sides must come through intact. A server
- * that dies leaves its fast-path caller with PEER_DEAD.
+ * that dies leaves its fast-path caller with PEER_DEAD; reply_recv with a
+ * handle of the wrong type or rights, or none, fails and replies to no one.
  */
 #include "ktest.h"
 #include "threads.h"
@@ -189,5 +190,54 @@ KTEST(ipc_fastpath_caller_of_a_dying_server, KTEST_QUICK)
     EXPECT_TRUE(kt_spawn(server, (uint64_t)ep, SERVER_CPU) > 0);
     EXPECT_TRUE(kt_spawn(caller_of_dying_server, (uint64_t)ep, SERVER_CPU) > 0);
     kt_join(2);
+    cairn_handle_close(ep);
+}
+
+static long other_ep, signal_only, notification;
+
+/* Replies with handles the fast path must refuse (the slow path reports
+ * why and replies to no one), then on a second endpoint. */
+static void picky_server(uint64_t ep)
+{
+    struct cairn_msg m;
+    EXPECT_EQ(rt_ipc_recv((cairn_handle_t)ep, UINT64_MAX, &m), 0);
+    transform(&m);
+    EXPECT_ERR(rt_ipc_reply_recv((cairn_handle_t)notification, &m), CAIRN_E_WRONG_TYPE);
+    EXPECT_ERR(rt_ipc_reply_recv((cairn_handle_t)signal_only, &m), CAIRN_E_ACCESS_DENIED);
+    EXPECT_ERR(rt_ipc_reply_recv(0x7777, &m), CAIRN_E_BAD_HANDLE);
+    EXPECT_EQ(rt_ipc_reply_recv((cairn_handle_t)other_ep, &m), 0); /* the reply goes on ep */
+    while (CAIRN_MSGINFO_LABEL(m.info) != LABEL_STOP) {
+        transform(&m);
+        EXPECT_EQ(rt_ipc_reply_recv((cairn_handle_t)other_ep, &m), 0);
+    }
+    transform(&m);
+    rt_ipc_reply(&m);
+    kt_thread_done();
+}
+
+static void picky_client(uint64_t ep)
+{
+    struct cairn_msg m = {.info = CAIRN_MSGINFO(LABEL_FAST), .words = {1, 2, 3, 4}};
+    EXPECT_EQ(rt_ipc_call((cairn_handle_t)ep, &m), 0);
+    EXPECT_EQ(m.info, CAIRN_MSGINFO(LABEL_FAST + 100));
+    EXPECT_EQ(m.words[0], ~1ull);
+    client_rounds(other_ep, 0, 200, 0xfee1);
+    m = (struct cairn_msg){.info = CAIRN_MSGINFO(LABEL_STOP)};
+    EXPECT_EQ(rt_ipc_call((cairn_handle_t)other_ep, &m), 0);
+    kt_thread_done();
+}
+
+KTEST(ipc_fastpath_reply_recv_checks_its_handle, KTEST_QUICK)
+{
+    long ep = cairn_endpoint_create();
+    other_ep = cairn_endpoint_create();
+    signal_only = cairn_handle_duplicate(other_ep, CAIRN_RIGHT_SIGNAL);
+    notification = cairn_notification_create();
+    EXPECT_TRUE(kt_spawn(picky_server, (uint64_t)ep, SERVER_CPU) > 0);
+    EXPECT_TRUE(kt_spawn(picky_client, (uint64_t)ep, SERVER_CPU) > 0);
+    kt_join(2);
+    cairn_handle_close(notification);
+    cairn_handle_close(signal_only);
+    cairn_handle_close(other_ep);
     cairn_handle_close(ep);
 }
