@@ -83,7 +83,8 @@ static void server(uint64_t ep)
     uint64_t seed = 0x5e7e7000;
     long status = ipc_checked(SYS_IPC_RECV, ep, &m, ++seed, &intact);
     while (status == 0) {
-        server_faults += !intact;
+        if (!intact)
+            __atomic_fetch_add(&server_faults, 1, __ATOMIC_RELAXED);
         uint32_t label = CAIRN_MSGINFO_LABEL(m.info);
         if (label == LABEL_DIE)
             break;
@@ -104,7 +105,8 @@ static void server(uint64_t ep)
             status = ipc_checked(SYS_IPC_RECV, ep, &m, ++seed, &intact);
         } while (status == -CAIRN_E_TIMED_OUT);
     }
-    server_status = status;
+    if (status != 0)
+        server_status = status;
     kt_thread_done();
 }
 
@@ -138,7 +140,7 @@ struct client_args {
     int rounds;
 };
 
-static struct client_args clients[2];
+static struct client_args clients[8];
 
 static void client(uint64_t index)
 {
@@ -239,5 +241,34 @@ KTEST(ipc_fastpath_reply_recv_checks_its_handle, KTEST_QUICK)
     cairn_handle_close(notification);
     cairn_handle_close(signal_only);
     cairn_handle_close(other_ep);
+    cairn_handle_close(ep);
+}
+
+/* Three servers and six clients on one endpoint, spread over the CPUs:
+ * fast and slow paths, and threads blocked by one completed by the other,
+ * all at once. */
+KTEST(ipc_fastpath_many_servers_and_clients, KTEST_FULL)
+{
+    long ep = cairn_endpoint_create();
+    server_faults = 0;
+    server_status = 0;
+    for (uint32_t i = 0; i < 3; i++)
+        EXPECT_TRUE(kt_spawn(server, (uint64_t)ep, i % kt_cpus()) > 0);
+    for (uint32_t i = 0; i < 6; i++) {
+        uint64_t badge = 0x1000 + i;
+        clients[i] =
+            (struct client_args){cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL, badge), badge, ROUNDS};
+        EXPECT_TRUE(kt_spawn(client, i, i % kt_cpus()) > 0);
+    }
+    kt_join(6);
+    for (int i = 0; i < 3; i++) {
+        struct cairn_msg stop = {.info = CAIRN_MSGINFO(LABEL_STOP)};
+        EXPECT_EQ(rt_ipc_call(ep, &stop), 0);
+    }
+    kt_join(9);
+    EXPECT_EQ(server_faults, 0);
+    EXPECT_EQ(server_status, 0);
+    for (int i = 0; i < 6; i++)
+        cairn_handle_close(clients[i].ep);
     cairn_handle_close(ep);
 }
