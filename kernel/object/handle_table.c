@@ -23,6 +23,27 @@ static cairn_handle_t handle_value(uint32_t index, uint16_t generation)
     return ((cairn_handle_t)generation << CAIRN_HANDLE_INDEX_BITS) | index;
 }
 
+static struct handle_slot *slot_at(const struct handle_table *t, uint32_t index)
+{
+    return &t->chunks[index / HANDLE_CHUNK_SLOTS][index % HANDLE_CHUNK_SLOTS];
+}
+
+/* Finds the LIVE or REVOKED slot h names in t. */
+static struct handle_slot *slot_lookup(const struct handle_table *t, cairn_handle_t h)
+{
+    uint32_t index = h & CAIRN_HANDLE_INDEX_MASK;
+    uint32_t generation = h >> CAIRN_HANDLE_INDEX_BITS;
+    struct handle_slot *s;
+
+    if (index == 0 || index >= t->capacity || index / HANDLE_CHUNK_SLOTS >= t->chunks_used)
+        return NULL;
+    s = slot_at(t, index);
+    /* A value with bit 31 set has a generation no slot can have. */
+    if (s->state == HANDLE_SLOT_FREE || s->generation != generation)
+        return NULL;
+    return s;
+}
+
 /* Adds a chunk to t and puts its slots on the free list, lowest index first. */
 static enum cairn_error table_grow(struct handle_table *t)
 {
@@ -63,7 +84,7 @@ static enum cairn_error slot_alloc(struct handle_table *t, uint32_t *index,
             return err;
     }
     *index = t->free_head;
-    s = handle_slot_at(t, *index);
+    s = slot_at(t, *index);
     t->free_head = s->next_free;
     s->next_sibling = NULL;
     s->state = HANDLE_SLOT_LIVE;
@@ -277,7 +298,7 @@ enum cairn_error handle_install(struct handle_table *t, void *object, enum cairn
 enum cairn_error handle_get(struct handle_table *t, cairn_handle_t h, enum cairn_object_type type,
                             uint32_t rights_needed, struct handle_slot **out)
 {
-    struct handle_slot *s = handle_slot_lookup(t, h);
+    struct handle_slot *s = slot_lookup(t, h);
 
     if (!s)
         return CAIRN_E_BAD_HANDLE;
@@ -373,7 +394,7 @@ enum cairn_error handle_transfer(struct handle_table *src, cairn_handle_t h,
 
 enum cairn_error handle_close(struct handle_table *t, cairn_handle_t h)
 {
-    struct handle_slot *s = handle_slot_lookup(t, h);
+    struct handle_slot *s = slot_lookup(t, h);
     void *object;
     uint8_t type;
     bool live;

@@ -1343,6 +1343,50 @@ static void test_model(void)
         CHECK_EQ(mobjs[i].refs, 0);
 }
 
+/* handle_get_live() (the IPC fast path's lookup) agrees with handle_get()
+ * on every value near the slots in use: LIVE, REVOKED, FREE, never
+ * allocated, index 0, past the capacity, every generation nearby, bit 31,
+ * every type and the rights that matter. */
+static void test_get_live_agrees(void)
+{
+    struct handle_table t;
+    struct fake_object o = {0};
+    const enum cairn_object_type types[] = {CAIRN_OBJ_THREAD, CAIRN_OBJ_NOTIFICATION,
+                                            CAIRN_OBJ_ENDPOINT, CAIRN_OBJ_MEMORY};
+    const uint32_t rights[] = {0, CAIRN_RIGHT_SIGNAL, CAIRN_RIGHT_WAIT,
+                               CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT, CAIRN_RIGHTS_ALL};
+    cairn_handle_t ep, sig, revoked, closed;
+
+    CHECK_EQ(handle_table_init(&t, &OPS, 100), CAIRN_OK);
+    ep = install(&t, &o, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHTS_ALL, 0);
+    sig = dup(&t, ep, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_REVOKE | CAIRN_RIGHT_DUPLICATE, &t);
+    revoked = dup(&t, sig, CAIRN_RIGHT_SIGNAL, &t);
+    revoke_all(&t, sig, 1);
+    closed = install(&t, &o, CAIRN_OBJ_NOTIFICATION, CAIRN_RIGHT_WAIT, 0);
+    CHECK_EQ(handle_close(&t, closed), CAIRN_OK);
+    for (int i = 0; i < 70; i++) /* a second chunk, with indices past the capacity */
+        install(&t, &o, CAIRN_OBJ_MEMORY, CAIRN_RIGHT_WAIT, 0);
+    CHECK_EQ(handle_get(&t, revoked, CAIRN_OBJ_NONE, 0, NULL), CAIRN_E_REVOKED);
+    for (uint32_t index = 0; index < 2 * HANDLE_CHUNK_SLOTS + 2; index++) {
+        for (uint32_t gen = 0; gen < 5; gen++) {
+            const uint32_t gens[] = {0, 1, 2, 3, 0x8001};
+            cairn_handle_t h = (gens[gen] << CAIRN_HANDLE_INDEX_BITS) | index;
+            for (unsigned ty = 0; ty < sizeof(types) / sizeof(types[0]); ty++) {
+                for (unsigned r = 0; r < sizeof(rights) / sizeof(rights[0]); r++) {
+                    struct handle_slot *s = NULL;
+                    enum cairn_error err = handle_get(&t, h, types[ty], rights[r], &s);
+                    struct handle_slot *live = handle_get_live(&t, h, types[ty], rights[r]);
+                    CHECK_EQ(live != NULL, err == CAIRN_OK);
+                    if (live)
+                        CHECK(live == s);
+                }
+            }
+        }
+    }
+    handle_table_destroy(&t);
+    CHECK_EQ(o.refs, 0);
+}
+
 int main(void)
 {
     test_init();
@@ -1364,6 +1408,7 @@ int main(void)
     test_capacity();
     test_no_memory();
     test_model();
+    test_get_live_agrees();
     /* Every table is gone: no memory held, no release without a reference. */
     CHECK_EQ(env.bytes_out, 0);
     CHECK_EQ(env.chunks_out, 0);

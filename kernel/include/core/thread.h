@@ -91,7 +91,9 @@ struct thread {
     struct endpoint *reply_ep;     /* the endpoint of that call: a reference is held */
     enum ipc_phase ipc_phase;      /* lock of ipc_endpoint */
     struct endpoint *ipc_endpoint; /* the endpoint of the current call or receive */
-    enum ipc_resume ipc_resume;    /* lock of ipc_endpoint; NONE unless blocked */
+    enum ipc_resume ipc_resume;    /* set by the thread before it queues itself,
+                                      read and cleared under the lock of
+                                      ipc_endpoint; NONE unless in IPC */
 };
 
 /* A user thread of p that will enter ring 3 at entry with RSP = stack and

@@ -98,34 +98,13 @@ struct handle_table {
     uint32_t free_head;          /* first free index of allocated chunks, 0 if none */
 };
 
-static inline struct handle_slot *handle_slot_at(const struct handle_table *t, uint32_t index)
-{
-    return &t->chunks[index / HANDLE_CHUNK_SLOTS][index % HANDLE_CHUNK_SLOTS];
-}
-
-/* Finds the LIVE or REVOKED slot h names in t, or NULL. */
-static inline struct handle_slot *handle_slot_lookup(const struct handle_table *t, cairn_handle_t h)
-{
-    uint32_t index = h & CAIRN_HANDLE_INDEX_MASK;
-    uint32_t generation = h >> CAIRN_HANDLE_INDEX_BITS;
-    struct handle_slot *s;
-
-    if (index == 0 || index >= t->capacity || index / HANDLE_CHUNK_SLOTS >= t->chunks_used)
-        return NULL;
-    s = handle_slot_at(t, index);
-    /* A value with bit 31 set has a generation no slot can have. */
-    if (s->state == HANDLE_SLOT_FREE || s->generation != generation)
-        return NULL;
-    return s;
-}
-
 /*
  * handle_get() for a hot path that needs no error code: the LIVE slot of
  * type holding every right in rights_needed that h names, or NULL. Fewer
- * tests than handle_slot_lookup(), same answer: index 0 and indices at or
- * above the capacity name slots that are never allocated, so always FREE,
- * and a FREE slot is not LIVE. Reads the table without writing it, so a
- * reader that validates its snapshot may call it without the lock.
+ * tests than handle_get(), same answer: index 0 and indices at or above
+ * the capacity name slots that are never allocated, so always FREE, and a
+ * FREE slot is not LIVE. Only reads the table, so a reader that validates
+ * its snapshot afterwards may call it without the lock.
  */
 static inline struct handle_slot *handle_get_live(const struct handle_table *t, cairn_handle_t h,
                                                   enum cairn_object_type type,
