@@ -94,6 +94,9 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
     uint64_t stack_top = next->kernel_stack + KERNEL_STACK_SIZE;
     cpu->tss.rsp[0] = stack_top;
     cpu->kernel_rsp = stack_top;
+    /* CR3 holds self's root while self runs (context_load() put it
+     * there; nothing switches it inside a system call): write CR3 only
+     * for another address space. */
     if (next->process != self->process)
         paging_switch(next->process->root);
     if (cpu->fs_base != next->fs_base) {
