@@ -57,9 +57,9 @@ static inline struct trap_frame *frame_of(const struct thread *t)
 }
 
 /* Locks this CPU's run queue if `peer` may be switched to now: blocked on
- * this CPU (the callers look at peer->cpu first, unlocked, only to give up
- * early on a thread of another CPU), nothing runnable here at its priority or above, and neither it
- * nor self in an exiting process. NULL otherwise. */
+ * this CPU, nothing runnable here at its priority or above, and neither it
+ * nor self in an exiting process; NULL otherwise. (The callers look at
+ * peer->cpu first, unlocked, only to give up early on another CPU's.) */
 static inline __attribute__((always_inline)) struct runqueue *
 lock_for_switch(const struct cpu *cpu, struct thread *self, struct thread *peer)
 {
