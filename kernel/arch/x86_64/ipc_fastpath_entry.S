@@ -63,8 +63,9 @@
 
 /* An entry that tries the C fast path `fast` first. It returns struct
  * ipc_fastpath_switch in RAX (the next frame, or NULL: slow path) and RDX
- * (the run-queue lock to release once off this stack). The message is
- * still in this thread's frame: the exit takes it from there. */
+ * (the run-queue lock to release once off this stack). The message, still
+ * in this thread's frame, goes into registers before the lock is released:
+ * from then on this thread may be woken and run elsewhere. */
 .macro FASTPATH_ENTRY name, fast, slow
     .globl \name
 \name:
@@ -74,9 +75,14 @@
     add $8, %rsp
     test %rax, %rax
     jz 1f
-    lea 8(%rsp), %rcx
+    mov %rdx, %r11
+    mov 8+F_RSI(%rsp), %rsi
+    mov 8+F_RDX(%rsp), %rdx
+    mov 8+F_R10(%rsp), %r10
+    mov 8+F_R8(%rsp), %r8
+    mov 8+F_R9(%rsp), %r9
     mov %rax, %rsp
-    addl $1, SPINLOCK_SERVING(%rdx) /* the holder alone writes `serving` */
+    addl $1, SPINLOCK_SERVING(%r11) /* the holder alone writes `serving` */
     jmp ipc_fastpath_exit
 1:  TO_SLOW \slow
 .endm
@@ -84,17 +90,12 @@
     .text
 /* Returns to ring 3 on the frame at RSP (the thread switched to) with RAX
  * 0, its RDI from its frame (the badge, for a receiver), and the message
- * RSI RDX R10 R8 R9 from the frame at RCX (the sender's). SYSRET, as the
- * common exit, unless exit work is due or RIP is not canonical: then the
- * message goes into the frame and the common exit does the rest. */
+ * in RSI RDX R10 R8 R9 already. SYSRET, as the common exit, unless exit
+ * work is due or RIP is not canonical: then the message goes into the
+ * frame and the common exit does the rest. */
 ipc_fastpath_exit:
     LOAD_CALLEE_SAVED
     mov F_RDI(%rsp), %rdi
-    mov F_RSI(%rcx), %rsi
-    mov F_RDX(%rcx), %rdx
-    mov F_R10(%rcx), %r10
-    mov F_R8(%rcx), %r8
-    mov F_R9(%rcx), %r9
     xor %eax, %eax
     cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
     jne 2f
