@@ -17,8 +17,10 @@
  * else goes to the slow path, which handles every case):
  *  - the descriptor's bits 32-63 are 0 (no buffer bytes, no capabilities,
  *    no reserved bits) and the handle fits 32 bits;
- *  - the cap lock and the endpoint lock are free (trylock), and the handle
- *    is a LIVE endpoint with the right the call needs;
+ *  - the handle is a LIVE endpoint with the right the call needs (SIGNAL,
+ *    WAIT), checked under the cap lock (call) or against a sequence count
+ *    of it (reply_recv), and that lock is free;
+ *  - the endpoint lock and this CPU's run-queue lock are free (trylock);
  *  - call: the endpoint has a receiver waiting whose thread->ipc_resume is
  *    IPC_RESUME_RECV (blocked in ipc_recv or ipc_reply_recv without a
  *    timeout); reply_recv: this thread owes a reply on the same endpoint it
@@ -29,7 +31,11 @@
  *  - neither thread's process is exiting.
  * A merged kernel adding call timeouts or bound notifications must add
  * "the caller has no timeout" and "no notification is pending for the
- * receiver" to these checks (or clear ipc_resume in those cases).
+ * receiver" to these checks (or clear ipc_resume in those cases), and
+ * keep endpoint_resume_call()/endpoint_resume_receive() doing what the
+ * slow path's tails do. A system call that blocks in endpoint.c with
+ * ipc_resume set must enter through an entry that saves RBX RBP R12-R15
+ * in the frame (those of this file do).
  */
 #ifndef CAIRN_OBJECT_IPC_FASTPATH_H
 #define CAIRN_OBJECT_IPC_FASTPATH_H
