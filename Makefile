@@ -143,8 +143,20 @@ $(BUILD)/user/$(1).elf: $(patsubst %,$(BUILD)/%.o,$(wildcard user/$(1)/*.c user/
 endef
 $(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p))))
 
-$(BUILD)/initrd.cpio: tools/mkinitrd.py $(foreach p,$(USER_PROGRAMS),$(BUILD)/user/$(p).elf)
-	$(PYTHON) tools/mkinitrd.py $@ $(foreach p,$(USER_PROGRAMS),bin/$(p)=$(BUILD)/user/$(p).elf)
+# Unmodified Linux programs, built with Debian's musl-gcc exactly as anyone
+# would build them (no Cairn headers), for the Linux personality's tests.
+LINUX_PROGRAMS := hello
+MUSL_CC ?= musl-gcc
+
+$(BUILD)/linux/%: tests/linux/%.c
+	@mkdir -p $(@D)
+	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+INITRD_FILES := $(foreach p,$(USER_PROGRAMS),bin/$(p)=$(BUILD)/user/$(p).elf) \
+	$(foreach p,$(LINUX_PROGRAMS),linux/$(p)=$(BUILD)/linux/$(p))
+
+$(BUILD)/initrd.cpio: tools/mkinitrd.py $(foreach f,$(INITRD_FILES),$(lastword $(subst =, ,$(f))))
+	$(PYTHON) tools/mkinitrd.py $@ $(INITRD_FILES)
 
 # --- the ISO -------------------------------------------------------------------
 $(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(BUILD)/initrd.cpio boot/grub.cfg
