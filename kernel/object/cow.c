@@ -25,45 +25,56 @@
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE |              \
      CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_REVOKE)
 
-/* The address at which mapping m shows page `page` of its object, or 0
- * when it does not show it (user mappings never start at 0). */
-static uint64_t page_address(const struct vm_mapping *m, uint64_t page)
+/* The pages of [first, first + count) of its object that mapping m shows:
+ * [*lo, *hi), when there are any. */
+static bool overlap(const struct vm_mapping *m, uint64_t first, uint64_t count, uint64_t *lo,
+                    uint64_t *hi)
 {
-    uint64_t byte = page * PAGE_SIZE;
-    if (byte < m->offset || byte - m->offset >= m->end - m->start)
-        return 0;
-    return m->start + (byte - m->offset);
+    uint64_t m_first = m->offset / PAGE_SIZE;
+    uint64_t m_end = m_first + (m->end - m->start) / PAGE_SIZE;
+    *lo = first > m_first ? first : m_first;
+    *hi = first + count < m_end ? first + count : m_end;
+    return *lo < *hi;
 }
 
-/* Rewrites the entry of page `page` in every mapping of mem that shows it,
- * from mem's frame list, keeping whether it is held back. mem->lock held. */
-static void refresh_page(struct memory *mem, uint64_t page)
+static uint64_t page_address(const struct vm_mapping *m, uint64_t page)
 {
-    uint64_t frame = memory_frame(mem, page);
+    return m->start + page * PAGE_SIZE - m->offset;
+}
+
+/* Rewrites the entries of [first, first + count) of mem in every mapping
+ * of mem that shows them, from mem's frame list, keeping whether each is
+ * held back. mem->lock held. */
+static void refresh_pages(struct memory *mem, uint64_t first, uint64_t count)
+{
     struct vm_mapping *m;
     list_for_each_entry(m, &mem->mappings, object_link)
     {
-        uint64_t va = page_address(m, page);
-        if (!va)
+        uint64_t lo, hi;
+        if (!overlap(m, first, count, &lo, &hi))
             continue;
         spin_acquire(&m->space->pt_lock);
-        paging_set_user_page(m->root, va, frame, vm_mapping_pte_flags(m, frame));
+        for (uint64_t page = lo; page < hi; page++) {
+            uint64_t frame = memory_frame(mem, page);
+            paging_set_user_page(m->root, page_address(m, page), frame,
+                                 vm_mapping_pte_flags(m, frame));
+        }
         spin_release(&m->space->pt_lock);
     }
 }
 
-/* Holds page `page` back in every mapping of mem that shows it, or makes
- * it present again. mem->lock held. */
+/* Holds page `page` of mem back in every mapping of mem that shows it, or
+ * makes it present again. mem->lock held. */
 static void hold_page(struct memory *mem, uint64_t page, bool held)
 {
     struct vm_mapping *m;
     list_for_each_entry(m, &mem->mappings, object_link)
     {
-        uint64_t va = page_address(m, page);
-        if (!va)
+        uint64_t lo, hi;
+        if (!overlap(m, page, 1, &lo, &hi))
             continue;
         spin_acquire(&m->space->pt_lock);
-        paging_set_user_present(m->root, va, !held);
+        paging_set_user_present(m->root, page_address(m, page), !held);
         spin_release(&m->space->pt_lock);
     }
 }
@@ -105,7 +116,7 @@ void cow_finish(struct cow_copy *copy)
     tlb_shootdown_all(); /* nobody can reach the old frame through mem now */
     bool irq = spin_lock(&mem->lock);
     *memory_frame_slot(mem, copy->page) = copy->copy;
-    refresh_page(mem, copy->page);
+    refresh_pages(mem, copy->page, 1);
     hold_page(mem, copy->page, false);
     mem->unsettled--;
     spin_unlock(&mem->lock, irq);
@@ -125,8 +136,7 @@ static void share_range(struct memory *src, uint64_t offset, struct memory *clon
         frame_share_get(frame);
         *memory_frame_slot(clone, i) = frame;
     }
-    for (uint64_t i = 0; i < pages; i++)
-        refresh_page(src, first + i);
+    refresh_pages(src, first, pages);
     src->unsettled++;
     spin_unlock(&src->lock, irq);
     tlb_shootdown_all();
