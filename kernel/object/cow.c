@@ -94,6 +94,7 @@ bool cow_fault(struct vm_mapping *m, uint64_t va, bool write, struct cow_copy *c
             memcpy(phys_to_virt(fresh), phys_to_virt(frame), PAGE_SIZE);
             hold_page(mem, page, true);
             mem->unsettled++;
+            mem->copying = page + 1;
             kobject_retain(&mem->obj);
             *copy = (struct cow_copy){.memory = mem, .page = page, .old = frame, .copy = fresh};
         } else {
@@ -118,10 +119,21 @@ void cow_finish(struct cow_copy *copy)
     *memory_frame_slot(mem, copy->page) = copy->copy;
     refresh_pages(mem, copy->page, 1);
     hold_page(mem, copy->page, false);
+    mem->copying = 0;
     mem->unsettled--;
     spin_unlock(&mem->lock, irq);
     frame_share_put(copy->old);
     kobject_release(&mem->obj);
+}
+
+void cow_mapping_added(struct vm_mapping *m)
+{
+    uint64_t lo, hi;
+    if (!m->memory->copying || !overlap(m, m->memory->copying - 1, 1, &lo, &hi))
+        return;
+    spin_acquire(&m->space->pt_lock);
+    paging_set_user_present(m->root, page_address(m, lo), false);
+    spin_release(&m->space->pt_lock);
 }
 
 /* Makes clone list the frames of [offset, offset + clone->size) of src,

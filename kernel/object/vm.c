@@ -249,6 +249,7 @@ static enum cairn_error map_locked(struct process *p, struct vm_mapping *m)
         paging_map_user_reserved(p->root, va, frame, vm_mapping_pte_flags(m, frame), &reserve);
     }
     spin_release(&vs->pt_lock);
+    cow_mapping_added(m);
     list_push_back(&m->memory->mappings, &m->object_link);
     spin_release(&m->memory->lock);
     ASSERT(reserve.count == 0, "a mapping adds exactly the tables counted as missing");

@@ -18,7 +18,8 @@
  *    before the clone's handle exists (a late write through an old entry
  *    lands before the clone, in both objects);
  *  - a copy first holds the page back in every mapping of the object (not
- *    present, so any access faults and retries), shoots down, and only then
+ *    present, so any access faults and retries; a mapping made meanwhile
+ *    is held back too), shoots down, and only then
  *    points the entries at the copy and drops the old frame, as Linux's
  *    ptep_clear_flush does: nobody reads the old frame once anyone can
  *    write the new one.
@@ -49,5 +50,10 @@ bool cow_fault(struct vm_mapping *m, uint64_t va, bool write, struct cow_copy *c
 
 /* Completes a copy begun by cow_fault(). No locks held. */
 void cow_finish(struct cow_copy *copy);
+
+/* A mapping m of m->memory was just made: holds back the page a copy in
+ * flight holds back in the object's other mappings, if m shows it.
+ * m->memory->lock held. */
+void cow_mapping_added(struct vm_mapping *m);
 
 #endif

@@ -33,6 +33,7 @@ struct memory {
     struct spinlock lock;
     struct list mappings;   /* lock: struct vm_mapping.object_link, in any process */
     unsigned unsettled;     /* lock: TLB shootdowns in flight for a clone or copy of it */
+    uint64_t copying;       /* lock: 1 + the page a copy-on-write copy holds back, or 0 */
     uint64_t frame_lists[]; /* physical addresses of the frames listing the pages' frames */
 };
 
