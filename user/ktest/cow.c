@@ -420,7 +420,7 @@ static void clone_while_writing(uint64_t stride, unsigned n)
         EXPECT_TRUE(kt_spawn(writer, i, kt_cpus() > 1 ? i + 1 : RT_AFFINITY_ANY) > 0);
     race.go = 1;
     bool monotonic = true;
-    for (int round = 0; round < 30; round++) {
+    for (int round = 0; round < 12; round++) {
         long clone = cairn_memory_clone(src, 0, size);
         EXPECT_EQ(cairn_vm_map(clone, 0, snap, size, RO), snap);
         for (unsigned i = 0; i < writers; i++) {

@@ -221,6 +221,27 @@ KTEST(fault_each_fault_of_a_thread_is_a_message, KTEST_QUICK)
     cairn_handle_close(ep);
 }
 
+/* A write to a copy-on-write page is the kernel's to resolve: the pager
+ * never hears of it. */
+KTEST(fault_copy_on_write_never_reaches_the_pager, KTEST_QUICK)
+{
+    uint64_t va = region(7);
+    long ep = cairn_endpoint_create();
+    long src = page_holding(31, va);
+    long clone = cairn_memory_clone(src, 0, PAGE);
+    EXPECT_EQ(cairn_vm_map(clone, 0, va, PAGE, RW), va);
+    pager.action = PAGER_MAP;
+    run_fault(ep, ep, TOUCH_WRITE, va);
+    EXPECT_EQ(pager.faults, 0);
+    EXPECT_EQ(*(volatile uint64_t *)va, 0x5151);
+    EXPECT_EQ(cairn_vm_map(src, 0, va + PAGE, PAGE, CAIRN_PROT_READ), va + PAGE);
+    EXPECT_EQ(*(volatile uint64_t *)(va + PAGE), 31);
+    EXPECT_EQ(cairn_vm_unmap(va, 2 * PAGE), 0);
+    cairn_handle_close(clone);
+    cairn_handle_close(src);
+    cairn_handle_close(ep);
+}
+
 /* The binding is a reference to the endpoint, not to the handle: closing
  * the handle it was set with, or revoking it, leaves it working. */
 KTEST(fault_binding_outlives_closed_and_revoked_handles, KTEST_QUICK)
