@@ -13,6 +13,7 @@
 #include "threads.h"
 #include <cairn/error.h>
 #include <cairn/fault.h>
+#include <cairn/system.h>
 #include <cairn/vm.h>
 #include <rt/ipc.h>
 
@@ -41,7 +42,7 @@ static struct {
 } pager;
 
 /* The faulting thread: waits until armed, then touches va. */
-enum touch { TOUCH_READ, TOUCH_WRITE, TOUCH_CALL, TOUCH_TWO_PAGES };
+enum touch { TOUCH_READ, TOUCH_WRITE, TOUCH_CALL, TOUCH_TWO_PAGES, TOUCH_SYSCALL };
 
 static struct {
     volatile int armed;
@@ -87,6 +88,9 @@ static void toucher_main(uint64_t how)
         break;
     case TOUCH_TWO_PAGES:
         toucher.got = p[0] + p[PAGE / 8];
+        break;
+    case TOUCH_SYSCALL:
+        toucher.got = (uint64_t)cairn_system_info((struct cairn_system_info *)toucher.va);
         break;
     }
     kt_thread_done();
@@ -217,6 +221,20 @@ KTEST(fault_each_fault_of_a_thread_is_a_message, KTEST_QUICK)
     EXPECT_EQ(pager.last.words[0], va + PAGE);
     EXPECT_EQ(toucher.got, 42);
     EXPECT_EQ(cairn_vm_unmap(va, 2 * PAGE), 0);
+    cairn_handle_close(pager.memory);
+    cairn_handle_close(ep);
+}
+
+/* The kernel's own accesses to user memory never reach the pager: a
+ * system call given an unmapped buffer fails with BAD_ADDRESS. */
+KTEST(fault_in_a_system_call_is_bad_address_not_a_message, KTEST_QUICK)
+{
+    long ep = cairn_endpoint_create();
+    pager.memory = cairn_memory_create(PAGE);
+    pager.action = PAGER_MAP;
+    run_fault(ep, ep, TOUCH_SYSCALL, region(8));
+    EXPECT_EQ(pager.faults, 0);
+    EXPECT_EQ((long)toucher.got, -(long)CAIRN_E_BAD_ADDRESS);
     cairn_handle_close(pager.memory);
     cairn_handle_close(ep);
 }
