@@ -9,6 +9,7 @@
 #include <core/thread.h>
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
+#include <object/fault.h>
 #include <object/quota.h>
 
 static uint32_t next_tid = 1; /* atomic */
@@ -77,6 +78,7 @@ void thread_release(struct thread *t)
 
 void thread_destroy_object(struct kobject *o)
 {
+    fault_thread_destroy((struct thread *)o);
     quota_uncharge_object(o);
     kfree(o);
 }

@@ -6,14 +6,17 @@
 #include <arch/paging.h>
 #include <arch/tlb.h>
 #include <cairn/error.h>
+#include <cairn/fault.h>
 #include <cairn/vm.h>
 #include <core/exec.h>
 #include <core/panic.h>
 #include <core/process.h>
 #include <core/sched.h>
 #include <core/syscall_table.h>
+#include <mm/frame_share.h>
 #include <mm/kmalloc.h>
 #include <object/cap.h>
+#include <object/cow.h>
 #include <object/memory.h>
 #include <object/quota.h>
 #include <object/vm.h>
@@ -23,15 +26,6 @@
 _Static_assert(CAIRN_VM_USER_BASE == USER_BASE, "mappings start where user space does");
 _Static_assert(CAIRN_VM_USER_END == USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE,
                "mappings end below the boot stack");
-
-struct vm_mapping {
-    struct list link;      /* in vm_space.mappings */
-    uint64_t start, end;   /* [start, end), page-aligned */
-    struct memory *memory; /* holds a reference */
-    uint64_t offset;       /* the byte of memory that start shows */
-    uint32_t prot;         /* CAIRN_PROT_* */
-    uint32_t max_prot;     /* the CAIRN_PROT_* the handle's rights allowed at map time */
-};
 
 void vm_space_init(struct vm_space *vs)
 {
@@ -74,6 +68,9 @@ void vm_space_teardown(struct vm_space *vs, struct quota *q)
     list_for_each_entry_safe(m, tmp, &vs->mappings, link)
     {
         list_remove(&m->link);
+        bool irq = spin_lock(&m->memory->lock);
+        list_remove(&m->object_link);
+        spin_unlock(&m->memory->lock, irq);
         kobject_release(&m->memory->obj);
         kfree(m);
     }
@@ -99,12 +96,12 @@ static enum cairn_error check_range(uint64_t va, uint64_t len)
     return CAIRN_OK;
 }
 
-static uint64_t pte_flags(uint32_t prot)
+uint64_t vm_mapping_pte_flags(const struct vm_mapping *m, uint64_t phys)
 {
     uint64_t flags = PTE_OBJECT;
-    if (prot & CAIRN_PROT_WRITE)
+    if ((m->prot & CAIRN_PROT_WRITE) && !frame_share_shared(phys))
         flags |= PTE_WRITE;
-    if (!(prot & CAIRN_PROT_EXEC))
+    if (!(m->prot & CAIRN_PROT_EXEC))
         flags |= pte_nx;
     return flags;
 }
@@ -177,12 +174,15 @@ static bool range_covered(struct vm_space *vs, uint64_t start, uint64_t end)
 /* Cuts m in two at va, using the record n for the upper part. */
 static void split_mapping(struct vm_mapping *m, uint64_t va, struct vm_mapping *n)
 {
+    spin_acquire(&m->memory->lock);
     *n = *m;
     n->start = va;
     n->offset = m->offset + (va - m->start);
     m->end = va;
     kobject_retain(&m->memory->obj);
     list_insert_between(&n->link, &m->link, m->link.next);
+    list_push_back(&m->memory->mappings, &n->object_link);
+    spin_release(&m->memory->lock);
 }
 
 /*
@@ -242,11 +242,16 @@ static enum cairn_error map_locked(struct process *p, struct vm_mapping *m)
         space_uncharge(vs, p->quota, charge);
         return CAIRN_E_NO_MEMORY;
     }
-    uint64_t flags = pte_flags(m->prot);
+    spin_acquire(&m->memory->lock);
+    spin_acquire(&vs->pt_lock);
     for (uint64_t va = m->start; va < m->end; va += PAGE_SIZE) {
-        uint64_t page = (m->offset + (va - m->start)) / PAGE_SIZE;
-        paging_map_user_reserved(p->root, va, memory_frame(m->memory, page), flags, &reserve);
+        uint64_t frame = memory_frame(m->memory, (m->offset + (va - m->start)) / PAGE_SIZE);
+        paging_map_user_reserved(p->root, va, frame, vm_mapping_pte_flags(m, frame), &reserve);
     }
+    spin_release(&vs->pt_lock);
+    cow_mapping_added(m);
+    list_push_back(&m->memory->mappings, &m->object_link);
+    spin_release(&m->memory->lock);
     ASSERT(reserve.count == 0, "a mapping adds exactly the tables counted as missing");
     list_insert_between(&m->link, next->prev, next);
     return CAIRN_OK;
@@ -279,6 +284,8 @@ SYSCALL_DEFINE(vm_map)
         err = CAIRN_E_NO_MEMORY;
     if (err == CAIRN_OK) {
         *m = (struct vm_mapping){
+            .space = &p->vm,
+            .root = p->root,
             .start = start,
             .end = start + len,
             .memory = memory,
@@ -322,7 +329,18 @@ SYSCALL_DEFINE(vm_unmap)
             records++;
             l = next;
         }
+        /* The entries go before the mappings leave their objects' lists, so
+         * that an object's lock always covers every entry that shows it. */
+        spin_acquire(&vs->pt_lock);
         size_t tables = paging_unmap_user(p->root, start, len, &freed);
+        spin_release(&vs->pt_lock);
+        struct vm_mapping *m;
+        list_for_each_entry(m, &gone, link)
+        {
+            spin_acquire(&m->memory->lock);
+            list_remove(&m->object_link);
+            spin_release(&m->memory->lock);
+        }
         space_uncharge(vs, p->quota, records * sizeof(struct vm_mapping) + tables * PAGE_SIZE);
     }
     spin_unlock(&vs->lock, irq);
@@ -342,6 +360,21 @@ SYSCALL_DEFINE(vm_unmap)
     return 0;
 }
 
+/* Gives m protection prot, page by page: a shared frame stays read-only.
+ * m->space->lock held. */
+static void protect_mapping(struct vm_mapping *m, uint32_t prot)
+{
+    spin_acquire(&m->memory->lock);
+    m->prot = prot;
+    spin_acquire(&m->space->pt_lock);
+    for (uint64_t va = m->start; va < m->end; va += PAGE_SIZE) {
+        uint64_t frame = memory_frame(m->memory, (m->offset + (va - m->start)) / PAGE_SIZE);
+        paging_set_user_page(m->root, va, frame, vm_mapping_pte_flags(m, frame));
+    }
+    spin_release(&m->space->pt_lock);
+    spin_release(&m->memory->lock);
+}
+
 SYSCALL_DEFINE(vm_protect)
 {
     uint64_t start = a0, len = a1, end = a0 + a1;
@@ -359,12 +392,35 @@ SYSCALL_DEFINE(vm_protect)
     if (err == CAIRN_OK) {
         for (struct list *l = first_after(vs, start);
              l != &vs->mappings && mapping_of(l)->start < end; l = l->next)
-            mapping_of(l)->prot = prot;
-        paging_protect_user(p->root, start, len, pte_flags(prot));
+            protect_mapping(mapping_of(l), prot);
     }
     spin_unlock(&vs->lock, irq);
     if (err != CAIRN_OK)
         return -(int64_t)err;
     tlb_shootdown(p->root, start, len);
     return 0;
+}
+
+bool vm_resolve_fault(struct process *p, uint64_t va, uint64_t error)
+{
+    if (va >= USER_TOP)
+        return false;
+    va &= ~(uint64_t)(PAGE_SIZE - 1);
+    bool write = error & CAIRN_FAULT_WRITE, exec = error & CAIRN_FAULT_EXEC;
+    struct vm_space *vs = &p->vm;
+    struct cow_copy copy = {0};
+    bool resolved = false;
+    bool irq = spin_lock(&vs->lock);
+    struct list *l = first_after(vs, va);
+    if (l != &vs->mappings && mapping_of(l)->start <= va) {
+        struct vm_mapping *m = mapping_of(l);
+        bool allowed = (!write || (m->prot & CAIRN_PROT_WRITE)) &&
+                       (!exec || (m->prot & CAIRN_PROT_EXEC) || !pte_nx);
+        if (allowed)
+            resolved = cow_fault(m, va, write, &copy);
+    }
+    spin_unlock(&vs->lock, irq);
+    if (copy.memory)
+        cow_finish(&copy);
+    return resolved;
 }

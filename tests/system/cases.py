@@ -68,6 +68,26 @@ CASES = (
             INIT_HELLO,
         ),
     ),
+    # A page fault sent to a pager that refuses it, or that ends before it
+    # replies, kills the process with that reason; a thread waiting for a
+    # pager that never answers ends with its process.
+    Case(
+        name="pager_kill",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=fault:refuse,fault:vanish,fault:absent,init",
+        expect=(
+            r"kernel: killed pid \d+ \(page fault: write of unmapped address 0x200000000000 "
+            r"at rip 0x[0-9a-f]+; its pager refused it\)",
+            r"kernel: killed pid \d+ \(page fault: write of unmapped address 0x200000000000 "
+            r"at rip 0x[0-9a-f]+; its pager ended before replying\)",
+            r"kernel: pid \d+ \(fault\) exited with status 7",
+            INIT_HELLO,
+        ),
+        forbid=(r"fault: the write went through", r"fault: still running"),
+    ),
     # A fault in ring 0 is a kernel bug: the kernel must name the exception,
     # dump the registers and a symbolic backtrace, and halt.
     Case(

@@ -32,6 +32,10 @@ static const struct call_hints HINTS[] = {
     {SYS_VM_UNMAP, {HINT_WINDOW, HINT_PAGES}},
     {SYS_VM_PROTECT, {HINT_WINDOW, HINT_PAGES, HINT_PROT}},
 #endif
+#ifdef SYS_MEMORY_CLONE
+    {SYS_THREAD_SET_FAULT_ENDPOINT, {HINT_HANDLE, HINT_ENDPOINT}},
+    {SYS_MEMORY_CLONE, {HINT_MEMORY, HINT_OFFSET, HINT_PAGES}},
+#endif
 };
 
 enum hint hints_for(uint64_t number, unsigned arg)

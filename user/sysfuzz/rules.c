@@ -158,6 +158,12 @@ static const struct rule RULES[] = {
     {.number = SYS_VM_UNMAP, .fix = fix_vm_range},
     {.number = SYS_VM_PROTECT, .fix = fix_vm_range},
 #endif
+#ifdef SYS_MEMORY_CLONE
+    /* The fuzzer's threads never fault, so a fault endpoint set on one is
+     * never called; a clone is a memory object like any other. */
+    {.number = SYS_THREAD_SET_FAULT_ENDPOINT},
+    {.number = SYS_MEMORY_CLONE},
+#endif
 };
 
 static const struct rule *rule_of(uint64_t number)

@@ -77,6 +77,10 @@ struct thread {
     struct endpoint *reply_ep;     /* the endpoint of that call: a reference is held */
     enum ipc_phase ipc_phase;      /* lock of ipc_endpoint */
     struct endpoint *ipc_endpoint; /* the endpoint of the current call */
+
+    /* Where the thread's page faults go (object/fault.h). */
+    struct endpoint *fault_ep; /* fault lock: a reference is held; NULL: none */
+    uint64_t fault_badge;      /* fault lock: the badge the pager sees */
 };
 
 /* A user thread of p that will enter ring 3 at entry with RSP = stack and
