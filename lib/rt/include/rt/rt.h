@@ -23,6 +23,11 @@ long rt_thread_start(void (*fn)(uint64_t), uint64_t arg, void *stack, size_t sta
 #define RT_AFFINITY_ANY     0xffffffffu
 #define RT_PRIORITY_DEFAULT 32
 
+/* The initial handle the kernel passed under auxiliary-vector key key
+ * (CAIRN_AT_* in <cairn/startup.h>), or CAIRN_HANDLE_NONE when it passed
+ * none: a boot program gets the irq and io-port controls this way. */
+cairn_handle_t rt_startup_handle(uint64_t key);
+
 /* String helpers the runtime offers every program. */
 size_t rt_strlen(const char *s);
 int rt_strcmp(const char *a, const char *b);
