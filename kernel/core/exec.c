@@ -123,7 +123,7 @@ int exec_setup_stack(uint64_t root, int argc, char *const argv[], const struct e
                      unsigned naux, uint64_t *rsp, const char **why)
 {
     if (argc < 0 || argc > EXEC_MAX_ARGS || naux > EXEC_MAX_AUX) {
-        *why = "too many arguments";
+        *why = "too many arguments or auxiliary-vector entries";
         return -1;
     }
     for (unsigned i = 0; i < USER_STACK_PAGES; i++) {

@@ -213,9 +213,11 @@ SYSCALL_DEFINE(ioport_enable)
                                       CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE, &o, NULL);
     if (err != CAIRN_OK)
         return -(int64_t)err;
-    struct io_space *spare_space = p->iopb ? NULL : kmalloc(sizeof(*spare_space));
+    /* Allocated before the lock is taken; whatever is not used is freed. */
+    bool has_space = __atomic_load_n(&p->iopb, __ATOMIC_ACQUIRE) != NULL;
+    struct io_space *spare_space = has_space ? NULL : kmalloc(sizeof(*spare_space));
     struct io_grant *spare_grant = kmalloc(sizeof(*spare_grant));
-    if ((!p->iopb && !spare_space) || !spare_grant) {
+    if ((!has_space && !spare_space) || !spare_grant) {
         err = CAIRN_E_NO_MEMORY;
     } else {
         if (spare_space)
@@ -226,12 +228,13 @@ SYSCALL_DEFINE(ioport_enable)
             err = grant_add(p, (struct ioport *)o, &spare_grant);
         spin_unlock(&ioport_lock, irq);
     }
+    bool opened = err == CAIRN_OK && !spare_grant; /* a new grant was linked */
     if (spare_space)
         kfree(spare_space);
     if (spare_grant)
         kfree(spare_grant);
     kobject_release(o);
-    if (err == CAIRN_OK)
+    if (opened)
         iopb_sync();
     return -(int64_t)err;
 }

@@ -10,7 +10,9 @@
 #include <cairn/error.h>
 #include <cairn/handle.h>
 #include <cairn/ioport.h>
+#include <cairn/irq.h>
 #include <cairn/startup.h>
+#include <cairn/vm.h>
 
 #define CONTROL_RIGHTS                                                                             \
     (CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_REVOKE)
@@ -171,4 +173,59 @@ KTEST(ioport_no_leak, KTEST_QUICK)
         EXPECT_EQ(cairn_handle_close(io), 0);
     }
     EXPECT_TRUE(kt_memory_back_to(&before));
+}
+
+/* With the quota full, io-port and irq objects and enables are refused
+ * with QUOTA, the process carries on, and everything comes back. */
+KTEST(device_objects_quota_exhaustion, KTEST_QUICK)
+{
+    enum { MAX_PAGES = 512, MAX_PORTS = 1024, SPARE = 8 };
+    static long pages[MAX_PAGES], ports[MAX_PORTS];
+    long spare[SPARE];
+    struct cairn_system_info before;
+    long c = ioport_control();
+    long n = cairn_notification_create();
+    /* Grow the handle table first: its chunks stay once allocated. */
+    for (int i = 0; i < MAX_PORTS; i++)
+        ports[i] = cairn_handle_duplicate(n, CAIRN_RIGHT_SIGNAL);
+    for (int i = 0; i < MAX_PORTS; i++)
+        cairn_handle_close(ports[i]);
+    cairn_sleep(2000000);
+    cairn_system_info(&before);
+    /* io-port objects made while there is room, enabled once there is not. */
+    for (int i = 0; i < SPARE; i++)
+        spare[i] = cairn_ioport_create(c, 0x80 + (uint64_t)i, 1);
+    int npages = 0, nports = 0;
+    long err = 0;
+    /* Megabytes until the quota refuses, then single pages. */
+    while (npages < MAX_PAGES && (err = cairn_memory_create(1ull << 20)) > 0)
+        pages[npages++] = err;
+    EXPECT_ERR(err, CAIRN_E_QUOTA);
+    while (npages < MAX_PAGES && (err = cairn_memory_create(CAIRN_PAGE_SIZE)) > 0)
+        pages[npages++] = err;
+    EXPECT_ERR(err, CAIRN_E_QUOTA);
+    while (nports < MAX_PORTS && (err = cairn_ioport_create(c, 0x80, 1)) > 0)
+        ports[nports++] = err;
+    EXPECT_ERR(err, CAIRN_E_QUOTA);
+    /* An irq object is no smaller than an io-port object. */
+    EXPECT_ERR(cairn_irq_create(rt_startup_handle(CAIRN_AT_IRQ_CONTROL), 3, CAIRN_IRQ_ISA, n, 1),
+               CAIRN_E_QUOTA);
+    int refused = 0;
+    for (int i = 0; i < SPARE; i++) {
+        err = cairn_ioport_enable(spare[i]);
+        if (err == -CAIRN_E_QUOTA)
+            refused++;
+        else
+            EXPECT_EQ(err, 0);
+    }
+    EXPECT_TRUE(refused > 0);
+    EXPECT_EQ(cairn_null(), 0);
+    for (int i = 0; i < npages; i++)
+        cairn_handle_close(pages[i]);
+    for (int i = 0; i < nports; i++)
+        cairn_handle_close(ports[i]);
+    for (int i = 0; i < SPARE; i++)
+        cairn_handle_close(spare[i]);
+    EXPECT_TRUE(kt_memory_back_to(&before));
+    cairn_handle_close(n);
 }
