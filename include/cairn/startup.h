@@ -22,10 +22,15 @@
 /* The io-port control (CAIRN_OBJ_IOPORT_CONTROL, MANAGE): ioport_create
  * makes port ranges from it (cairn/ioport.h). */
 #define CAIRN_AT_IOPORT_CONTROL 0x1002
-/* Reserved: a read-only memory object holding the initial ramdisk. */
+/* The initial ramdisk (a cpio archive) as a memory object with READ, MAP,
+ * DUPLICATE, TRANSFER and REVOKE: map it read-only with vm_map. Its size
+ * is a whole number of pages; the bytes past the archive are 0. */
 #define CAIRN_AT_INITRD 0x1003
 /* Reserved: the device-memory control (CAIRN_OBJ_DEVICE_MEMORY), from
  * which memory objects of physical ranges (MMIO) are made. */
 #define CAIRN_AT_DEVICE_MEMORY 0x1004
+/* Not a handle: the initial ramdisk's size in bytes (the archive itself,
+ * not rounded up to pages). */
+#define CAIRN_AT_INITRD_SIZE 0x1005
 
 #endif

@@ -34,18 +34,6 @@ static void expect_handle(long h, uint32_t type, uint32_t rights)
     EXPECT_EQ(info.rights, rights);
 }
 
-KTEST(startup_initial_handles, KTEST_QUICK)
-{
-    expect_handle(rt_startup_handle(CAIRN_AT_IRQ_CONTROL), CAIRN_OBJ_IRQ_CONTROL, CONTROL_RIGHTS);
-    expect_handle(ioport_control(), CAIRN_OBJ_IOPORT_CONTROL, CONTROL_RIGHTS);
-    /* Reserved and unknown keys name nothing. */
-    EXPECT_EQ(rt_startup_handle(CAIRN_AT_PROCESS_SELF), CAIRN_HANDLE_NONE);
-    EXPECT_EQ(rt_startup_handle(CAIRN_AT_INITRD), CAIRN_HANDLE_NONE);
-    EXPECT_EQ(rt_startup_handle(CAIRN_AT_DEVICE_MEMORY), CAIRN_HANDLE_NONE);
-    EXPECT_EQ(rt_startup_handle(0), CAIRN_HANDLE_NONE);
-    EXPECT_EQ(rt_startup_handle(0x7777), CAIRN_HANDLE_NONE);
-}
-
 static bool valid_seconds(uint8_t s, bool binary)
 {
     if (binary)

@@ -97,6 +97,7 @@ static void adopt_startup_handles(void)
     } initial[] = {
         {CAIRN_AT_IRQ_CONTROL, CAIRN_OBJ_IRQ_CONTROL},
         {CAIRN_AT_IOPORT_CONTROL, CAIRN_OBJ_IOPORT_CONTROL},
+        {CAIRN_AT_INITRD, CAIRN_OBJ_MEMORY},
     };
     for (unsigned i = 0; i < sizeof(initial) / sizeof(initial[0]); i++) {
         cairn_handle_t h = rt_startup_handle(initial[i].key);

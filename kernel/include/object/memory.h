@@ -12,6 +12,7 @@
 #define CAIRN_OBJECT_MEMORY_H
 
 #include <object/kobject.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Frame addresses one frame list holds: a list is one frame. */
@@ -19,7 +20,8 @@
 
 struct memory {
     struct kobject obj;
-    uint64_t size;          /* bytes, a whole number of pages; fixed */
+    uint64_t size; /* bytes, a whole number of pages; fixed */
+    bool physical; /* a physical range it does not own (memory_phys.h): frames never freed */
     uint64_t frame_lists[]; /* physical addresses of the frames listing the pages' frames */
 };
 
