@@ -143,9 +143,9 @@ static void arm_timer(struct runqueue *rq)
 static void load_context(struct thread *next)
 {
     if (next->process) {
+        iopb_switch(__atomic_load_n(&next->process->iopb, __ATOMIC_ACQUIRE));
         context_load(process_root(next->process), next->kernel_stack + KERNEL_STACK_SIZE,
                      next->fs_base);
-        iopb_switch(__atomic_load_n(&next->process->iopb, __ATOMIC_ACQUIRE));
     } else {
         context_load(paging_kernel_root(), 0, 0);
         iopb_switch(NULL);

@@ -38,9 +38,16 @@ void iopb_reset(struct iopb *b)
 
 void iopb_open(struct iopb *b, uint32_t base, uint32_t count)
 {
-    for (uint32_t port = base; port < base + count; port++)
+    uint32_t port = base, last = base + count;
+    for (; port < last && port % 8; port++)
         b->map[port / 8] &= (uint8_t) ~(1u << (port % 8));
-    uint32_t end = (base + count + 7) / 8;
+    if (last - port >= 8) {
+        memset(b->map + port / 8, 0, (last - port) / 8);
+        port += (last - port) & ~7u;
+    }
+    for (; port < last; port++)
+        b->map[port / 8] &= (uint8_t) ~(1u << (port % 8));
+    uint32_t end = (last + 7) / 8;
     if (end > b->bytes)
         b->bytes = end;
 }
@@ -92,7 +99,7 @@ static void serve_request(void)
     uint64_t bit = 1ull << this_cpu()->index;
     if (!(__atomic_load_n(&pending, __ATOMIC_ACQUIRE) & bit))
         return;
-    iopb_switch(running_iopb());
+    iopb_switch_slow(running_iopb());
     __atomic_fetch_and(&pending, ~bit, __ATOMIC_RELEASE);
 }
 
@@ -114,7 +121,7 @@ void iopb_sync(void)
 {
     bool irq = irq_save();
     struct cpu *c = this_cpu();
-    iopb_switch(running_iopb());
+    iopb_switch_slow(running_iopb());
     if (cpu_count > 1) {
         while (__atomic_load_n(&busy, __ATOMIC_RELAXED) ||
                __atomic_exchange_n(&busy, true, __ATOMIC_ACQUIRE))

@@ -50,13 +50,20 @@ void iopb_sync(void);
 /* The VECTOR_IOPB handler (before its EOI). */
 void iopb_sync_interrupt(void);
 
+/* Loads next's current version (or no bitmap) into this CPU's TSS,
+ * whatever is loaded now. Interrupts off. */
 void iopb_switch_slow(struct iopb *next);
 
 /* At a thread switch, interrupts off: next is the bitmap of the next
- * thread's process, NULL for a process without ports or a kernel thread. */
+ * thread's process, NULL for a process without ports or a kernel thread.
+ * iopb_current always names the running thread's bitmap and every sync
+ * reloads it where it runs, so an equal pointer means nothing to do: the
+ * whole cost for processes without ports is one compare. */
 static inline void iopb_switch(struct iopb *next)
 {
-    if (next || this_cpu()->iopb_current)
+    struct iopb *current;
+    __asm__ volatile("mov %%gs:%c1, %0" : "=r"(current) : "i"(offsetof(struct cpu, iopb_current)));
+    if (next != current)
         iopb_switch_slow(next);
 }
 
