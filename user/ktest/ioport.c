@@ -7,6 +7,7 @@
 #include "ktest.h"
 #include "leak.h"
 #include "portio.h"
+#include "threads.h"
 #include <cairn/error.h>
 #include <cairn/handle.h>
 #include <cairn/ioport.h>
@@ -216,4 +217,33 @@ KTEST(device_objects_quota_exhaustion, KTEST_QUICK)
         cairn_handle_close(spare[i]);
     EXPECT_TRUE(kt_memory_back_to(&before));
     cairn_handle_close(n);
+}
+
+struct port_reader {
+    volatile bool go;
+    volatile uint8_t seconds;
+};
+
+static void read_seconds_when_told(uint64_t arg)
+{
+    struct port_reader *r = (struct port_reader *)arg;
+    while (!r->go)
+        ; /* in ring 3 the whole time: the enable reaches it by IPI */
+    r->seconds = cmos_read(CMOS_SECONDS);
+    kt_thread_done();
+}
+
+/* A thread already running on another CPU can use the ports as soon as
+ * ioport_enable returns (were it not so, the #GP would kill the suite). */
+KTEST(ioport_enable_reaches_running_threads, KTEST_QUICK)
+{
+    struct port_reader r = {false, 0xff};
+    EXPECT_TRUE(kt_spawn(read_seconds_when_told, (uint64_t)&r, kt_other_cpu(0)) > 0);
+    cairn_sleep(5000000);
+    long io = cairn_ioport_create(ioport_control(), CMOS_INDEX, 2);
+    EXPECT_EQ(cairn_ioport_enable(io), 0);
+    r.go = true;
+    kt_join(1);
+    EXPECT_TRUE(r.seconds != 0xff);
+    EXPECT_EQ(cairn_handle_close(io), 0);
 }
