@@ -39,6 +39,12 @@ KTEST(startup_initial_handles, KTEST_QUICK)
     EXPECT_EQ(rt_startup_handle(CAIRN_AT_DEVICE_MEMORY), CAIRN_HANDLE_NONE);
     EXPECT_EQ(rt_startup_handle(0), CAIRN_HANDLE_NONE);
     EXPECT_EQ(rt_startup_handle(0x7777), CAIRN_HANDLE_NONE);
+    uint64_t v = 1;
+    EXPECT_TRUE(!rt_startup_value(CAIRN_AT_PROCESS_SELF, &v));
+    EXPECT_EQ(v, 1);
+    /* AT_PAGESZ comes first, as on Linux. */
+    EXPECT_TRUE(rt_startup_value(6, &v));
+    EXPECT_EQ(v, CAIRN_PAGE_SIZE);
 }
 
 static bool same_bytes(const volatile char *a, const char *b, uint64_t n)
@@ -65,7 +71,8 @@ KTEST(startup_initrd_maps_read_only, KTEST_QUICK)
 {
     struct cairn_system_info before;
     long h = rt_startup_handle(CAIRN_AT_INITRD);
-    uint64_t size = rt_startup_handle(CAIRN_AT_INITRD_SIZE);
+    uint64_t size = 0;
+    EXPECT_TRUE(rt_startup_value(CAIRN_AT_INITRD_SIZE, &size));
     uint64_t mapped = (size + CAIRN_PAGE_SIZE - 1) & ~(CAIRN_PAGE_SIZE - 1);
     EXPECT_TRUE(size > 0);
     cairn_sleep(2000000);
