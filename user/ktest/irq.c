@@ -7,6 +7,7 @@
 #include "ktest.h"
 #include "leak.h"
 #include "portio.h"
+#include "threads.h"
 #include <cairn/error.h>
 #include <cairn/handle.h>
 #include <cairn/irq.h>
@@ -34,16 +35,21 @@ static long open_cmos(void)
 }
 
 /* Waits for one RTC interrupt, acknowledges it when irq is not 0, then
- * checks that the RTC raised it and clears it. Ack before clear: the RTC's
- * line is an edge, and an edge that came between a clear and the ack
- * would be lost with the line still masked. */
-static void take_rtc_interrupt(long n, long irq)
+ * reads and clears the RTC's flags; returns whether they showed an
+ * interrupt. Ack before clear: the RTC's line is an edge, and an edge that
+ * came between a clear and the ack would be lost with the line masked on
+ * real hardware. The price is an occasional interrupt whose flags the
+ * clear already took (QEMU raises the line again at each period while it
+ * is high), which a driver must take in its stride: flags 0. */
+static bool take_rtc_interrupt(long n, long irq)
 {
     EXPECT_EQ(cairn_notification_wait(n, 2000 * MS), RTC_BIT);
     if (irq)
         EXPECT_EQ(cairn_irq_ack(irq), 0);
-    uint8_t c = cmos_read(CMOS_REG_C);
-    EXPECT_EQ(c & (RTC_C_IRQF | RTC_C_PF), RTC_C_IRQF | RTC_C_PF);
+    uint8_t c = cmos_read(CMOS_REG_C) & (RTC_C_IRQF | RTC_C_PF);
+    if (c != 0)
+        EXPECT_EQ(c, RTC_C_IRQF | RTC_C_PF);
+    return c != 0;
 }
 
 KTEST(irq_rtc_periodic_interrupts, KTEST_QUICK)
@@ -61,8 +67,10 @@ KTEST(irq_rtc_periodic_interrupts, KTEST_QUICK)
                                CAIRN_RIGHT_REVOKE);
     cmos_write(CMOS_REG_A, (uint8_t)((a & 0xf0) | RTC_64HZ));
     cmos_write(CMOS_REG_B, b | RTC_B_PIE);
+    int from_rtc = 0;
     for (int i = 0; i < 3; i++)
-        take_rtc_interrupt(n, irq);
+        from_rtc += take_rtc_interrupt(n, irq);
+    EXPECT_TRUE(from_rtc > 0);
     /* Without an ack the line stays masked: the RTC's next edges are lost. */
     take_rtc_interrupt(n, 0);
     EXPECT_ERR(cairn_notification_wait(n, 100 * MS), CAIRN_E_TIMED_OUT);
@@ -207,4 +215,51 @@ KTEST(irq_no_leak, KTEST_QUICK)
     }
     EXPECT_TRUE(kt_memory_back_to(&before));
     cairn_handle_close(n);
+}
+
+struct rtc_driver {
+    long n, irq;
+    int rounds;
+    int from_rtc; /* interrupts whose flags showed in register C */
+};
+
+/* A driver thread: takes and acknowledges `rounds` RTC interrupts. */
+static void rtc_driver(uint64_t arg)
+{
+    struct rtc_driver *d = (struct rtc_driver *)arg;
+    for (int i = 0; i < d->rounds; i++)
+        d->from_rtc += take_rtc_interrupt(d->n, d->irq);
+    kt_thread_done();
+}
+
+/* Interrupts arrive on the boot CPU; the driver waits on another one. */
+static void rtc_driver_on(uint32_t cpu, int rounds, uint8_t rate)
+{
+    long io = open_cmos();
+    struct rtc_driver d = {cairn_notification_create(), 0, rounds, 0};
+    uint8_t a = cmos_read(CMOS_REG_A), b = cmos_read(CMOS_REG_B);
+    cmos_read(CMOS_REG_C);
+    d.irq = cairn_irq_create(irq_control(), RTC_ISA_IRQ, CAIRN_IRQ_ISA, d.n, RTC_BIT);
+    EXPECT_TRUE(d.irq > 0);
+    EXPECT_TRUE(kt_spawn(rtc_driver, (uint64_t)&d, cpu) > 0);
+    cmos_write(CMOS_REG_A, (uint8_t)((a & 0xf0) | rate));
+    cmos_write(CMOS_REG_B, b | RTC_B_PIE);
+    kt_join(1);
+    EXPECT_TRUE(d.from_rtc > 0);
+    cmos_write(CMOS_REG_B, b & (uint8_t)~RTC_B_PIE);
+    cmos_write(CMOS_REG_A, a);
+    cmos_read(CMOS_REG_C);
+    cairn_handle_close(d.irq);
+    cairn_handle_close(d.n);
+    cairn_handle_close(io);
+}
+
+KTEST(irq_driver_thread_on_other_cpu, KTEST_QUICK)
+{
+    rtc_driver_on(kt_other_cpu(0), 5, RTC_64HZ);
+}
+
+KTEST(irq_500_interrupts_at_1024hz, KTEST_FULL)
+{
+    rtc_driver_on(kt_other_cpu(0), 500, 0x06);
 }
