@@ -112,6 +112,7 @@ $(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
 # --- user programs and the initial ramdisk -----------------------------------
 USER_PROGRAMS := init fault ktest bench sysfuzz
 RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o \
+	$(BUILD)/lib/rt/startup.c.o \
 	$(BUILD)/gen/lib/rt/syscalls.c.o \
 	$(BUILD)/lib/rt/format.c.o
 

@@ -11,11 +11,13 @@
 #include <core/panic.h>
 #include <core/process.h>
 #include <core/sched.h>
+#include <core/startup.h>
 #include <lib/format.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 #include <object/cap.h>
 #include <object/endpoint.h>
+#include <object/ioport.h>
 #include <object/quota.h>
 
 extern uint64_t boot_entry_tsc;
@@ -28,6 +30,7 @@ static bool first_start_done; /* atomic */
  * fails); the struct itself lives on while handles to it remain. */
 static void process_teardown(struct process *p)
 {
+    ioport_process_teardown(p);
     cap_table_destroy(&p->handles);
     vm_space_teardown(&p->vm, p->quota); /* object pages leave with their objects */
     if (p->root)
@@ -90,8 +93,10 @@ struct process *process_create(int argc, char *const argv[], const char **why)
     struct process *p = process_alloc(argv[0], why);
     if (!p)
         return NULL;
-    if (exec_load_elf(p->root, image, size, &entry, why) < 0 ||
-        exec_setup_stack(p->root, argc, argv, &stack, why) < 0) {
+    struct exec_aux aux[STARTUP_MAX_AUX];
+    int naux = startup_grant(p, aux, why); /* boot programs get the initial capabilities */
+    if (naux < 0 || exec_load_elf(p->root, image, size, &entry, why) < 0 ||
+        exec_setup_stack(p->root, argc, argv, aux, (unsigned)naux, &stack, why) < 0) {
         process_end(p);
         return NULL;
     }

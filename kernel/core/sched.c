@@ -4,6 +4,7 @@
  */
 #include <arch/apic.h>
 #include <arch/context.h>
+#include <arch/iopb.h>
 #include <arch/cpu.h>
 #include <arch/layout.h>
 #include <arch/paging.h>
@@ -141,11 +142,14 @@ static void arm_timer(struct runqueue *rq)
 
 static void load_context(struct thread *next)
 {
-    if (next->process)
+    if (next->process) {
+        iopb_switch(__atomic_load_n(&next->process->iopb, __ATOMIC_ACQUIRE));
         context_load(process_root(next->process), next->kernel_stack + KERNEL_STACK_SIZE,
                      next->fs_base);
-    else
+    } else {
         context_load(paging_kernel_root(), 0, 0);
+        iopb_switch(NULL);
+    }
 }
 
 /* Makes next current on this CPU and switches to it; rq->lock is held and

@@ -87,6 +87,15 @@ enum cairn_error cap_install(struct process *p, struct kobject *o, uint32_t righ
     return err;
 }
 
+enum cairn_error cap_install_derived(struct process *p, cairn_handle_t parent, struct kobject *o,
+                                     uint32_t rights, cairn_handle_t *out)
+{
+    bool irq = spin_lock(&cap_lock);
+    enum cairn_error err = handle_install_derived(&p->handles, parent, o, o->type, rights, out);
+    spin_unlock(&cap_lock, irq);
+    return err;
+}
+
 static struct handle_table *current_table(void)
 {
     return &sched_current()->process->handles;

@@ -207,6 +207,8 @@ SYSCALL_DEFINE(memory_clone)
     struct memory *clone = NULL;
     if (offset > src->size || length > src->size - offset)
         err = CAIRN_E_INVALID_ARGUMENT;
+    else if (src->physical)
+        err = CAIRN_E_NOT_SUPPORTED; /* its frames are not the kernel's to share or copy */
     else
         clone = clone_range(p, src, offset, length, &err);
     uint32_t rights = CLONE_RIGHTS;

@@ -295,6 +295,28 @@ enum cairn_error handle_install(struct handle_table *t, void *object, enum cairn
     return CAIRN_OK;
 }
 
+enum cairn_error handle_install_derived(struct handle_table *t, cairn_handle_t parent, void *object,
+                                        enum cairn_object_type type, uint32_t rights,
+                                        cairn_handle_t *out)
+{
+    struct handle_slot *p = slot_lookup(t, parent);
+    struct handle_slot *s;
+    cairn_handle_t h;
+    enum cairn_error err;
+
+    if (!p)
+        return CAIRN_E_BAD_HANDLE;
+    if (p->state == HANDLE_SLOT_REVOKED)
+        return CAIRN_E_REVOKED;
+    err = handle_install(t, object, type, rights, 0, &h);
+    if (err != CAIRN_OK)
+        return err;
+    s = slot_lookup(t, h);
+    cdt_add_child(p, s);
+    *out = h;
+    return CAIRN_OK;
+}
+
 enum cairn_error handle_get(struct handle_table *t, cairn_handle_t h, enum cairn_object_type type,
                             uint32_t rights_needed, struct handle_slot **out)
 {

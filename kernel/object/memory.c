@@ -57,7 +57,7 @@ void memory_destroy_object(struct kobject *o)
     ASSERT(list_empty(&m->mappings), "every mapping holds a reference to its object");
     for (uint64_t l = 0; l < lists_for(pages_of(m)) && m->frame_lists[l]; l++) {
         uint64_t *frames = frame_list(m, l);
-        for (unsigned i = 0; i < MEMORY_FRAMES_PER_LIST && frames[i]; i++)
+        for (unsigned i = 0; i < MEMORY_FRAMES_PER_LIST && frames[i] && !m->physical; i++)
             frame_share_put(frames[i]);
         frame_free(m->frame_lists[l]);
     }

@@ -29,6 +29,23 @@ enum cairn_error quota_charge_object(struct quota *q, struct kobject *o, size_t 
     return CAIRN_OK;
 }
 
+enum cairn_error quota_charge(struct quota *q, size_t bytes)
+{
+    bool irq = spin_lock(&q->lock);
+    bool fits = bytes <= q->limit - q->used;
+    if (fits)
+        q->used += bytes;
+    spin_unlock(&q->lock, irq);
+    return fits ? CAIRN_OK : CAIRN_E_QUOTA;
+}
+
+void quota_uncharge(struct quota *q, size_t bytes)
+{
+    bool irq = spin_lock(&q->lock);
+    q->used -= bytes;
+    spin_unlock(&q->lock, irq);
+}
+
 void quota_uncharge_object(struct kobject *o)
 {
     struct quota *q = o->quota;

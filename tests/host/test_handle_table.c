@@ -738,6 +738,40 @@ static void test_revoke_subtree(void)
     CHECK_EQ(o.refs, 0);
 }
 
+/* An object made from the authority a handle names is a child of that
+ * handle: revoking the handle (or an ancestor) takes it away, closing the
+ * parent leaves it; a revoked or stale parent makes nothing. */
+static void test_install_derived(void)
+{
+    struct handle_table t;
+    struct fake_object control = {0}, made = {0}, other = {0};
+    struct handle_slot *slot;
+    cairn_handle_t root, dup1, child, out = CAIRN_HANDLE_NONE;
+
+    CHECK_EQ(handle_table_init(&t, &OPS, 64), CAIRN_OK);
+    root = install(&t, &control, CAIRN_OBJ_IRQ_CONTROL, CAIRN_RIGHTS_ALL, 0);
+    dup1 = dup(&t, root, CAIRN_RIGHTS_ALL, &t);
+    made.refs++;
+    CHECK_EQ(handle_install_derived(&t, dup1, &made, CAIRN_OBJ_IRQ, CAIRN_RIGHT_MANAGE, &child),
+             CAIRN_OK);
+    CHECK_EQ(handle_get(&t, child, CAIRN_OBJ_IRQ, CAIRN_RIGHT_MANAGE, &slot), CAIRN_OK);
+    CHECK(slot->object == &made && slot->badge == 0 && slot->parent == peek(&t, dup1));
+    CHECK_EQ(handle_install_derived(&t, 0, &other, CAIRN_OBJ_IRQ, 0, &out), CAIRN_E_BAD_HANDLE);
+    CHECK_EQ(handle_install_derived(&t, dup1, &other, CAIRN_OBJ_NONE, 0, &out),
+             CAIRN_E_INVALID_ARGUMENT);
+    /* Revoking from the root reaches the derived object through dup1. */
+    revoke_all(&t, root, 1);
+    CHECK_EQ(handle_get(&t, child, CAIRN_OBJ_NONE, 0, NULL), CAIRN_E_REVOKED);
+    CHECK_EQ(made.refs, 0);
+    CHECK_EQ(handle_install_derived(&t, dup1, &other, CAIRN_OBJ_IRQ, 0, &out), CAIRN_E_REVOKED);
+    CHECK_EQ(other.refs, 0);
+    CHECK_EQ(handle_close(&t, child), CAIRN_OK);
+    CHECK_EQ(handle_close(&t, dup1), CAIRN_OK);
+    CHECK_EQ(handle_install_derived(&t, dup1, &other, CAIRN_OBJ_IRQ, 0, &out), CAIRN_E_BAD_HANDLE);
+    handle_table_destroy(&t);
+    CHECK_EQ(control.refs, 0);
+}
+
 /* Walks p's children and compares them with want[0..n-1]. */
 static bool children_are(struct handle_slot *p, struct handle_slot **want, int n)
 {
@@ -1358,6 +1392,7 @@ int main(void)
     test_transfer_atomic();
     test_revoke_deep_and_wide();
     test_revoke_subtree();
+    test_install_derived();
     test_close_reparents();
     test_destroy_reparents(false);
     test_destroy_reparents(true);

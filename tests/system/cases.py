@@ -88,6 +88,28 @@ CASES = (
         ),
         forbid=(r"fault: the write went through", r"fault: still running"),
     ),
+    # A port the process was not given, one whose handle it closed, and one
+    # revoked while a thread on the other CPU keeps reading it: each is a
+    # general protection fault that kills the program, before the close or
+    # revoke returns.
+    Case(
+        name="user_ioport_fault",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=fault:io,fault:ioclosed,fault:iorevoked,init",
+        expect=(
+            r"fault: about to fault: io$",
+            r"kernel: killed pid \d+ \(general protection fault",
+            r"fault: about to fault: ioclosed",
+            r"kernel: killed pid \d+ \(general protection fault",
+            r"fault: about to fault: iorevoked",
+            r"kernel: killed pid \d+ \(general protection fault",
+            INIT_HELLO,
+        ),
+        forbid=(r"fault: survived", r"fault: cannot open", r"fault: unknown kind"),
+    ),
     # A fault in ring 0 is a kernel bug: the kernel must name the exception,
     # dump the registers and a symbolic backtrace, and halt.
     Case(

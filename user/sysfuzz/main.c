@@ -21,6 +21,7 @@
 #include "pool.h"
 #include "rules.h"
 #include "stats.h"
+#include <cairn/startup.h>
 #include <rt/rt.h>
 
 #define MS 1000000ull
@@ -79,7 +80,30 @@ static void warm_up(void)
     cairn_handle_close(minted);
     cairn_handle_close(e);
     cairn_handle_close(n);
+    /* The first ioport_enable gives the process its I/O bitmap for good. */
+    long io = cairn_ioport_create(rt_startup_handle(CAIRN_AT_IOPORT_CONTROL), 0x80, 1);
+    cairn_ioport_enable(io);
+    cairn_handle_close(io);
     cairn_sleep(2 * MS);
+}
+
+/* The initial capabilities join the pool, pinned: the fuzzer keeps them
+ * to the end (a revoke through them takes back only what it made). */
+static void adopt_startup_handles(void)
+{
+    static const struct {
+        uint64_t key;
+        uint32_t type;
+    } initial[] = {
+        {CAIRN_AT_IRQ_CONTROL, CAIRN_OBJ_IRQ_CONTROL},
+        {CAIRN_AT_IOPORT_CONTROL, CAIRN_OBJ_IOPORT_CONTROL},
+        {CAIRN_AT_INITRD, CAIRN_OBJ_MEMORY},
+    };
+    for (unsigned i = 0; i < sizeof(initial) / sizeof(initial[0]); i++) {
+        cairn_handle_t h = rt_startup_handle(initial[i].key);
+        if (h)
+            pool_add(h, initial[i].type, pool_new_object(), ROLE_NONE, true);
+    }
 }
 
 static void print_summary(const struct fuzz_run *run, unsigned mapped, uint64_t ms)
@@ -110,6 +134,7 @@ int main(int argc, char **argv)
               (unsigned long long)run.seed, (unsigned long long)run.count, before.cpus,
               (unsigned)SYS_COUNT);
     args_init(before.cpus);
+    adopt_startup_handles();
     if (!helpers_start(before.cpus))
         return 1;
     uint64_t started = (uint64_t)cairn_clock_get();

@@ -98,6 +98,27 @@ static void fix_thread_create(struct call *c, const uint64_t *draws)
         c->args[1] = (uint64_t)(stub_stack + sizeof(stub_stack));
 }
 
+/* The fuzzer holds the io-port control (every boot program does) but
+ * executes no IN or OUT, so an open port does nothing here; still, any
+ * range the kernel could accept is moved into [FUZZ_PORT_BASE,
+ * FUZZ_PORT_BASE + FUZZ_PORT_SPAN), the POST port and the DMA page
+ * registers, which nothing in Cairn drives. Ranges the ABI rejects stay
+ * as drawn. (irq_create needs no rule: claiming a line programs no
+ * device; the kernel masks a line each time it fires, so even a line
+ * claimed with the wrong polarity costs one interrupt per irq_ack.) */
+#define FUZZ_PORT_BASE 0x80
+#define FUZZ_PORT_SPAN 16
+
+static void fix_ioport_create(struct call *c, const uint64_t *draws)
+{
+    (void)draws;
+    uint64_t base = c->args[1], count = c->args[2];
+    if (count == 0 || base >= 0x10000 || count > 0x10000 - base)
+        return;
+    c->args[1] = FUZZ_PORT_BASE + base % FUZZ_PORT_SPAN;
+    c->args[2] = 1 + count % (FUZZ_PORT_BASE + FUZZ_PORT_SPAN - c->args[1]);
+}
+
 #ifdef SYS_VM_MAP
 /* Keeps a range that could be accepted off the fuzzer's memory: a user
  * address is moved into the window (keeping its offset in the page), and
@@ -152,6 +173,10 @@ static const struct rule RULES[] = {
     {.number = SYS_THREAD_CREATE, .fix = fix_thread_create},
     {.number = SYS_THREAD_EXIT, .never = true},
     {.number = SYS_SYSTEM_INFO, .writes = ARG(0)},
+    {.number = SYS_IRQ_CREATE},
+    {.number = SYS_IRQ_ACK},
+    {.number = SYS_IOPORT_CREATE, .fix = fix_ioport_create},
+    {.number = SYS_IOPORT_ENABLE},
 #ifdef SYS_VM_MAP
     {.number = SYS_MEMORY_CREATE},
     {.number = SYS_VM_MAP, .fix = fix_vm_map},

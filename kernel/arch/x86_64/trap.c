@@ -14,11 +14,13 @@
 #include <arch/apic.h>
 #include <arch/backtrace.h>
 #include <arch/cpu.h>
+#include <arch/iopb.h>
 #include <arch/percpu.h>
 #include <arch/timer.h>
 #include <arch/tlb.h>
 #include <arch/trap.h>
 #include <arch/usercopy.h>
+#include <cairn/irq.h>
 #include <core/log.h>
 #include <core/panic.h>
 #include <core/process.h>
@@ -27,6 +29,7 @@
 #include <lib/format.h>
 #include <lib/string.h>
 #include <object/fault.h>
+#include <object/irq.h>
 #include <object/vm.h>
 
 #define VECTOR_DIVIDE_ERROR   0
@@ -185,10 +188,19 @@ static void device_interrupt(struct trap_frame *f)
         tlb_shootdown_interrupt();
         lapic_eoi();
         return;
+    case VECTOR_IOPB:
+        iopb_sync_interrupt();
+        lapic_eoi();
+        return;
     case VECTOR_SPURIOUS:
         return; /* spurious LAPIC interrupts take no EOI */
     default:
         break;
+    }
+    if (f->vector >= VECTOR_IRQ_BASE && f->vector < VECTOR_IRQ_BASE + CAIRN_IRQ_MAX_GSI) {
+        irq_interrupt((uint32_t)(f->vector - VECTOR_IRQ_BASE));
+        lapic_eoi();
+        return;
     }
     if (f->vector >= VECTOR_PIC_BASE && f->vector < VECTOR_PIC_BASE + 16)
         return; /* the 8259s are masked: only their spurious IRQ 7/15 gets here */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct quota;
+struct iopb;
 
 /* Kernel memory each boot program may cause to be allocated. */
 #define PROCESS_BOOT_QUOTA (16u << 20)
@@ -33,6 +34,7 @@ struct process {
     struct handle_table handles; /* the cap lock (object/cap.h) */
     struct quota *quota;         /* what its objects are charged to */
     struct vm_space vm;          /* its mappings of memory objects (object/vm.h) */
+    struct iopb *iopb;           /* its I/O ports, or NULL (object/ioport.h); read by the switch */
     bool exiting;                /* set once by exit or a fatal fault; never cleared */
 };
 

@@ -31,4 +31,10 @@ enum cairn_error cap_lookup(struct process *p, cairn_handle_t h, enum cairn_obje
 enum cairn_error cap_install(struct process *p, struct kobject *o, uint32_t rights, uint64_t badge,
                              cairn_handle_t *out);
 
+/* Gives p a handle to o derived from p's handle parent (a revoke of parent
+ * reaches it); on success the handle owns the caller's reference. Errors
+ * as handle_install_derived(). */
+enum cairn_error cap_install_derived(struct process *p, cairn_handle_t parent, struct kobject *o,
+                                     uint32_t rights, cairn_handle_t *out);
+
 #endif

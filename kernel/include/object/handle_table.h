@@ -127,6 +127,18 @@ enum cairn_error handle_install(struct handle_table *t, void *object, enum cairn
                                 uint32_t rights, uint64_t badge, cairn_handle_t *out);
 
 /*
+ * Like handle_install(), but the new slot is a child of the LIVE slot
+ * parent of t (any type; the caller checked its rights), so that revoking
+ * parent or an ancestor reaches it: for an object made from the authority
+ * that parent names (an irq object from the irq control). Badge 0.
+ * Errors: CAIRN_E_BAD_HANDLE, CAIRN_E_REVOKED (parent), then those of
+ * handle_install().
+ */
+enum cairn_error handle_install_derived(struct handle_table *t, cairn_handle_t parent, void *object,
+                                        enum cairn_object_type type, uint32_t rights,
+                                        cairn_handle_t *out);
+
+/*
  * Looks h up in t and checks it names a LIVE slot of type (CAIRN_OBJ_NONE:
  * any) holding every right in rights_needed. On success *out (if out is
  * not NULL) is the slot, valid until the next call into this module.

@@ -22,6 +22,7 @@
 #include <core/spinlock.h>
 #include <lib/list.h>
 #include <object/kobject.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Frame addresses one frame list holds: a list is one frame. */
@@ -34,6 +35,7 @@ struct memory {
     struct list mappings;   /* lock: struct vm_mapping.object_link, in any process */
     unsigned unsettled;     /* lock: TLB shootdowns in flight for a clone or copy of it */
     uint64_t copying;       /* lock: 1 + the page a copy-on-write copy holds back, or 0 */
+    bool physical; /* a physical range it does not own (memory_phys.h): frames never freed */
     uint64_t frame_lists[]; /* physical addresses of the frames listing the pages' frames */
 };
 
