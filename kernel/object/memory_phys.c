@@ -6,7 +6,6 @@
  */
 #include <arch/layout.h>
 #include <mm/frame.h>
-#include <mm/kmalloc.h>
 #include <object/memory_phys.h>
 
 struct memory *memory_create_physical(uint64_t base, uint64_t size)
