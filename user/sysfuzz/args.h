@@ -30,6 +30,11 @@ enum hint {
     HINT_OFFSET,       /* an offset of a few whole pages, 0 most often */
     HINT_WINDOW,       /* a page of the window */
     HINT_PROT,         /* mapping protection bits */
+    HINT_PROCESS,      /* CAIRN_PROCESS_SELF (0) or a process handle held */
+    HINT_THREAD,       /* a thread handle held */
+    HINT_THREAD_OP,    /* a thread_control operation, valid most often */
+    HINT_QUOTA,        /* a process quota: up to 1 MiB, sometimes too small */
+    HINT_LENGTH,       /* a byte count up to a few hundred */
 };
 
 /* Tells the hints how many CPUs there are. */

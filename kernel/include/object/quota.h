@@ -32,4 +32,10 @@ enum cairn_error quota_charge_object(struct quota *q, struct kobject *o, size_t 
 /* Returns o's charge; called by each destructor. */
 void quota_uncharge_object(struct kobject *o);
 
+/* Charges bytes that belong to no object of their own (handle-table
+ * chunks); the charger keeps q alive until it returns them with
+ * quota_uncharge(). CAIRN_E_QUOTA when over the limit. */
+enum cairn_error quota_charge(struct quota *q, size_t bytes);
+void quota_uncharge(struct quota *q, size_t bytes);
+
 #endif

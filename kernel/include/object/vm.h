@@ -15,7 +15,9 @@
  * so tearing down the address space never frees an object's frames.
  *
  * Locking: vm_space.lock serialises every mapping change of the process
- * and every edit of its user page tables after creation. It is dropped
+ * and every edit of its user page tables after creation. The process's
+ * root is read under it and is 0 once the process has ended: a call on
+ * the space of an ended process fails with CAIRN_E_PEER_DEAD. It is dropped
  * before the TLB shootdown (arch/tlb.h); old frames and page tables are
  * released only after the shootdown returns.
  */
