@@ -248,7 +248,12 @@ void process_exit_current(int status)
 void process_kill_current(const char *reason)
 {
     struct process *p = sched_current()->process;
-    log_warn("kernel: killed pid %u (%s)", p->pid, reason);
+    /* A boot program's fault is news; a child's is its creator's to
+     * report (process_info), and a fuzzer makes thousands of them. */
+    if (p->boot_program)
+        log_warn("kernel: killed pid %u (%s)", p->pid, reason);
+    else
+        log_debug("kernel: process %u (%s) faulted: %s", p->pid, p->name, reason);
     exit_current(CAIRN_EXIT_FAULTED, 0);
 }
 
