@@ -1,11 +1,14 @@
 /*
- * resources.c - kernel memory: creating and destroying every object type
- * leaves free frames and heap use exactly as they were; the quota stops a
- * process that asks for too much, cleanly; bad thread arguments fail.
+ * resources.c - kernel memory: creating and destroying every object type,
+ * and processes with threads, leaves free frames and heap use exactly as
+ * they were; the quota stops a process that asks for too much, cleanly;
+ * bad thread arguments fail.
  */
+#include "child.h"
 #include "ktest.h"
 #include "leak.h"
 #include <cairn/error.h>
+#include <cairn/process.h>
 #include <cairn/system.h>
 
 void kt_signal_and_exit(void);
@@ -83,6 +86,44 @@ KTEST(create_destroy_every_object_leaks_nothing, KTEST_QUICK)
 KTEST(create_destroy_1000_rounds_leaks_nothing, KTEST_FULL)
 {
     rounds_leave_no_trace(1000);
+}
+
+/* A child process with two threads: one stopped before its first
+ * instruction, one that calls exit, which ends the other too. */
+static void one_process_round(void)
+{
+    struct child c;
+    int64_t status = -1;
+    if (kt_child_new(&c, CHILD_QUOTA)) {
+        long stopped = kt_child_start(&c, kt_child_loop, 0, CAIRN_THREAD_SUSPENDED);
+        EXPECT_TRUE(stopped > 0);
+        EXPECT_TRUE(kt_child_start(&c, kt_child_exit, 3, 0) > 0);
+        EXPECT_EQ(kt_child_wait(&c, &status), CAIRN_EXIT_STATUS);
+        EXPECT_EQ(status, 3);
+        cairn_handle_close(stopped);
+    }
+    kt_child_free(&c);
+}
+
+static void process_rounds_leave_no_trace(int rounds)
+{
+    struct cairn_system_info before;
+    one_process_round(); /* warm the heap's size classes */
+    cairn_sleep(2000000);
+    cairn_system_info(&before);
+    for (int i = 0; i < rounds; i++)
+        one_process_round();
+    EXPECT_TRUE(kt_memory_back_to(&before));
+}
+
+KTEST(process_rounds_leak_nothing, KTEST_QUICK)
+{
+    process_rounds_leave_no_trace(50);
+}
+
+KTEST(process_1000_rounds_leak_nothing, KTEST_FULL)
+{
+    process_rounds_leave_no_trace(1000);
 }
 
 /* Signals n until every waiter of it has ended and memory is as before. */
