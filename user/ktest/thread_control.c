@@ -13,6 +13,7 @@
 #define RFLAGS_IF 0x200ull
 
 void kt_wait_and_exit(void);
+void kt_suspend_self(void);
 
 static uint8_t shared_stack[256] __attribute__((aligned(16)));
 #define SHARED_RSP ((uint64_t)(shared_stack + sizeof(shared_stack) - 8))
@@ -139,6 +140,40 @@ KTEST(suspended_thread_blocked_in_a_wait_stops_when_it_completes, KTEST_QUICK)
     EXPECT_ERR(cairn_thread_control(t, CAIRN_THREAD_RESUME, NULL), CAIRN_E_PEER_DEAD);
     EXPECT_ERR(cairn_thread_control(t, CAIRN_THREAD_READ_REGS, &regs), CAIRN_E_PEER_DEAD);
     EXPECT_ERR(cairn_thread_control(t, CAIRN_THREAD_WRITE_REGS, &regs), CAIRN_E_PEER_DEAD);
+    cairn_handle_close(t);
+    cairn_handle_close(n);
+}
+
+KTEST(thread_suspends_itself_and_resumes_with_written_registers, KTEST_QUICK)
+{
+    static volatile uint64_t args[2];
+    struct cairn_thread_regs regs;
+    long n = cairn_notification_create();
+    struct cairn_thread_params params = {.entry = (uint64_t)kt_suspend_self,
+                                         .stack = SHARED_RSP,
+                                         .arg = (uint64_t)args,
+                                         .priority = 32,
+                                         .affinity = CAIRN_AFFINITY_ANY,
+                                         .flags = CAIRN_THREAD_SUSPENDED};
+    long t = cairn_thread_create(CAIRN_PROCESS_SELF, &params);
+    EXPECT_TRUE(t > 0);
+    args[0] = (uint64_t)t;
+    args[1] = (uint64_t)n;
+    EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_RESUME, NULL), 0);
+    /* It stops at the end of its own suspend call, every register kept. */
+    EXPECT_TRUE(reaches(t, CAIRN_THREAD_STOPPED));
+    EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_READ_REGS, &regs), 0);
+    EXPECT_EQ(regs.rax, 0);
+    EXPECT_EQ(regs.rbx, 0x1111);
+    EXPECT_EQ(regs.rbp, (uint64_t)args);
+    EXPECT_EQ(regs.r12, 0x1212);
+    EXPECT_EQ(regs.r15, 0x1515);
+    EXPECT_EQ(regs.rcx, regs.rip);
+    regs.r12 = 0x4242;
+    EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_WRITE_REGS, &regs), 0);
+    EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_RESUME, NULL), 0);
+    EXPECT_EQ(cairn_notification_wait(n, 2000 * MS), 1);
+    EXPECT_TRUE(reaches(t, CAIRN_THREAD_DEAD));
     cairn_handle_close(t);
     cairn_handle_close(n);
 }
