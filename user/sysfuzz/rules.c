@@ -41,6 +41,9 @@ static uint8_t stub_stack[64] __attribute__((aligned(16)));
 
 static const char QUIET[] = " ";
 
+/* Bit 31 set: no handle has it (cairn/handle.h). */
+#define NEVER_A_HANDLE 0x80000000ull
+
 /* A handle that names nothing now: one closed earlier, or none at all. */
 static uint64_t dead_handle(uint64_t draw)
 {
@@ -121,8 +124,11 @@ static void fix_thread_create(struct call *c, const uint64_t *draws)
  * would hold its notification until the fuzzer ends, past the leak check. */
 static void fix_not_self(struct call *c, const uint64_t *draws)
 {
+    if (c->args[0] != CAIRN_PROCESS_SELF)
+        return;
+    c->args[0] = dead_handle(draws[0]);
     if (c->args[0] == CAIRN_PROCESS_SELF)
-        c->args[0] = dead_handle(draws[0]);
+        c->args[0] = NEVER_A_HANDLE;
 }
 
 /* A suspended thread of the fuzzer's would never end: resume instead. */

@@ -58,7 +58,7 @@ struct process {
     struct vm_space vm;           /* its mappings of memory objects (object/vm.h) */
     bool exiting;                 /* lock to set; set once by its end, exit, kill or a fault */
     bool started;                 /* lock: a thread was ever added */
-    bool ended;                   /* lock: torn down */
+    bool ended;                   /* lock: set by whoever then tears it down (once) */
     bool boot_program;            /* fixed: its end starts the next boot program */
     uint8_t exit_reason;          /* lock: enum cairn_exit_reason, set once */
     int64_t exit_status;          /* lock */
