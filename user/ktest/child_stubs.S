@@ -10,7 +10,7 @@
     .text
     .globl kt_child_code, kt_child_code_end
     .globl kt_child_exit, kt_child_exit_rbx, kt_child_signal, kt_child_store
-    .globl kt_child_loop, kt_child_fault, kt_child_thread_exit
+    .globl kt_child_loop, kt_child_fault, kt_child_thread_exit, kt_child_exit_tls
 kt_child_code:
 
 /* exit(RDI), through the stack so that the stack mapping is exercised. */
@@ -61,6 +61,14 @@ kt_child_fault:
 /* Ends its thread (the process ends with its last thread, status 0). */
 kt_child_thread_exit:
     mov $SYS_THREAD_EXIT, %eax
+    syscall
+    ud2
+
+/* exit(the 32-bit word at FS:0): the thread's TLS base is where a test
+ * wrote it. */
+kt_child_exit_tls:
+    mov %fs:0, %edi
+    mov $SYS_EXIT, %eax
     syscall
     ud2
 

@@ -276,6 +276,11 @@ KTEST(vm_read_and_write_another_process, KTEST_QUICK)
     for (unsigned i = 0; i < 8; i++)
         EXPECT_EQ(back[i], ((const uint8_t *)kt_child_exit)[i]);
     EXPECT_ERR(cairn_vm_write(c.process, CHILD_CODE, buf, 8), CAIRN_E_ACCESS_DENIED);
+    /* What the process cannot write, neither can a holder of WRITE. */
+    EXPECT_EQ(cairn_vm_protect(c.process, CHILD_STACK, PAGE, CAIRN_PROT_READ), 0);
+    EXPECT_ERR(cairn_vm_write(c.process, at, buf, sizeof(buf)), CAIRN_E_ACCESS_DENIED);
+    EXPECT_EQ(cairn_vm_read(c.process, at, back, sizeof(back)), sizeof(back));
+    EXPECT_EQ(cairn_vm_protect(c.process, CHILD_STACK, PAGE, RW), 0);
     /* Unmapped pages, in full or in part, and nothing was copied. */
     EXPECT_ERR(cairn_vm_read(c.process, 0x50000000, back, 8), CAIRN_E_NOT_FOUND);
     EXPECT_ERR(cairn_vm_write(c.process, CHILD_STACK + CHILD_STACK_SIZE - 8, buf, 16),

@@ -272,15 +272,22 @@ KTEST(thread_create_checks_its_parameter_block, KTEST_QUICK)
     EXPECT_ERR(
         cairn_thread_create(c.process, (const struct cairn_thread_params *)0xffff800000000000ull),
         CAIRN_E_BAD_ADDRESS);
-    /* TLS: the FS base a thread starts with. */
+    /* TLS: the FS base a thread starts with, seen by its code. */
+    uint32_t word = 0x1234;
+    int64_t status = -1;
+    EXPECT_EQ(cairn_vm_write(c.process, CHILD_STACK + 64, &word, 4), 4);
     p = good;
-    p.fs_base = 0x7000;
+    p.entry = CHILD_ENTRY(kt_child_exit_tls);
+    p.fs_base = CHILD_STACK + 64;
     p.flags = CAIRN_THREAD_SUSPENDED;
     long t = cairn_thread_create(c.process, &p);
     struct cairn_thread_regs regs;
     EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_READ_REGS, &regs), 0);
-    EXPECT_EQ(regs.fs_base, 0x7000);
-    cairn_handle_close(t);
+    EXPECT_EQ(regs.fs_base, CHILD_STACK + 64);
+    EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_RESUME, NULL), 0);
+    c.thread = t;
+    EXPECT_EQ(kt_child_wait(&c, &status), CAIRN_EXIT_STATUS);
+    EXPECT_EQ(status, 0x1234);
 out:
     kt_child_free(&c);
 }
