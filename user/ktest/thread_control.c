@@ -6,8 +6,10 @@
  */
 #include "child.h"
 #include "ktest.h"
+#include "threads.h"
 #include <cairn/error.h>
 #include <cairn/process.h>
+#include <rt/ipc.h>
 
 #define MS        1000000ull
 #define RFLAGS_IF 0x200ull
@@ -176,6 +178,58 @@ KTEST(thread_suspends_itself_and_resumes_with_written_registers, KTEST_QUICK)
     EXPECT_TRUE(reaches(t, CAIRN_THREAD_DEAD));
     cairn_handle_close(t);
     cairn_handle_close(n);
+}
+
+/* Receives one message and answers it with its words plus one. */
+static void answer_once(uint64_t endpoint)
+{
+    struct cairn_msg m;
+    if (rt_ipc_recv((cairn_handle_t)endpoint, UINT64_MAX, &m) == 0) {
+        for (int i = 0; i < CAIRN_IPC_WORDS; i++)
+            m.words[i] += 1;
+        rt_ipc_reply(&m);
+    }
+    kt_thread_done();
+}
+
+static volatile int call_result; /* 1: the call got the answer; -1: it did not */
+
+static void call_once(uint64_t endpoint)
+{
+    struct cairn_msg m = {.info = CAIRN_MSGINFO(3), .words = {7, 8, 9, 10}};
+    long r = rt_ipc_call((cairn_handle_t)endpoint, &m);
+    call_result = r == 0 && m.words[0] == 8 && m.words[3] == 11 ? 1 : -1;
+    kt_thread_done();
+}
+
+KTEST(suspended_receiver_stops_with_the_message_and_answers_once_resumed, KTEST_QUICK)
+{
+    struct cairn_thread_regs regs;
+    long ep = cairn_endpoint_create();
+    call_result = 0;
+    long server = kt_spawn(answer_once, (uint64_t)ep, RT_AFFINITY_ANY);
+    EXPECT_TRUE(server > 0 && reaches(server, CAIRN_THREAD_BLOCKED));
+    EXPECT_EQ(cairn_thread_control(server, CAIRN_THREAD_SUSPEND, NULL), 0);
+    long client = kt_spawn(call_once, (uint64_t)ep, RT_AFFINITY_ANY);
+    EXPECT_TRUE(client > 0);
+    /* The receive completes; the receiver stops holding the message, and
+     * the caller waits for the reply meanwhile. */
+    EXPECT_TRUE(reaches(server, CAIRN_THREAD_STOPPED));
+    EXPECT_EQ(cairn_thread_control(server, CAIRN_THREAD_READ_REGS, &regs), 0);
+    EXPECT_EQ(regs.rax, 0);
+    EXPECT_EQ(CAIRN_MSGINFO_LABEL(regs.rsi), 3);
+    EXPECT_EQ(regs.rdx, 7);
+    EXPECT_EQ(regs.r10, 8);
+    EXPECT_EQ(regs.r8, 9);
+    EXPECT_EQ(regs.r9, 10);
+    EXPECT_TRUE(reaches(client, CAIRN_THREAD_BLOCKED));
+    EXPECT_EQ(call_result, 0);
+    EXPECT_EQ(cairn_thread_control(server, CAIRN_THREAD_RESUME, NULL), 0);
+    kt_join(2);
+    EXPECT_EQ(call_result, 1);
+    cairn_handle_close(server);
+    cairn_handle_close(client);
+    cairn_handle_close(ep);
 }
 
 KTEST(killing_a_process_ends_its_stopped_threads, KTEST_QUICK)
