@@ -56,8 +56,9 @@ static void obj_release(void *object, enum cairn_object_type type, void *ctx)
     releases++;
 }
 
-static void *mem_alloc(size_t bytes, void *ctx)
+static void *mem_alloc(size_t bytes, void *ctx, enum cairn_error *err)
 {
+    *err = CAIRN_E_NO_MEMORY;
     void *p;
 
     (void)ctx;

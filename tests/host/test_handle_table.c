@@ -22,6 +22,7 @@ struct env {
     long bytes_out;
     long chunks_out;
     bool fail_alloc;
+    enum cairn_error alloc_error; /* what a failed allocation reports; 0: NO_MEMORY */
     long releases;
     long bad_release; /* releases of an object with no reference left */
 };
@@ -47,11 +48,12 @@ static void env_release(void *object, enum cairn_object_type type, void *ctx)
     env.releases++;
 }
 
-static void *env_alloc(size_t bytes, void *ctx)
+static void *env_alloc(size_t bytes, void *ctx, enum cairn_error *err)
 {
     void *p;
 
     (void)ctx;
+    *err = env.alloc_error ? env.alloc_error : CAIRN_E_NO_MEMORY;
     if (env.fail_alloc)
         return NULL;
     p = malloc(bytes);
@@ -402,6 +404,47 @@ static void test_duplicate(void)
     /* Holding every right but REVOKE is not enough to revoke. */
     CHECK_EQ(handle_revoke_step(&a, h, 1, &done), CAIRN_E_ACCESS_DENIED);
     CHECK(!done);
+    handle_table_destroy(&a);
+    handle_table_destroy(&b);
+    CHECK_EQ(o.refs, 0);
+}
+
+/* A grant is a duplicate into another table that needs TRANSFER, not
+ * DUPLICATE; the granted slot is a child, so a revoke of the source
+ * reaches it. */
+static void test_grant(void)
+{
+    struct handle_table a, b;
+    struct fake_object o = {0};
+    const uint32_t R = CAIRN_RIGHT_READ | CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_REVOKE;
+    cairn_handle_t h, nodup, g, out = 0;
+    struct handle_slot *s;
+    bool done = false;
+
+    CHECK_EQ(handle_table_init(&a, &OPS, 64), CAIRN_OK);
+    CHECK_EQ(handle_table_init(&b, &OPS, 200), CAIRN_OK);
+    h = install(&a, &o, CAIRN_OBJ_MEMORY, R, 0);
+    CHECK_EQ(handle_grant(&a, h, CAIRN_RIGHT_READ, &b, &g), CAIRN_OK);
+    CHECK_EQ(o.refs, 2);
+    CHECK_EQ(handle_get(&b, g, CAIRN_OBJ_MEMORY, CAIRN_RIGHT_READ, &s), CAIRN_OK);
+    CHECK_EQ(s->rights, CAIRN_RIGHT_READ);
+    /* More rights than the source, or a source without TRANSFER, fail. */
+    CHECK_EQ(handle_grant(&a, h, R | CAIRN_RIGHT_WRITE, &b, &out), CAIRN_E_ACCESS_DENIED);
+    nodup = install(&a, &o, CAIRN_OBJ_MEMORY, CAIRN_RIGHT_DUPLICATE, 0);
+    CHECK_EQ(handle_grant(&a, nodup, 0, &b, &out), CAIRN_E_ACCESS_DENIED);
+    CHECK_EQ(out, 0);
+    /* The table's allocation error is passed on. */
+    env.fail_alloc = true;
+    env.alloc_error = CAIRN_E_QUOTA;
+    for (int i = 0; i < 64 && handle_grant(&a, h, 0, &b, &out) == CAIRN_OK; i++)
+        ;
+    CHECK_EQ(handle_grant(&a, h, 0, &b, &out), CAIRN_E_QUOTA);
+    env.fail_alloc = false;
+    env.alloc_error = 0;
+    revoke_all(&a, h, 4);
+    CHECK_EQ(handle_get(&b, g, CAIRN_OBJ_NONE, 0, NULL), CAIRN_E_REVOKED);
+    CHECK_EQ(handle_revoke_step(&a, h, 1, &done), CAIRN_OK);
+    CHECK(done);
     handle_table_destroy(&a);
     handle_table_destroy(&b);
     CHECK_EQ(o.refs, 0);
@@ -1387,6 +1430,7 @@ int main(void)
     test_guessed_values();
     test_duplicate();
     test_duplicate_of_revoked();
+    test_grant();
     test_mint();
     test_transfer();
     test_transfer_atomic();

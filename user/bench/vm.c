@@ -38,9 +38,9 @@ static bool pages_start(uint64_t va)
         bench_fail("cairn_memory_create()", object < 0 ? object : keeper);
         return false;
     }
-    long got = cairn_vm_map(keeper, 0, va + PAGE, PAGE, RW);
+    long got = cairn_vm_map(CAIRN_PROCESS_SELF, keeper, 0, va + PAGE, PAGE, RW);
     if (got != (long)(va + PAGE)) {
-        bench_fail("cairn_vm_map(keeper)", got);
+        bench_fail("cairn_vm_map(CAIRN_PROCESS_SELF, keeper)", got);
         return false;
     }
     return true;
@@ -48,7 +48,7 @@ static bool pages_start(uint64_t va)
 
 static void pages_stop(uint64_t va)
 {
-    cairn_vm_unmap(va + PAGE, PAGE);
+    cairn_vm_unmap(CAIRN_PROCESS_SELF, va + PAGE, PAGE);
     cairn_handle_close(keeper);
     cairn_handle_close(object);
 }
@@ -69,13 +69,13 @@ static const struct bench_fixture map_pages = {.cpus = 1, .start = map_start, .s
 BENCH_WITH(map_unmap_4k, BENCH_ITERATIONS, BENCH_WARMUP, &map_pages)
 {
     uint64_t start = bench_now();
-    long mapped = cairn_vm_map(object, 0, MAP_VA, PAGE, RW);
-    long unmapped = cairn_vm_unmap(MAP_VA, PAGE);
+    long mapped = cairn_vm_map(CAIRN_PROCESS_SELF, object, 0, MAP_VA, PAGE, RW);
+    long unmapped = cairn_vm_unmap(CAIRN_PROCESS_SELF, MAP_VA, PAGE);
     uint64_t cost = bench_now() - start;
     if (mapped != (long)MAP_VA)
-        bench_fail("cairn_vm_map()", mapped);
+        bench_fail("cairn_vm_map(CAIRN_PROCESS_SELF, )", mapped);
     else if (unmapped != 0)
-        bench_fail("cairn_vm_unmap()", unmapped);
+        bench_fail("cairn_vm_unmap(CAIRN_PROCESS_SELF, )", unmapped);
     return cost;
 }
 
@@ -87,7 +87,7 @@ static void pager_main(uint64_t ep)
     long status = rt_ipc_recv((cairn_handle_t)ep, UINT64_MAX, &m);
     while (status == 0 && CAIRN_MSGINFO_LABEL(m.info) == CAIRN_FAULT_LABEL_PAGE) {
         uint64_t page = m.words[0] & ~(PAGE - 1);
-        long got = cairn_vm_map(object, 0, page, PAGE, RW);
+        long got = cairn_vm_map(CAIRN_PROCESS_SELF, object, 0, page, PAGE, RW);
         if (got != (long)page && !pager_error)
             pager_error = got;
         m = (struct cairn_msg){.info = CAIRN_MSGINFO(CAIRN_FAULT_RESUME)};
@@ -134,7 +134,7 @@ static void pager_stop(void)
     if (got != 0)
         bench_fail("rt_ipc_call(LABEL_STOP)", got);
     if (pager_error)
-        bench_fail("the pager's cairn_vm_map()", pager_error);
+        bench_fail("the pager's cairn_vm_map(CAIRN_PROCESS_SELF, )", pager_error);
     cairn_handle_close(pager);
     cairn_handle_close(pager_ep);
     pages_stop(FAULT_VA);
@@ -149,9 +149,9 @@ BENCH_WITH(pagefault_to_pager, BENCH_ITERATIONS, BENCH_WARMUP, &pager_on_same_cp
     uint64_t start = bench_now();
     uint64_t value = *(volatile uint64_t *)FAULT_VA;
     uint64_t cost = bench_now() - start;
-    long got = cairn_vm_unmap(FAULT_VA, PAGE);
+    long got = cairn_vm_unmap(CAIRN_PROCESS_SELF, FAULT_VA, PAGE);
     if (got != 0)
-        bench_fail("cairn_vm_unmap()", got);
+        bench_fail("cairn_vm_unmap(CAIRN_PROCESS_SELF, )", got);
     else if (value != 0)
         bench_fail("the value the pager's page holds", (long)value);
     return cost;

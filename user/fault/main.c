@@ -21,6 +21,7 @@
 #include <cairn/fault.h>
 #include <cairn/startup.h>
 #include <rt/ipc.h>
+#include <cairn/process.h>
 #include <rt/rt.h>
 #include <stdbool.h>
 

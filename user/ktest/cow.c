@@ -36,10 +36,10 @@ static volatile uint64_t *word(uint64_t va)
  * a temporary mapping at va. */
 static void fill(long h, uint64_t size, uint64_t va, uint64_t fill_value)
 {
-    EXPECT_EQ(cairn_vm_map(h, 0, va, size, RW), va);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, h, 0, va, size, RW), va);
     for (uint64_t off = 0; off < size; off += PAGE)
         *word(va + off) = off / PAGE + fill_value;
-    EXPECT_EQ(cairn_vm_unmap(va, size), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, va, size), 0);
 }
 
 /* Whether every page of the mapping at va holds page number + fill_value. */
@@ -74,8 +74,8 @@ KTEST(cow_clone_shows_the_source_and_writes_stay_on_their_side, KTEST_QUICK)
     EXPECT_EQ(info.type, CAIRN_OBJ_MEMORY);
     EXPECT_EQ(info.rights, CLONE_RIGHTS | CAIRN_RIGHT_EXEC);
 
-    EXPECT_EQ(cairn_vm_map(src, 0, a, size, RW), a);
-    EXPECT_EQ(cairn_vm_map(clone, 0, b, size, RW), b);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, src, 0, a, size, RW), a);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, clone, 0, b, size, RW), b);
     EXPECT_TRUE(holds(b, size, 100));
     *word(a) = 7;                  /* the source copies page 0 */
     *word(b + PAGE) = 8;           /* the clone copies page 1 */
@@ -91,8 +91,8 @@ KTEST(cow_clone_shows_the_source_and_writes_stay_on_their_side, KTEST_QUICK)
     EXPECT_EQ(*word(b + 2 * PAGE + 16), 0);
     EXPECT_EQ(*word(a + 3 * PAGE), 103); /* page 3 still shared */
     EXPECT_EQ(*word(b + 3 * PAGE), 103);
-    EXPECT_EQ(cairn_vm_unmap(a, size), 0);
-    EXPECT_EQ(cairn_vm_unmap(b, size), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, a, size), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, b, size), 0);
     cairn_handle_close(clone);
     cairn_handle_close(src);
 }
@@ -105,10 +105,10 @@ KTEST(cow_copy_shows_in_every_mapping_of_the_writer, KTEST_QUICK)
     long src = cairn_memory_create(2 * PAGE);
     fill(src, 2 * PAGE, a1, 1);
     long clone = cairn_memory_clone(src, 0, 2 * PAGE);
-    EXPECT_EQ(cairn_vm_map(src, 0, a1, 2 * PAGE, RW), a1);
-    EXPECT_EQ(cairn_vm_map(src, 0, a2, 2 * PAGE, RO), a2);
-    EXPECT_EQ(cairn_vm_map(clone, 0, b1, 2 * PAGE, RW), b1);
-    EXPECT_EQ(cairn_vm_map(clone, PAGE, b2, PAGE, RO), b2);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, src, 0, a1, 2 * PAGE, RW), a1);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, src, 0, a2, 2 * PAGE, RO), a2);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, clone, 0, b1, 2 * PAGE, RW), b1);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, clone, PAGE, b2, PAGE, RO), b2);
     *word(a1 + PAGE) = 55;
     EXPECT_EQ(*word(a2 + PAGE), 55);
     EXPECT_EQ(*word(b1 + PAGE), 2);
@@ -116,10 +116,10 @@ KTEST(cow_copy_shows_in_every_mapping_of_the_writer, KTEST_QUICK)
     *word(b1 + PAGE) = 66;
     EXPECT_EQ(*word(b2), 66);
     EXPECT_EQ(*word(a2 + PAGE), 55);
-    EXPECT_EQ(cairn_vm_unmap(a1, 2 * PAGE), 0);
-    EXPECT_EQ(cairn_vm_unmap(a2, 2 * PAGE), 0);
-    EXPECT_EQ(cairn_vm_unmap(b1, 2 * PAGE), 0);
-    EXPECT_EQ(cairn_vm_unmap(b2, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, a1, 2 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, a2, 2 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, b1, 2 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, b2, PAGE), 0);
     cairn_handle_close(clone);
     cairn_handle_close(src);
 }
@@ -133,9 +133,9 @@ KTEST(cow_clone_of_a_range_and_clone_of_a_clone, KTEST_QUICK)
     long c = cairn_memory_clone(b, PAGE, 2 * PAGE);     /* pages 3..4 of a */
     EXPECT_TRUE(b > 0 && c > 0);
     uint64_t av = va, bv = va + 16 * PAGE, cv = va + 32 * PAGE;
-    EXPECT_EQ(cairn_vm_map(a, 0, av, size, RW), av);
-    EXPECT_EQ(cairn_vm_map(b, 0, bv, 4 * PAGE, RW), bv);
-    EXPECT_EQ(cairn_vm_map(c, 0, cv, 2 * PAGE, RW), cv);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, a, 0, av, size, RW), av);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, b, 0, bv, 4 * PAGE, RW), bv);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, c, 0, cv, 2 * PAGE, RW), cv);
     EXPECT_TRUE(holds(bv, 4 * PAGE, 12));
     EXPECT_TRUE(holds(cv, 2 * PAGE, 13));
     *word(av + 3 * PAGE) = 1000; /* a's page 3: b's 1, c's 0 */
@@ -148,9 +148,9 @@ KTEST(cow_clone_of_a_range_and_clone_of_a_clone, KTEST_QUICK)
     EXPECT_EQ(*word(av + 4 * PAGE), 14);
     EXPECT_EQ(*word(bv + 2 * PAGE), 14);
     EXPECT_EQ(*word(cv + PAGE), 4000);
-    EXPECT_EQ(cairn_vm_unmap(av, size), 0);
-    EXPECT_EQ(cairn_vm_unmap(bv, 4 * PAGE), 0);
-    EXPECT_EQ(cairn_vm_unmap(cv, 2 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, av, size), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, bv, 4 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, cv, 2 * PAGE), 0);
     cairn_handle_close(a);
     cairn_handle_close(b);
     cairn_handle_close(c);
@@ -164,17 +164,17 @@ KTEST(cow_protect_to_writable_still_copies, KTEST_QUICK)
     long src = cairn_memory_create(PAGE);
     fill(src, PAGE, a, 5);
     long clone = cairn_memory_clone(src, 0, PAGE);
-    EXPECT_EQ(cairn_vm_map(clone, 0, b, PAGE, RO), b);
-    EXPECT_EQ(cairn_vm_map(src, 0, a, PAGE, RO), a);
-    EXPECT_EQ(cairn_vm_protect(b, PAGE, RW), 0);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, clone, 0, b, PAGE, RO), b);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, src, 0, a, PAGE, RO), a);
+    EXPECT_EQ(cairn_vm_protect(CAIRN_PROCESS_SELF, b, PAGE, RW), 0);
     *word(b) = 77;
     EXPECT_EQ(*word(a), 5);
-    EXPECT_EQ(cairn_vm_protect(a, PAGE, RW), 0);
+    EXPECT_EQ(cairn_vm_protect(CAIRN_PROCESS_SELF, a, PAGE, RW), 0);
     *word(a) = 88; /* now the source's alone: no copy, written in place */
     EXPECT_EQ(*word(a), 88);
     EXPECT_EQ(*word(b), 77);
-    EXPECT_EQ(cairn_vm_unmap(a, PAGE), 0);
-    EXPECT_EQ(cairn_vm_unmap(b, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, a, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, b, PAGE), 0);
     cairn_handle_close(clone);
     cairn_handle_close(src);
 }
@@ -187,15 +187,15 @@ KTEST(cow_kernel_copy_out_copies_the_page, KTEST_QUICK)
     long src = cairn_memory_create(PAGE);
     fill(src, PAGE, a, 3);
     long clone = cairn_memory_clone(src, 0, PAGE);
-    EXPECT_EQ(cairn_vm_map(src, 0, a, PAGE, RW), a);
-    EXPECT_EQ(cairn_vm_map(clone, 0, b, PAGE, RW), b);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, src, 0, a, PAGE, RW), a);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, clone, 0, b, PAGE, RW), b);
     struct cairn_handle_info *info = (struct cairn_handle_info *)(b + 64);
     EXPECT_EQ(cairn_handle_info(clone, info), 0);
     EXPECT_EQ(info->type, CAIRN_OBJ_MEMORY);
     EXPECT_EQ(*word(a + 64), 0);
     EXPECT_EQ(*word(b), 3);
-    EXPECT_EQ(cairn_vm_unmap(a, PAGE), 0);
-    EXPECT_EQ(cairn_vm_unmap(b, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, a, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, b, PAGE), 0);
     cairn_handle_close(clone);
     cairn_handle_close(src);
 }
@@ -295,8 +295,8 @@ KTEST(cow_large_clone, KTEST_QUICK)
     long src = cairn_memory_create(size);
     fill(src, size, a, 1);
     long clone = cairn_memory_clone(src, 0, size);
-    EXPECT_EQ(cairn_vm_map(src, 0, a, size, RW), a);
-    EXPECT_EQ(cairn_vm_map(clone, 0, b, size, RW), b);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, src, 0, a, size, RW), a);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, clone, 0, b, size, RW), b);
     for (uint64_t off = 0; off < size; off += 7 * PAGE)
         *word(b + off) = 0;
     bool ok = true;
@@ -304,8 +304,8 @@ KTEST(cow_large_clone, KTEST_QUICK)
         ok &= *word(a + off) == off / PAGE + 1 &&
               *word(b + off) == (off % (7 * PAGE) ? off / PAGE + 1 : 0);
     EXPECT_TRUE(ok);
-    EXPECT_EQ(cairn_vm_unmap(a, size), 0);
-    EXPECT_EQ(cairn_vm_unmap(b, size), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, a, size), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, b, size), 0);
     cairn_handle_close(clone);
     cairn_handle_close(src);
 }
@@ -319,9 +319,9 @@ static void clone_round(int order, uint64_t va)
     fill(src, size, a, 1);
     long clone = cairn_memory_clone(src, PAGE, 2 * PAGE);
     long grand = cairn_memory_clone(clone, 0, PAGE);
-    EXPECT_EQ(cairn_vm_map(src, 0, a, size, RW), a);
-    EXPECT_EQ(cairn_vm_map(clone, 0, b, 2 * PAGE, RW), b);
-    EXPECT_EQ(cairn_vm_map(grand, 0, c, PAGE, RW), c);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, src, 0, a, size, RW), a);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, clone, 0, b, 2 * PAGE, RW), b);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, grand, 0, c, PAGE, RW), c);
     *word(a + PAGE) = 9;
     *word(b + PAGE) = 8;
     EXPECT_EQ(*word(c), 2);
@@ -330,38 +330,38 @@ static void clone_round(int order, uint64_t va)
         cairn_handle_close(src);
         cairn_handle_close(clone);
         cairn_handle_close(grand);
-        cairn_vm_unmap(a, size);
-        cairn_vm_unmap(b, 2 * PAGE);
-        cairn_vm_unmap(c, PAGE);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, a, size);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, b, 2 * PAGE);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, c, PAGE);
         break;
     case 1: /* mappings first, clones first */
-        cairn_vm_unmap(c, PAGE);
-        cairn_vm_unmap(b, 2 * PAGE);
-        cairn_vm_unmap(a, size);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, c, PAGE);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, b, 2 * PAGE);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, a, size);
         cairn_handle_close(grand);
         cairn_handle_close(clone);
         cairn_handle_close(src);
         break;
     case 2: /* the middle one goes first */
         cairn_handle_close(clone);
-        cairn_vm_unmap(b, 2 * PAGE);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, b, 2 * PAGE);
         EXPECT_EQ(*word(c), 2);
         *word(c) = 5;
         EXPECT_EQ(*word(a + 2 * PAGE), 3);
-        cairn_vm_unmap(c, PAGE);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, c, PAGE);
         cairn_handle_close(grand);
-        cairn_vm_unmap(a, size);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, a, size);
         cairn_handle_close(src);
         break;
     default: /* the source goes first, and the clones carry on */
-        cairn_vm_unmap(a, size);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, a, size);
         cairn_handle_close(src);
         EXPECT_EQ(*word(b), 2);
         *word(b) = 4;
         EXPECT_EQ(*word(c), 2);
-        cairn_vm_unmap(b, 2 * PAGE);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, b, 2 * PAGE);
         cairn_handle_close(clone);
-        cairn_vm_unmap(c, PAGE);
+        cairn_vm_unmap(CAIRN_PROCESS_SELF, c, PAGE);
         cairn_handle_close(grand);
         break;
     }
@@ -415,20 +415,20 @@ static void clone_while_writing(uint64_t stride, unsigned n)
     race.go = 0;
     race.stop = 0;
     long src = cairn_memory_create(size);
-    EXPECT_EQ(cairn_vm_map(src, 0, race.va, size, RW), race.va);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, src, 0, race.va, size, RW), race.va);
     for (unsigned i = 0; i < writers; i++)
         EXPECT_TRUE(kt_spawn(writer, i, kt_cpus() > 1 ? i + 1 : RT_AFFINITY_ANY) > 0);
     race.go = 1;
     bool monotonic = true;
     for (int round = 0; round < 12; round++) {
         long clone = cairn_memory_clone(src, 0, size);
-        EXPECT_EQ(cairn_vm_map(clone, 0, snap, size, RO), snap);
+        EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, clone, 0, snap, size, RO), snap);
         for (unsigned i = 0; i < writers; i++) {
             uint64_t v = *word(snap + i * stride);
             monotonic &= v >= seen[i];
             seen[i] = v;
         }
-        EXPECT_EQ(cairn_vm_unmap(snap, size), 0);
+        EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, snap, size), 0);
         cairn_handle_close(clone);
     }
     EXPECT_TRUE(monotonic);
@@ -438,7 +438,7 @@ static void clone_while_writing(uint64_t stride, unsigned n)
     for (unsigned i = 0; i < writers; i++)
         all_there &= *word(race.va + i * stride) == race.last[i] && race.last[i] >= seen[i];
     EXPECT_TRUE(all_there);
-    EXPECT_EQ(cairn_vm_unmap(race.va, size), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, race.va, size), 0);
     cairn_handle_close(src);
 }
 

@@ -60,9 +60,9 @@ static void pager_main(uint64_t unused)
         pager.faults++;
         uint64_t page = m.words[0] & ~(PAGE - 1);
         if (pager.action == PAGER_MAP)
-            pager.status = cairn_vm_map(pager.memory, 0, page, PAGE, RW);
+            pager.status = cairn_vm_map(CAIRN_PROCESS_SELF, pager.memory, 0, page, PAGE, RW);
         else
-            pager.status = cairn_vm_protect(page, PAGE, pager.action == PAGER_PROTECT_RW ? RW : RX);
+            pager.status = cairn_vm_protect(CAIRN_PROCESS_SELF, page, PAGE, pager.action == PAGER_PROTECT_RW ? RW : RX);
         m = (struct cairn_msg){.info = CAIRN_MSGINFO(CAIRN_FAULT_RESUME)};
         status = rt_ipc_reply_recv((cairn_handle_t)pager.ep, &m);
     }
@@ -123,9 +123,9 @@ static void run_fault(long ep, long bind, enum touch how, uint64_t va)
 static long page_holding(uint64_t value, uint64_t scratch)
 {
     long h = cairn_memory_create(PAGE);
-    EXPECT_EQ(cairn_vm_map(h, 0, scratch, PAGE, RW), scratch);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, h, 0, scratch, PAGE, RW), scratch);
     *(volatile uint64_t *)scratch = value;
-    EXPECT_EQ(cairn_vm_unmap(scratch, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, scratch, PAGE), 0);
     return h;
 }
 
@@ -149,7 +149,7 @@ KTEST(fault_read_goes_to_the_pager_and_resumes, KTEST_QUICK)
                 pager.last.words[2] < (uint64_t)toucher_main + 256);
     EXPECT_TRUE(pager.last.words[3] != 0);
     EXPECT_EQ(*(volatile uint64_t *)(va & ~(PAGE - 1)), 0x1234); /* the pager's mapping */
-    EXPECT_EQ(cairn_vm_unmap(va & ~(PAGE - 1), PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, va & ~(PAGE - 1), PAGE), 0);
     cairn_handle_close(pager.memory);
     cairn_handle_close(badged);
     cairn_handle_close(ep);
@@ -166,7 +166,7 @@ KTEST(fault_write_goes_to_the_pager_and_the_write_lands, KTEST_QUICK)
     EXPECT_EQ(pager.last.words[1], CAIRN_FAULT_USER | CAIRN_FAULT_WRITE);
     EXPECT_EQ(pager.last.badge, 0);
     EXPECT_EQ(*(volatile uint64_t *)va, 0x5151);
-    EXPECT_EQ(cairn_vm_unmap(va, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, va, PAGE), 0);
     cairn_handle_close(pager.memory);
     cairn_handle_close(ep);
 }
@@ -176,14 +176,14 @@ KTEST(fault_write_to_read_only_page_is_a_protection_fault, KTEST_QUICK)
     uint64_t va = region(2);
     long ep = cairn_endpoint_create();
     long h = cairn_memory_create(PAGE);
-    EXPECT_EQ(cairn_vm_map(h, 0, va, PAGE, CAIRN_PROT_READ), va);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, h, 0, va, PAGE, CAIRN_PROT_READ), va);
     pager.action = PAGER_PROTECT_RW;
     run_fault(ep, ep, TOUCH_WRITE, va);
     EXPECT_EQ(pager.faults, 1);
     EXPECT_EQ(pager.status, 0);
     EXPECT_EQ(pager.last.words[1], CAIRN_FAULT_USER | CAIRN_FAULT_WRITE | CAIRN_FAULT_PRESENT);
     EXPECT_EQ(*(volatile uint64_t *)va, 0x5151);
-    EXPECT_EQ(cairn_vm_unmap(va, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, va, PAGE), 0);
     cairn_handle_close(h);
     cairn_handle_close(ep);
 }
@@ -194,7 +194,7 @@ KTEST(fault_exec_on_non_exec_page_resumes_once_executable, KTEST_QUICK)
     uint64_t va = region(3);
     long ep = cairn_endpoint_create();
     long h = cairn_memory_create(PAGE);
-    EXPECT_EQ(cairn_vm_map(h, 0, va, PAGE, RW), va);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, h, 0, va, PAGE, RW), va);
     for (unsigned i = 0; i < sizeof(return_42); i++)
         ((volatile uint8_t *)va)[i] = return_42[i];
     pager.action = PAGER_PROTECT_RX;
@@ -205,7 +205,7 @@ KTEST(fault_exec_on_non_exec_page_resumes_once_executable, KTEST_QUICK)
     EXPECT_EQ(pager.last.words[1], CAIRN_FAULT_USER | CAIRN_FAULT_EXEC | CAIRN_FAULT_PRESENT);
     EXPECT_EQ(pager.last.words[2], va); /* the fetch itself faulted */
     EXPECT_EQ(toucher.got, 42);
-    EXPECT_EQ(cairn_vm_unmap(va, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, va, PAGE), 0);
     cairn_handle_close(h);
     cairn_handle_close(ep);
 }
@@ -220,7 +220,7 @@ KTEST(fault_each_fault_of_a_thread_is_a_message, KTEST_QUICK)
     EXPECT_EQ(pager.faults, 2);
     EXPECT_EQ(pager.last.words[0], va + PAGE);
     EXPECT_EQ(toucher.got, 42);
-    EXPECT_EQ(cairn_vm_unmap(va, 2 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, va, 2 * PAGE), 0);
     cairn_handle_close(pager.memory);
     cairn_handle_close(ep);
 }
@@ -247,14 +247,14 @@ KTEST(fault_copy_on_write_never_reaches_the_pager, KTEST_QUICK)
     long ep = cairn_endpoint_create();
     long src = page_holding(31, va);
     long clone = cairn_memory_clone(src, 0, PAGE);
-    EXPECT_EQ(cairn_vm_map(clone, 0, va, PAGE, RW), va);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, clone, 0, va, PAGE, RW), va);
     pager.action = PAGER_MAP;
     run_fault(ep, ep, TOUCH_WRITE, va);
     EXPECT_EQ(pager.faults, 0);
     EXPECT_EQ(*(volatile uint64_t *)va, 0x5151);
-    EXPECT_EQ(cairn_vm_map(src, 0, va + PAGE, PAGE, CAIRN_PROT_READ), va + PAGE);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, src, 0, va + PAGE, PAGE, CAIRN_PROT_READ), va + PAGE);
     EXPECT_EQ(*(volatile uint64_t *)(va + PAGE), 31);
-    EXPECT_EQ(cairn_vm_unmap(va, 2 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, va, 2 * PAGE), 0);
     cairn_handle_close(clone);
     cairn_handle_close(src);
     cairn_handle_close(ep);
@@ -289,7 +289,7 @@ KTEST(fault_binding_outlives_closed_and_revoked_handles, KTEST_QUICK)
     kt_join(2);
     EXPECT_EQ(pager.faults, 1);
     EXPECT_EQ(*(volatile uint64_t *)va, 0x5151);
-    EXPECT_EQ(cairn_vm_unmap(va, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, va, PAGE), 0);
     cairn_handle_close(t);
     cairn_handle_close(p);
     cairn_handle_close(pager.memory);
@@ -370,7 +370,7 @@ static void fault_round(uint64_t va)
     kt_reset();
     run_fault(ep, ep, TOUCH_WRITE, va);
     EXPECT_EQ(pager.faults, 1);
-    EXPECT_EQ(cairn_vm_unmap(va, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, va, PAGE), 0);
     cairn_handle_close(pager.memory);
     cairn_handle_close(ep);
 }

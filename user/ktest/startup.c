@@ -77,7 +77,7 @@ KTEST(startup_initrd_maps_read_only, KTEST_QUICK)
     EXPECT_TRUE(size > 0);
     cairn_sleep(2000000);
     cairn_system_info(&before);
-    EXPECT_EQ(cairn_vm_map(h, 0, INITRD_VA, mapped, CAIRN_PROT_READ), INITRD_VA);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, h, 0, INITRD_VA, mapped, CAIRN_PROT_READ), INITRD_VA);
     const volatile char *p = (const volatile char *)INITRD_VA;
     EXPECT_TRUE(same_bytes(p, CPIO_MAGIC, sizeof(CPIO_MAGIC) - 1));
     EXPECT_TRUE(ends_with_trailer(p, size));
@@ -86,21 +86,21 @@ KTEST(startup_initrd_maps_read_only, KTEST_QUICK)
         tail_clear &= p[i] == 0;
     EXPECT_TRUE(tail_clear);
     /* Nothing past the archive's pages, and never writable or executable. */
-    EXPECT_ERR(cairn_vm_map(h, mapped, INITRD_VA + mapped, CAIRN_PAGE_SIZE, CAIRN_PROT_READ),
+    EXPECT_ERR(cairn_vm_map(CAIRN_PROCESS_SELF, h, mapped, INITRD_VA + mapped, CAIRN_PAGE_SIZE, CAIRN_PROT_READ),
                CAIRN_E_INVALID_ARGUMENT);
-    EXPECT_ERR(cairn_vm_protect(INITRD_VA, CAIRN_PAGE_SIZE, CAIRN_PROT_READ | CAIRN_PROT_WRITE),
+    EXPECT_ERR(cairn_vm_protect(CAIRN_PROCESS_SELF, INITRD_VA, CAIRN_PAGE_SIZE, CAIRN_PROT_READ | CAIRN_PROT_WRITE),
                CAIRN_E_ACCESS_DENIED);
-    EXPECT_EQ(cairn_vm_unmap(INITRD_VA, mapped), 0);
-    EXPECT_ERR(cairn_vm_map(h, 0, INITRD_VA, CAIRN_PAGE_SIZE, CAIRN_PROT_READ | CAIRN_PROT_WRITE),
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, INITRD_VA, mapped), 0);
+    EXPECT_ERR(cairn_vm_map(CAIRN_PROCESS_SELF, h, 0, INITRD_VA, CAIRN_PAGE_SIZE, CAIRN_PROT_READ | CAIRN_PROT_WRITE),
                CAIRN_E_ACCESS_DENIED);
-    EXPECT_ERR(cairn_vm_map(h, 0, INITRD_VA, CAIRN_PAGE_SIZE, CAIRN_PROT_READ | CAIRN_PROT_EXEC),
+    EXPECT_ERR(cairn_vm_map(CAIRN_PROCESS_SELF, h, 0, INITRD_VA, CAIRN_PAGE_SIZE, CAIRN_PROT_READ | CAIRN_PROT_EXEC),
                CAIRN_E_ACCESS_DENIED);
     /* A duplicate closed, and a mapping made through it, leave the object
      * as it was: the kernel keeps it. */
     long dup = cairn_handle_duplicate(h, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP);
-    EXPECT_EQ(cairn_vm_map(dup, 0, INITRD_VA, CAIRN_PAGE_SIZE, CAIRN_PROT_READ), INITRD_VA);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, dup, 0, INITRD_VA, CAIRN_PAGE_SIZE, CAIRN_PROT_READ), INITRD_VA);
     EXPECT_EQ(cairn_handle_close(dup), 0);
     EXPECT_TRUE(same_bytes(p, CPIO_MAGIC, sizeof(CPIO_MAGIC) - 1));
-    EXPECT_EQ(cairn_vm_unmap(INITRD_VA, CAIRN_PAGE_SIZE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, INITRD_VA, CAIRN_PAGE_SIZE), 0);
     EXPECT_TRUE(kt_memory_back_to(&before));
 }

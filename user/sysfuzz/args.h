@@ -38,6 +38,11 @@ enum hint {
     HINT_IOPORT,         /* an io-port-object handle held */
     HINT_PORT,           /* an I/O port number */
     HINT_PORT_COUNT,     /* a count of I/O ports */
+    HINT_PROCESS,      /* CAIRN_PROCESS_SELF (0) or a process handle held */
+    HINT_THREAD,       /* a thread handle held */
+    HINT_THREAD_OP,    /* a thread_control operation, valid most often */
+    HINT_QUOTA,        /* a process quota: up to 1 MiB, sometimes too small */
+    HINT_LENGTH,       /* a byte count up to a few hundred */
 };
 
 /* Tells the hints how many CPUs there are. */

@@ -72,8 +72,14 @@ static void warm_up(void)
     for (unsigned i = 0; i < POOL_CAPACITY + 64; i++)
         cairn_handle_close(dups[i]);
     long minted = cairn_handle_mint(e, CAIRN_RIGHT_SIGNAL, 1);
-    long t = cairn_thread_create((uint64_t)sysfuzz_stub_signal, (uint64_t)(stack + sizeof(stack)),
-                                 (uint64_t)n, RT_PRIORITY_DEFAULT, RT_AFFINITY_ANY);
+    struct cairn_thread_params params = {
+        .entry = (uint64_t)sysfuzz_stub_signal,
+        .stack = (uint64_t)(stack + sizeof(stack)),
+        .arg = (uint64_t)n,
+        .priority = RT_PRIORITY_DEFAULT,
+        .affinity = RT_AFFINITY_ANY,
+    };
+    long t = cairn_thread_create(CAIRN_PROCESS_SELF, &params);
     if (t > 0)
         cairn_notification_wait(n, UINT64_MAX);
     cairn_handle_close(t);

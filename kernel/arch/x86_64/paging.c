@@ -446,3 +446,9 @@ size_t paging_unmap_user(uint64_t root, uint64_t va, uint64_t len, struct paging
     }
     return freed->count - before;
 }
+
+uint64_t paging_user_pte(uint64_t root, uint64_t va)
+{
+    uint64_t *pte = entry_at(root, va, 1);
+    return pte ? *pte : 0;
+}

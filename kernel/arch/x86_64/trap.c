@@ -225,5 +225,5 @@ void trap_dispatch(struct trap_frame *f)
     if (running && (trap_from_user(f) || !running->process))
         sched_preempt_point();
     if (trap_from_user(f))
-        process_check_exiting();
+        process_return_to_user();
 }

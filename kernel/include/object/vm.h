@@ -20,6 +20,9 @@
  * vm_resolve_fault(), never sent to a pager.
  *
  * Locking: vm_space.lock serialises every mapping change of the process.
+ * The process's root is read under it and is 0 once the process has
+ * ended: a call on the space of an ended process fails with
+ * CAIRN_E_PEER_DEAD.
  * pt_lock, the innermost lock, serialises every edit of its user page
  * tables after creation: the object code edits the entries of an object's
  * pages in every process that maps it (a clone write-protecting them, a

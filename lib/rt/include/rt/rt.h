@@ -16,8 +16,8 @@ long rt_puts(const char *s);
 int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Starts fn(arg) in a new thread of this process on the given stack
- * memory; fn must end with cairn_thread_exit(). Returns the thread handle
- * or a negative error, as thread_create. */
+ * memory (no TLS, not suspended); fn must end with cairn_thread_exit().
+ * Returns the thread handle or a negative error, as thread_create. */
 long rt_thread_start(void (*fn)(uint64_t), uint64_t arg, void *stack, size_t stack_size,
                      unsigned priority, uint32_t affinity);
 

@@ -116,6 +116,11 @@ void paging_set_user_present(uint64_t root, uint64_t va, bool present);
  * not freed: their owner does that. */
 size_t paging_unmap_user(uint64_t root, uint64_t va, uint64_t len, struct paging_tables *freed);
 
+/* The PTE of the user page va in root (0 when a table on the way is
+ * missing), for reading and writing another address space through the
+ * physical window. */
+uint64_t paging_user_pte(uint64_t root, uint64_t va);
+
 static inline void paging_switch(uint64_t root)
 {
     __asm__ volatile("mov %0, %%cr3" : : "r"(root) : "memory");
