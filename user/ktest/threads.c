@@ -48,3 +48,12 @@ uint32_t kt_other_cpu(uint32_t cpu)
 {
     return kt_cpus() > 1 ? (cpu + 1) % kt_cpus() : cpu;
 }
+
+bool kt_need_cpus(unsigned count)
+{
+    unsigned online = kt_cpus();
+    if (online >= count)
+        return true;
+    rt_printf("ktest: skipped: needs %u CPUs, %u online\n", count, online);
+    return false;
+}
