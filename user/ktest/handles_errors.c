@@ -285,3 +285,38 @@ KTEST(handle_info_rejects_closed_and_oversized_handles, KTEST_QUICK)
     EXPECT_ERR(cairn_handle_info(n, &info), CAIRN_E_BAD_HANDLE);
     EXPECT_EQ(info.type, 0); /* a failed call writes nothing */
 }
+
+struct user {
+    long handle;
+    long error;
+    int started; /* atomic */
+};
+
+/* Signals through the handle until that fails, and records the error. */
+static void signal_until_refused(uint64_t arg)
+{
+    struct user *u = (struct user *)arg;
+    long err;
+    __atomic_store_n(&u->started, 1, __ATOMIC_RELEASE);
+    while ((err = cairn_notification_signal((cairn_handle_t)u->handle, 1)) == 0)
+        cairn_yield();
+    u->error = err;
+    kt_thread_done();
+}
+
+/* A revoke takes effect for a thread using the handle at that moment,
+ * on another CPU when there is one. */
+KTEST(handle_revoke_stops_a_thread_using_the_handle, KTEST_QUICK)
+{
+    long n = cairn_notification_create();
+    struct user u = {cairn_handle_duplicate(n, CAIRN_RIGHT_SIGNAL), 0, 0};
+    EXPECT_TRUE(kt_spawn(signal_until_refused, (uint64_t)&u, kt_other_cpu(0)) > 0);
+    while (!__atomic_load_n(&u.started, __ATOMIC_ACQUIRE))
+        cairn_sleep(1000000);
+    EXPECT_EQ(cairn_notification_wait(n, UINT64_MAX), 1); /* it is signalling */
+    EXPECT_EQ(cairn_handle_revoke(n), 0);
+    kt_join(1);
+    EXPECT_ERR(u.error, CAIRN_E_REVOKED);
+    cairn_handle_close(u.handle);
+    cairn_handle_close(n);
+}

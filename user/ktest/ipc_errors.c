@@ -463,3 +463,45 @@ KTEST(ipc_recv_blocked_survives_revoke_of_its_handle, KTEST_QUICK)
     cairn_handle_close(r.child);
     cairn_handle_close(e);
 }
+
+struct call_race {
+    long endpoint;
+    int rounds;
+    long failures;
+};
+
+static void call_rounds(uint64_t arg)
+{
+    struct call_race *r = (struct call_race *)arg;
+    for (int i = 1; i <= r->rounds; i++) {
+        struct cairn_msg m = {.info = CAIRN_MSGINFO(i)};
+        if (rt_ipc_call((cairn_handle_t)r->endpoint, &m) != 0 || m.words[0] != (uint64_t)i)
+            r->failures++;
+    }
+    kt_thread_done();
+}
+
+/* Receives whose timeouts (0 to 30 us; 0 polls) race a call: a receive
+ * that times out leaves the caller queued for the next one, and no message
+ * is lost or doubled. */
+KTEST(ipc_call_racing_a_receive_timeout_is_never_lost, KTEST_QUICK)
+{
+    struct call_race r = {cairn_endpoint_create(), 200, 0};
+    int wrong = 0;
+    EXPECT_TRUE(kt_spawn(call_rounds, (uint64_t)&r, kt_other_cpu(0)) > 0);
+    for (int i = 1; i <= r.rounds; i++) {
+        struct cairn_msg m;
+        long status = rt_ipc_recv(r.endpoint, (uint64_t)(i % 7) * 5000, &m);
+        if (status == -CAIRN_E_TIMED_OUT || status == -CAIRN_E_WOULD_BLOCK)
+            status = rt_ipc_recv(r.endpoint, RECV_PATIENCE, &m);
+        if (status != 0)
+            break;
+        wrong += CAIRN_MSGINFO_LABEL(m.info) != (uint32_t)i;
+        m.words[0] = CAIRN_MSGINFO_LABEL(m.info);
+        rt_ipc_reply(&m);
+    }
+    EXPECT_EQ(wrong, 0);
+    kt_join(1);
+    EXPECT_EQ(r.failures, 0);
+    cairn_handle_close(r.endpoint);
+}

@@ -235,3 +235,42 @@ KTEST(notification_timed_wait_woken_from_another_cpu, KTEST_QUICK)
     EXPECT_EQ(w.result, 0x7);
     cairn_handle_close(n);
 }
+
+struct race {
+    long notification;
+    int rounds;
+    int turn; /* atomic: rounds the main thread has asked for */
+};
+
+static void signal_on_turn(uint64_t arg)
+{
+    struct race *r = (struct race *)arg;
+    for (int i = 1; i <= r->rounds; i++) {
+        while (__atomic_load_n(&r->turn, __ATOMIC_ACQUIRE) < i)
+            cairn_yield();
+        cairn_notification_signal((cairn_handle_t)r->notification, 1);
+    }
+    kt_thread_done();
+}
+
+/* Waits whose timeouts (0 to 30 us; 0 polls) race a signal: each signal
+ * is taken exactly once, by that wait or, when it timed out first, by the
+ * next one. */
+KTEST(notification_signal_racing_a_timeout_is_never_lost, KTEST_QUICK)
+{
+    struct race r = {cairn_notification_create(), 300, 0};
+    int lost = 0;
+    EXPECT_TRUE(kt_spawn(signal_on_turn, (uint64_t)&r, kt_other_cpu(0)) > 0);
+    for (int i = 1; i <= r.rounds; i++) {
+        __atomic_store_n(&r.turn, i, __ATOMIC_RELEASE);
+        long bits = cairn_notification_wait(r.notification, (uint64_t)(i % 7) * 5000);
+        if (bits == -CAIRN_E_TIMED_OUT || bits == -CAIRN_E_WOULD_BLOCK) {
+            bits = cairn_notification_wait(r.notification, 5000 * MS);
+        }
+        lost += bits != 1;
+    }
+    EXPECT_EQ(lost, 0);
+    kt_join(1);
+    EXPECT_ERR(cairn_notification_wait(r.notification, 0), CAIRN_E_WOULD_BLOCK);
+    cairn_handle_close(r.notification);
+}

@@ -301,3 +301,50 @@ KTEST(thread_handle_outlives_the_thread, KTEST_QUICK)
     EXPECT_EQ(cairn_handle_close(dup), 0);
     EXPECT_EQ(cairn_handle_close(t), 0);
 }
+
+static void signal_my_cpu_bit(uint64_t arg)
+{
+    uint64_t n = arg & 0xffffffffu, cpu = arg >> 32;
+    cairn_notification_signal((cairn_handle_t)n, 1ull << cpu);
+    kt_thread_done();
+}
+
+KTEST(thread_create_runs_on_every_cpu, KTEST_QUICK)
+{
+    long n = cairn_notification_create();
+    unsigned cpus = kt_cpus() < KT_MAX_THREADS ? kt_cpus() : KT_MAX_THREADS;
+    uint64_t want = (cpus == 64 ? 0 : 1ull << cpus) - 1, got = 0;
+    for (unsigned cpu = 0; cpu < cpus; cpu++)
+        EXPECT_TRUE(kt_spawn(signal_my_cpu_bit, (uint64_t)cpu << 32 | (uint64_t)n, cpu) > 0);
+    while (got != want) {
+        long bits = cairn_notification_wait(n, 5000 * MS);
+        if (bits < 0)
+            break;
+        got |= (uint64_t)bits;
+    }
+    EXPECT_EQ(got, want);
+    kt_join((int)cpus);
+    cairn_handle_close(n);
+}
+
+static uint64_t slept[KT_MAX_THREADS];
+
+static void sleep_3ms(uint64_t index)
+{
+    uint64_t start = cairn_clock_get();
+    cairn_sleep(3 * MS);
+    slept[index] = cairn_clock_get() - start;
+    kt_thread_done();
+}
+
+KTEST(sleep_on_every_cpu_lasts_its_time, KTEST_QUICK)
+{
+    unsigned cpus = kt_cpus() < KT_MAX_THREADS ? kt_cpus() : KT_MAX_THREADS;
+    for (unsigned cpu = 0; cpu < cpus; cpu++) {
+        slept[cpu] = 0;
+        EXPECT_TRUE(kt_spawn(sleep_3ms, cpu, cpu) > 0);
+    }
+    kt_join((int)cpus);
+    for (unsigned cpu = 0; cpu < cpus; cpu++)
+        EXPECT_TRUE(slept[cpu] >= 3 * MS);
+}
