@@ -303,3 +303,35 @@ KTEST(quota_spent_still_allows_whole_unmaps_and_protects, KTEST_QUICK)
     cairn_handle_close(h);
     EXPECT_TRUE(kt_memory_back_to(&before));
 }
+
+KTEST(handle_table_fill_and_drain_20_times_leaks_nothing, KTEST_FULL)
+{
+    struct cairn_system_info before;
+    long n = cairn_notification_create();
+    fill_handle_table(n); /* the table's chunks stay once allocated */
+    int first = filled;
+    drain_handle_table();
+    cairn_system_info(&before);
+    for (int round = 0; round < 20; round++) {
+        fill_handle_table(n);
+        EXPECT_EQ(filled, first);
+        drain_handle_table();
+    }
+    EXPECT_TRUE(kt_memory_back_to(&before));
+    cairn_handle_close(n);
+}
+
+KTEST(quota_spend_and_return_20_times_leaks_nothing, KTEST_FULL)
+{
+    struct cairn_system_info before;
+    quota_snapshot(&before);
+    int first = 0;
+    for (int round = 0; round < 20; round++) {
+        spend_quota();
+        if (round == 0)
+            first = nspent;
+        EXPECT_EQ(nspent, first);
+        give_quota_back();
+    }
+    EXPECT_TRUE(kt_memory_back_to(&before));
+}

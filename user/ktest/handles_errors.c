@@ -6,8 +6,10 @@
  * spares).
  */
 #include "ktest.h"
+#include "leak.h"
 #include "threads.h"
 #include <cairn/error.h>
+#include <cairn/system.h>
 #include <rt/ipc.h>
 
 #define ALL_ENDPOINT_RIGHTS                                                                        \
@@ -319,4 +321,76 @@ KTEST(handle_revoke_stops_a_thread_using_the_handle, KTEST_QUICK)
     EXPECT_ERR(u.error, CAIRN_E_REVOKED);
     cairn_handle_close(u.handle);
     cairn_handle_close(n);
+}
+
+struct churn {
+    long child;  /* atomic: the handle to derive from this round, 0: stop */
+    int round;   /* atomic */
+    int done;    /* atomic: helpers finished with the round */
+    int strange; /* results other than a handle or REVOKED */
+};
+
+/* Each round: duplicates, signals through and closes copies of child until
+ * the revoke reaches it. */
+static void churn_until_revoked(uint64_t arg)
+{
+    struct churn *c = (struct churn *)arg;
+    for (int round = 1;; round++) {
+        while (__atomic_load_n(&c->round, __ATOMIC_ACQUIRE) < round)
+            cairn_yield();
+        long child = __atomic_load_n(&c->child, __ATOMIC_ACQUIRE);
+        if (child == 0)
+            break;
+        long h;
+        while ((h = cairn_handle_duplicate(child, CAIRN_RIGHT_SIGNAL)) > 0) {
+            long s = cairn_notification_signal(h, 1);
+            if (s != 0 && s != -CAIRN_E_REVOKED)
+                __atomic_fetch_add(&c->strange, 1, __ATOMIC_RELAXED);
+            cairn_handle_close(h);
+        }
+        if (h != -CAIRN_E_REVOKED)
+            __atomic_fetch_add(&c->strange, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&c->done, 1, __ATOMIC_RELEASE);
+    }
+    kt_thread_done();
+}
+
+/* Revokes race duplicates, uses and closes on every CPU: every result is
+ * a handle or REVOKED, and no memory is left behind. */
+KTEST(handle_revoke_races_duplicates_on_every_cpu, KTEST_FULL)
+{
+    enum { ROUNDS = 200 };
+    static struct churn c;
+    struct cairn_system_info before;
+    int helpers = kt_cpus() < 4 ? 2 : (int)kt_cpus();
+    if (helpers > KT_MAX_THREADS)
+        helpers = KT_MAX_THREADS;
+    c = (struct churn){0};
+    cairn_sleep(2000000);
+    cairn_system_info(&before);
+    long threads[KT_MAX_THREADS];
+    for (int i = 0; i < helpers; i++) {
+        threads[i] = kt_spawn(churn_until_revoked, (uint64_t)&c, (uint32_t)i % kt_cpus());
+        EXPECT_TRUE(threads[i] > 0);
+    }
+    for (int round = 1; round <= ROUNDS; round++) {
+        long root = cairn_notification_create();
+        long child = cairn_handle_duplicate(root, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE);
+        __atomic_store_n(&c.child, child, __ATOMIC_RELEASE);
+        __atomic_store_n(&c.done, 0, __ATOMIC_RELEASE);
+        __atomic_store_n(&c.round, round, __ATOMIC_RELEASE);
+        cairn_sleep((uint64_t)(round % 5) * 100000);
+        EXPECT_EQ(cairn_handle_revoke(root), 0);
+        while (__atomic_load_n(&c.done, __ATOMIC_ACQUIRE) < helpers)
+            cairn_yield();
+        cairn_handle_close(child);
+        cairn_handle_close(root);
+    }
+    __atomic_store_n(&c.child, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&c.round, ROUNDS + 1, __ATOMIC_RELEASE);
+    kt_join(helpers);
+    for (int i = 0; i < helpers; i++)
+        cairn_handle_close(threads[i]);
+    EXPECT_EQ(c.strange, 0);
+    EXPECT_TRUE(kt_memory_back_to(&before));
 }

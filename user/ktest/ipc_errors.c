@@ -505,3 +505,35 @@ KTEST(ipc_call_racing_a_receive_timeout_is_never_lost, KTEST_QUICK)
     EXPECT_EQ(r.failures, 0);
     cairn_handle_close(r.endpoint);
 }
+
+static void serve_until_label_0(uint64_t endpoint)
+{
+    struct cairn_msg m;
+    long status = rt_ipc_recv((cairn_handle_t)endpoint, RECV_PATIENCE, &m);
+    while (status == 0 && CAIRN_MSGINFO_LABEL(m.info) != 0) {
+        m.words[0] += 1;
+        status = rt_ipc_reply_recv((cairn_handle_t)endpoint, &m);
+    }
+    if (status == 0)
+        rt_ipc_reply(&m);
+    kt_thread_done();
+}
+
+/* Round trips from this thread to a server pinned to each CPU in turn. */
+KTEST(ipc_5000_round_trips_to_every_cpu, KTEST_FULL)
+{
+    for (unsigned cpu = 0; cpu < kt_cpus() && cpu < KT_MAX_THREADS; cpu++) {
+        long e = cairn_endpoint_create();
+        int wrong = 0;
+        EXPECT_TRUE(kt_spawn(serve_until_label_0, (uint64_t)e, cpu) > 0);
+        for (uint64_t i = 0; i < 5000; i++) {
+            struct cairn_msg m = {.info = CAIRN_MSGINFO(1), .words = {i}};
+            wrong += rt_ipc_call(e, &m) != 0 || m.words[0] != i + 1;
+        }
+        EXPECT_EQ(wrong, 0);
+        struct cairn_msg stop = {.info = CAIRN_MSGINFO(0)};
+        EXPECT_EQ(rt_ipc_call(e, &stop), 0);
+        kt_join((int)cpu + 1);
+        cairn_handle_close(e);
+    }
+}

@@ -348,3 +348,31 @@ KTEST(sleep_on_every_cpu_lasts_its_time, KTEST_QUICK)
     for (unsigned cpu = 0; cpu < cpus; cpu++)
         EXPECT_TRUE(slept[cpu] >= 3 * MS);
 }
+
+static void sleep_varied(uint64_t index)
+{
+    uint64_t shortest = UINT64_MAX;
+    bool early = false;
+    for (uint64_t i = 0; i < 100; i++) {
+        uint64_t ns = ((index * 7 + i * 13) % 20 + 1) * 100000; /* 0.1 to 2 ms */
+        uint64_t start = cairn_clock_get();
+        cairn_sleep(ns);
+        uint64_t took = cairn_clock_get() - start;
+        early |= took < ns;
+        shortest = took < shortest ? took : shortest;
+    }
+    slept[index] = early ? 0 : shortest;
+    kt_thread_done();
+}
+
+/* Many sleepers per CPU with interleaved deadlines: none wakes early. */
+KTEST(sleepers_on_every_cpu_never_wake_early, KTEST_FULL)
+{
+    for (unsigned i = 0; i < KT_MAX_THREADS; i++) {
+        slept[i] = 0;
+        EXPECT_TRUE(kt_spawn(sleep_varied, i, i % kt_cpus()) > 0);
+    }
+    kt_join(KT_MAX_THREADS);
+    for (unsigned i = 0; i < KT_MAX_THREADS; i++)
+        EXPECT_TRUE(slept[i] >= 100000);
+}
