@@ -537,3 +537,70 @@ KTEST(ipc_5000_round_trips_to_every_cpu, KTEST_FULL)
         cairn_handle_close(e);
     }
 }
+
+/* A receiver that owes a reply keeps the endpoint and the caller alive:
+ * closing or revoking every handle to the endpoint does not lose it. */
+KTEST(ipc_reply_after_closing_every_endpoint_handle, KTEST_QUICK)
+{
+    long e = cairn_endpoint_create();
+    struct call c = {.endpoint = cairn_handle_duplicate(e, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT)};
+    struct cairn_msg m;
+    receive_a_call(&c, &m);
+    EXPECT_EQ(cairn_handle_revoke(e), 0);
+    EXPECT_EQ(cairn_handle_close(e), 0);
+    EXPECT_EQ(cairn_handle_close(c.endpoint), 0);
+    reply_and_check(&c);
+}
+
+/* reply_recv answers the caller of one endpoint and waits on another. */
+KTEST(ipc_reply_recv_replies_across_endpoints, KTEST_QUICK)
+{
+    struct call first = {.endpoint = cairn_endpoint_create()};
+    struct call second = {.endpoint = cairn_endpoint_create(),
+                          .msg = {.info = CAIRN_MSGINFO(8), .words = {0, 0, 0, 4}}};
+    struct cairn_msg m;
+    receive_a_call(&first, &m);
+    second.result = -1;
+    EXPECT_TRUE(kt_spawn(call_once, (uint64_t)&second, RT_AFFINITY_ANY) > 0);
+    m = (struct cairn_msg){.info = CAIRN_MSGINFO(6), .words = {10, 11, 12, 13}};
+    EXPECT_EQ(rt_ipc_reply_recv(second.endpoint, &m), 0);
+    EXPECT_EQ(CAIRN_MSGINFO_LABEL(m.info), 8);
+    /* The first caller has its reply already; the second gets one now. */
+    m = (struct cairn_msg){.info = CAIRN_MSGINFO(6), .words = {10, 11, 12, 13}};
+    EXPECT_EQ(rt_ipc_reply(&m), 0);
+    kt_join(2);
+    EXPECT_EQ(first.result, 0);
+    EXPECT_EQ(first.msg.words[3], 13);
+    EXPECT_EQ(second.result, 0);
+    EXPECT_EQ(second.msg.words[0], 10);
+    cairn_handle_close(first.endpoint);
+    cairn_handle_close(second.endpoint);
+}
+
+/* Two callers queue; the server takes one and dies: that caller alone
+ * gets PEER_DEAD, the other stays queued for the next receiver. */
+KTEST(ipc_queued_callers_survive_a_server_that_dies, KTEST_QUICK)
+{
+    long e = cairn_endpoint_create();
+    struct call a = {.endpoint = e, .msg = {.info = CAIRN_MSGINFO(1)}, .result = 1};
+    struct call b = {.endpoint = e, .msg = {.info = CAIRN_MSGINFO(2)}, .result = 1};
+    EXPECT_TRUE(kt_spawn(call_once, (uint64_t)&a, RT_AFFINITY_ANY) > 0);
+    EXPECT_TRUE(kt_spawn(call_once, (uint64_t)&b, RT_AFFINITY_ANY) > 0);
+    while (!__atomic_load_n(&a.started, __ATOMIC_ACQUIRE) ||
+           !__atomic_load_n(&b.started, __ATOMIC_ACQUIRE))
+        cairn_sleep(MS);
+    cairn_sleep(5 * MS);
+    EXPECT_TRUE(kt_spawn(take_and_vanish, (uint64_t)e, RT_AFFINITY_ANY) > 0);
+    struct cairn_msg m;
+    EXPECT_EQ(rt_ipc_recv(e, RECV_PATIENCE, &m), 0);
+    uint32_t served = CAIRN_MSGINFO_LABEL(m.info);
+    EXPECT_TRUE(served == 1 || served == 2);
+    m.words[0] = 77;
+    EXPECT_EQ(rt_ipc_reply(&m), 0);
+    kt_join(3);
+    struct call *ok = served == 1 ? &a : &b, *dead = served == 1 ? &b : &a;
+    EXPECT_EQ(ok->result, 0);
+    EXPECT_EQ(ok->msg.words[0], 77);
+    EXPECT_ERR(dead->result, CAIRN_E_PEER_DEAD);
+    cairn_handle_close(e);
+}

@@ -376,3 +376,60 @@ KTEST(sleepers_on_every_cpu_never_wake_early, KTEST_FULL)
     for (unsigned i = 0; i < KT_MAX_THREADS; i++)
         EXPECT_TRUE(slept[i] >= 100000);
 }
+
+static volatile int low_ran;
+
+static void mark_low_ran(uint64_t arg)
+{
+    (void)arg;
+    low_ran = 1;
+    kt_thread_done();
+}
+
+/* yield gives the CPU to threads of the same or a higher priority only.
+ * With one CPU the main thread and the helper must share it; with more,
+ * an idle CPU would run the helper at once, so there is nothing to see. */
+KTEST(yield_does_not_run_a_lower_priority_thread, KTEST_QUICK)
+{
+    if (kt_cpus() != 1) {
+        rt_printf("ktest: skipped: needs exactly 1 CPU, %u online\n", kt_cpus());
+        return;
+    }
+    static uint8_t stack[4096] __attribute__((aligned(16)));
+    low_ran = 0;
+    long t = rt_thread_start(mark_low_ran, 0, stack, sizeof(stack), 1, RT_AFFINITY_ANY);
+    EXPECT_TRUE(t > 0);
+    for (int i = 0; i < 1000; i++)
+        cairn_yield();
+    EXPECT_EQ(low_ran, 0);
+    kt_join(1); /* sleeps: now it runs */
+    EXPECT_EQ(low_ran, 1);
+    cairn_handle_close(t);
+}
+
+static volatile int keep_running;
+static volatile int still_running;
+
+static void run_until_told(uint64_t arg)
+{
+    (void)arg;
+    while (__atomic_load_n(&keep_running, __ATOMIC_ACQUIRE)) {
+        still_running = 1;
+        cairn_sleep(MS);
+    }
+    kt_thread_done();
+}
+
+KTEST(closing_a_thread_handle_does_not_stop_the_thread, KTEST_QUICK)
+{
+    keep_running = 1;
+    long t = kt_spawn(run_until_told, 0, RT_AFFINITY_ANY);
+    EXPECT_TRUE(t > 0);
+    EXPECT_EQ(cairn_handle_close(t), 0);
+    cairn_sleep(3 * MS);
+    still_running = 0;
+    cairn_sleep(5 * MS);
+    EXPECT_EQ(still_running, 1);
+    __atomic_store_n(&keep_running, 0, __ATOMIC_RELEASE);
+    kt_join(1);
+}

@@ -251,3 +251,26 @@ KTEST(vm_unmap_of_a_mapping_from_a_closed_handle_frees_the_frames, KTEST_QUICK)
     cairn_system_info(&after);
     EXPECT_TRUE((int64_t)(after.frames_free - mapped.frames_free) >= 64);
 }
+
+/* Each piece of a split mapping holds the object: it lives, with its
+ * frames, until the last piece is gone. */
+KTEST(vm_pieces_of_a_split_mapping_keep_the_object_alive, KTEST_QUICK)
+{
+    struct cairn_system_info before, mapped, after;
+    uint64_t va = area(11);
+    cairn_sleep(2000000);
+    cairn_system_info(&before);
+    long h = cairn_memory_create(64 * PAGE);
+    EXPECT_EQ(cairn_vm_map(h, 0, va, 64 * PAGE, RW), va);
+    EXPECT_EQ(cairn_handle_close(h), 0);
+    *word(va + 63 * PAGE) = 63;
+    EXPECT_EQ(cairn_vm_protect(va + 16 * PAGE, 16 * PAGE, RO), 0); /* three pieces */
+    EXPECT_EQ(cairn_vm_unmap(va, 16 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(va + 16 * PAGE, 16 * PAGE), 0);
+    cairn_system_info(&mapped);
+    EXPECT_TRUE((int64_t)(before.frames_free - mapped.frames_free) >= 64); /* still held */
+    EXPECT_EQ(*word(va + 63 * PAGE), 63);
+    EXPECT_EQ(cairn_vm_unmap(va + 32 * PAGE, 32 * PAGE), 0);
+    cairn_system_info(&after);
+    EXPECT_TRUE((int64_t)(after.frames_free - mapped.frames_free) >= 64);
+}
