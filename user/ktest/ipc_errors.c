@@ -604,3 +604,19 @@ KTEST(ipc_queued_callers_survive_a_server_that_dies, KTEST_QUICK)
     EXPECT_ERR(dead->result, CAIRN_E_PEER_DEAD);
     cairn_handle_close(e);
 }
+
+/* A server of the lowest priority still serves: the caller blocks, and
+ * the CPU goes to the server. */
+KTEST(ipc_call_to_a_lowest_priority_server, KTEST_QUICK)
+{
+    static uint8_t stack[8192] __attribute__((aligned(16)));
+    long e = cairn_endpoint_create();
+    long t = rt_thread_start(echo_words, (uint64_t)e, stack, sizeof(stack), 0, RT_AFFINITY_ANY);
+    EXPECT_TRUE(t > 0);
+    struct cairn_msg m = {.info = CAIRN_MSGINFO(1), .words = {5}};
+    EXPECT_EQ(rt_ipc_call(e, &m), 0);
+    EXPECT_EQ(m.words[0], ~5ull);
+    kt_join(1);
+    cairn_handle_close(t);
+    cairn_handle_close(e);
+}

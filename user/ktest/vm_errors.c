@@ -7,6 +7,7 @@
  * could not write or read.
  */
 #include "ktest.h"
+#include "leak.h"
 #include "threads.h"
 #include <cairn/error.h>
 #include <cairn/system.h>
@@ -273,4 +274,58 @@ KTEST(vm_pieces_of_a_split_mapping_keep_the_object_alive, KTEST_QUICK)
     EXPECT_EQ(cairn_vm_unmap(va + 32 * PAGE, 32 * PAGE), 0);
     cairn_system_info(&after);
     EXPECT_TRUE((int64_t)(after.frames_free - mapped.frames_free) >= 64);
+}
+
+/* Two adjacent mappings, 4 pages each, every page ending in a newline. */
+static long map_two_neighbours(uint64_t va)
+{
+    long h = cairn_memory_create(4 * PAGE);
+    EXPECT_EQ(cairn_vm_map(h, 0, va, 4 * PAGE, RW), va);
+    EXPECT_EQ(cairn_vm_map(h, 0, va + 4 * PAGE, 4 * PAGE, RW), va + 4 * PAGE);
+    mark_pages(va, 4);
+    return h;
+}
+
+KTEST(vm_protect_splits_two_neighbouring_mappings, KTEST_QUICK)
+{
+    uint64_t va = area(12);
+    long h = map_two_neighbours(va);
+    EXPECT_EQ(cairn_vm_protect(va + 2 * PAGE, 4 * PAGE, RO), 0);
+    for (uint64_t page = 0; page < 8; page++)
+        EXPECT_EQ(kernel_can_write(va + page * PAGE), page < 2 || page >= 6);
+    EXPECT_EQ(cairn_vm_unmap(va, 8 * PAGE), 0);
+    cairn_handle_close(h);
+}
+
+KTEST(vm_unmap_splits_two_neighbouring_mappings, KTEST_QUICK)
+{
+    uint64_t va = area(13);
+    long h = map_two_neighbours(va);
+    EXPECT_EQ(cairn_vm_unmap(va + 3 * PAGE, 2 * PAGE), 0);
+    for (uint64_t page = 0; page < 8; page++)
+        EXPECT_EQ(kernel_can_read(va + page * PAGE), page < 3 || page >= 5);
+    EXPECT_ERR(cairn_vm_unmap(va, 8 * PAGE), CAIRN_E_NOT_FOUND); /* now with a hole */
+    EXPECT_EQ(cairn_vm_unmap(va, 3 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(va + 5 * PAGE, 3 * PAGE), 0);
+    cairn_handle_close(h);
+}
+
+KTEST(vm_unmap_of_many_mappings_at_once_frees_them_all, KTEST_QUICK)
+{
+    enum { PIECES = 300 };
+    struct cairn_system_info before;
+    uint64_t va = area(14);
+    long warm = cairn_memory_create(PAGE); /* a slab for the records */
+    EXPECT_EQ(cairn_vm_map(warm, 0, va, PAGE, RO), va);
+    EXPECT_EQ(cairn_vm_unmap(va, PAGE), 0);
+    cairn_sleep(2000000);
+    cairn_system_info(&before);
+    long h = cairn_memory_create(PAGE);
+    for (uint64_t i = 0; i < PIECES; i++)
+        EXPECT_EQ(cairn_vm_map(h, 0, va + i * PAGE, PAGE, RO), va + i * PAGE);
+    EXPECT_EQ(cairn_handle_close(h), 0);
+    EXPECT_EQ(cairn_vm_unmap(va, PIECES * PAGE), 0);
+    EXPECT_ERR(cairn_vm_unmap(va, PAGE), CAIRN_E_NOT_FOUND);
+    EXPECT_TRUE(kt_memory_back_to(&before));
+    cairn_handle_close(warm);
 }
