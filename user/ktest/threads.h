@@ -21,7 +21,8 @@ __attribute__((noreturn)) void kt_thread_done(void);
  * kt_reset(), then gives their exits a moment to complete. */
 void kt_join(int count);
 
-/* Called by the runner before each test: forget finished helpers. */
+/* Called by the runner before each test: forget finished helpers and
+ * close the handles kt_spawn returned. */
 void kt_reset(void);
 
 /* The number of CPUs (from system_info). */
