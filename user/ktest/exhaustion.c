@@ -335,3 +335,38 @@ KTEST(quota_spend_and_return_20_times_leaks_nothing, KTEST_FULL)
     }
     EXPECT_TRUE(kt_memory_back_to(&before));
 }
+
+/* Spends the quota and gives it back: how many objects it held, and how
+ * many of them were memory objects. */
+static void quota_capacity(int *objects, int *memory_objects)
+{
+    struct cairn_handle_info info;
+    spend_quota();
+    *objects = nspent;
+    *memory_objects = 0;
+    for (int i = 0; i < nspent; i++)
+        *memory_objects += cairn_handle_info(spent[i], &info) == 0 && info.type == CAIRN_OBJ_MEMORY;
+    give_quota_back();
+}
+
+/* Page tables a mapping added are charged to the quota, and the charge
+ * comes back when they are freed: after many maps and unmaps in fresh
+ * regions the process can spend exactly as much as before. */
+KTEST(quota_page_table_charges_come_back, KTEST_QUICK)
+{
+    struct cairn_system_info before;
+    int objects_before, memory_before, objects_after, memory_after;
+    quota_snapshot(&before);
+    quota_capacity(&objects_before, &memory_before);
+    long h = cairn_memory_create(PAGE);
+    for (uint64_t i = 0; i < 32; i++) {
+        uint64_t va = EXHAUST_VA + (i + 1) * (1ull << 39); /* a new top-level entry each */
+        EXPECT_EQ(cairn_vm_map(h, 0, va, PAGE, RO), va);
+        EXPECT_EQ(cairn_vm_unmap(va, PAGE), 0);
+    }
+    cairn_handle_close(h);
+    quota_capacity(&objects_after, &memory_after);
+    EXPECT_EQ(objects_after, objects_before);
+    EXPECT_EQ(memory_after, memory_before);
+    EXPECT_TRUE(kt_memory_back_to(&before));
+}

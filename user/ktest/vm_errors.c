@@ -329,3 +329,21 @@ KTEST(vm_unmap_of_many_mappings_at_once_frees_them_all, KTEST_QUICK)
     EXPECT_TRUE(kt_memory_back_to(&before));
     cairn_handle_close(warm);
 }
+
+/* A mapping across a 512 GiB boundary needs tables under two top-level
+ * entries; unmapping it frees every one of them. */
+KTEST(vm_mapping_across_a_512_gib_boundary_frees_its_tables, KTEST_QUICK)
+{
+    struct cairn_system_info before;
+    uint64_t boundary = 0x560000000000ull, va = boundary - 2 * PAGE;
+    long h = cairn_memory_create(4 * PAGE);
+    cairn_sleep(2000000);
+    cairn_system_info(&before);
+    EXPECT_EQ(cairn_vm_map(h, 0, va, 4 * PAGE, RW), va);
+    for (uint64_t i = 0; i < 4; i++)
+        *word(va + i * PAGE) = i + 1;
+    EXPECT_EQ(*word(boundary), 3);
+    EXPECT_EQ(cairn_vm_unmap(va, 4 * PAGE), 0);
+    EXPECT_TRUE(kt_memory_back_to(&before));
+    cairn_handle_close(h);
+}
