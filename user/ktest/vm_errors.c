@@ -347,3 +347,75 @@ KTEST(vm_mapping_across_a_512_gib_boundary_frees_its_tables, KTEST_QUICK)
     EXPECT_TRUE(kt_memory_back_to(&before));
     cairn_handle_close(h);
 }
+
+/* Helpers on every CPU cache a translation by using the page, then the
+ * main thread changes the mapping, then each helper has the kernel copy
+ * to or from it: a CPU that missed the shootdown would still let it. */
+static struct {
+    uint64_t va;
+    bool write; /* check writes (after a protect) or reads (after an unmap) */
+    int ready;  /* atomic */
+    int go;     /* atomic */
+    long result[KT_MAX_THREADS];
+} stale;
+
+static void use_page_then_copy(uint64_t index)
+{
+    uint64_t sum = 0;
+    for (int i = 0; i < 1000; i++) {
+        if (stale.write)
+            *word(stale.va) = (uint64_t)i;
+        else
+            sum += *word(stale.va);
+    }
+    (void)sum;
+    __atomic_fetch_add(&stale.ready, 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&stale.go, __ATOMIC_ACQUIRE))
+        cairn_yield(); /* a yield keeps this address space loaded: no flush */
+    if (stale.write)
+        stale.result[index] = cairn_system_info((struct cairn_system_info *)stale.va);
+    else
+        stale.result[index] = cairn_debug_write((const void *)(stale.va + PAGE - 1), 1);
+    kt_thread_done();
+}
+
+static void change_under_every_cpu(uint64_t va, bool write)
+{
+    unsigned helpers = kt_cpus() < KT_MAX_THREADS ? kt_cpus() : KT_MAX_THREADS;
+    stale.va = va;
+    stale.write = write;
+    stale.ready = 0;
+    stale.go = 0;
+    for (unsigned i = 0; i < helpers; i++)
+        EXPECT_TRUE(kt_spawn(use_page_then_copy, i, i) > 0);
+    while (__atomic_load_n(&stale.ready, __ATOMIC_ACQUIRE) < (int)helpers)
+        cairn_sleep(1000000);
+    if (write)
+        EXPECT_EQ(cairn_vm_protect(va, PAGE, RO), 0);
+    else
+        EXPECT_EQ(cairn_vm_unmap(va, PAGE), 0);
+    __atomic_store_n(&stale.go, 1, __ATOMIC_RELEASE);
+    kt_join((int)helpers);
+    for (unsigned i = 0; i < helpers; i++)
+        EXPECT_ERR(stale.result[i], CAIRN_E_BAD_ADDRESS);
+}
+
+KTEST(vm_protect_reaches_kernel_copies_on_every_cpu, KTEST_QUICK)
+{
+    uint64_t va = area(15);
+    long h = cairn_memory_create(PAGE);
+    EXPECT_EQ(cairn_vm_map(h, 0, va, PAGE, RW), va);
+    change_under_every_cpu(va, true);
+    EXPECT_EQ(cairn_vm_unmap(va, PAGE), 0);
+    cairn_handle_close(h);
+}
+
+KTEST(vm_unmap_reaches_kernel_copies_on_every_cpu, KTEST_QUICK)
+{
+    uint64_t va = area(16);
+    long h = cairn_memory_create(PAGE);
+    EXPECT_EQ(cairn_vm_map(h, 0, va, PAGE, RW), va);
+    mark_pages(va, 1);
+    change_under_every_cpu(va, false);
+    cairn_handle_close(h);
+}
