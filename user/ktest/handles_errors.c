@@ -178,6 +178,24 @@ KTEST(handle_mint_cannot_add_rights, KTEST_QUICK)
     cairn_handle_close(e);
 }
 
+/* A badge is for ever: a duplicate of a badged handle keeps the badge
+ * and cannot be minted again. */
+KTEST(handle_mint_refuses_a_duplicate_of_a_badged_handle, KTEST_QUICK)
+{
+    struct cairn_handle_info info;
+    long e = cairn_endpoint_create();
+    long badged = cairn_handle_mint(e, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE, 3);
+    long copy = cairn_handle_duplicate(badged, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_DUPLICATE);
+    EXPECT_EQ(cairn_handle_info(copy, &info), 0);
+    EXPECT_EQ(info.badge, 3);
+    EXPECT_ERR(cairn_handle_mint(copy, CAIRN_RIGHT_SIGNAL, 4), CAIRN_E_BUSY);
+    EXPECT_EQ(cairn_handle_info(copy, &info), 0);
+    EXPECT_EQ(info.badge, 3);
+    cairn_handle_close(copy);
+    cairn_handle_close(badged);
+    cairn_handle_close(e);
+}
+
 KTEST(handle_mint_rejects_rights_above_32_bits, KTEST_QUICK)
 {
     long e = cairn_endpoint_create();
