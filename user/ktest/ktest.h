@@ -41,6 +41,22 @@ static inline long ktest_syscall(long number, long a, long b)
     return ret;
 }
 
+/* The same with all six argument registers (RDI, RSI, RDX, R10, R8, R9),
+ * for calls whose typed stubs would truncate a bad argument. */
+static inline long ktest_syscall6(long number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                                  uint64_t a4, uint64_t a5)
+{
+    long ret;
+    register uint64_t r10 __asm__("r10") = a3;
+    register uint64_t r8 __asm__("r8") = a4;
+    register uint64_t r9 __asm__("r9") = a5;
+    __asm__ volatile("syscall"
+                     : "=a"(ret), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8), "+r"(r9)
+                     : "a"(number)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
 /* Records a failure of the running test. */
 void ktest_fail(const char *file, int line, const char *expr, long long expected, long long got);
 
