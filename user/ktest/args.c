@@ -26,8 +26,8 @@
 static long map_views(uint64_t *rw, uint64_t *ro)
 {
     long h = cairn_memory_create(PAGE);
-    EXPECT_EQ(cairn_vm_map(h, 0, ARGS_VA, PAGE, RW), ARGS_VA);
-    EXPECT_EQ(cairn_vm_map(h, 0, ARGS_VA + PAGE, PAGE, RO), ARGS_VA + PAGE);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, h, 0, ARGS_VA, PAGE, RW), ARGS_VA);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, h, 0, ARGS_VA + PAGE, PAGE, RO), ARGS_VA + PAGE);
     *rw = ARGS_VA;
     *ro = ARGS_VA + PAGE;
     return h;
@@ -35,7 +35,7 @@ static long map_views(uint64_t *rw, uint64_t *ro)
 
 static void unmap_views(long h)
 {
-    EXPECT_EQ(cairn_vm_unmap(ARGS_VA, 2 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, ARGS_VA, 2 * PAGE), 0);
     cairn_handle_close(h);
 }
 
@@ -189,10 +189,10 @@ KTEST(system_info_rejects_a_struct_running_into_an_unmapped_page, KTEST_QUICK)
 {
     uint64_t rw, ro;
     long h = map_views(&rw, &ro);
-    EXPECT_EQ(cairn_vm_unmap(ro, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, ro, PAGE), 0);
     EXPECT_ERR(cairn_system_info((void *)(rw + PAGE - 8)), CAIRN_E_BAD_ADDRESS);
     EXPECT_EQ(cairn_system_info((void *)(rw + PAGE - sizeof(struct cairn_system_info))), 0);
-    EXPECT_EQ(cairn_vm_unmap(rw, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, rw, PAGE), 0);
     cairn_handle_close(h);
 }
 

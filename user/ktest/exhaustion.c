@@ -127,14 +127,14 @@ KTEST(handle_table_full_refuses_thread_create_and_no_thread_runs, KTEST_QUICK)
     long n = cairn_notification_create();
     fill_handle_table(n);
     cairn_system_info(&before);
-    EXPECT_ERR(cairn_thread_create((uint64_t)kt_signal_and_exit, STUB_RSP, (uint64_t)n, 1,
-                                   RT_AFFINITY_ANY),
-               CAIRN_E_NO_HANDLES);
+    EXPECT_ERR(
+        kt_thread_create((uint64_t)kt_signal_and_exit, STUB_RSP, (uint64_t)n, 1, RT_AFFINITY_ANY),
+        CAIRN_E_NO_HANDLES);
     EXPECT_TRUE(kt_memory_back_to(&before));
     drain_handle_table();
     EXPECT_ERR(cairn_notification_wait(n, 10 * MS), CAIRN_E_TIMED_OUT);
-    long t = cairn_thread_create((uint64_t)kt_signal_and_exit, STUB_RSP, (uint64_t)n, 1,
-                                 RT_AFFINITY_ANY);
+    long t =
+        kt_thread_create((uint64_t)kt_signal_and_exit, STUB_RSP, (uint64_t)n, 1, RT_AFFINITY_ANY);
     EXPECT_TRUE(t > 0);
     EXPECT_EQ(cairn_notification_wait(n, UINT64_MAX), 1);
     cairn_handle_close(t);
@@ -157,13 +157,23 @@ KTEST(handle_table_holds_as_many_after_draining, KTEST_QUICK)
 
 static long spent[1024];
 static int nspent;
+static long record_filler;
 
-/* Spends the process's quota: megabytes of memory until refused, then
- * pages, then notifications (the smallest charge), each until QUOTA. */
+/* A mapping whose records take the quota's last bytes (see spend_quota). */
+#define FILLER_VA    (EXHAUST_VA + 0x100000000ull)
+#define FILLER_PAGES 256
+
+/* Spends the process's quota down to less than two mapping records: big
+ * and small objects first, then records, by protecting every other page of
+ * a long mapping (each protect in its middle splits it twice), so that any
+ * call that must split a mapping is refused whatever a record costs. */
 static void spend_quota(void)
 {
     long h = 0;
     nspent = 0;
+    record_filler = cairn_memory_create(FILLER_PAGES * PAGE);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, record_filler, 0, FILLER_VA, FILLER_PAGES * PAGE, RW),
+              FILLER_VA);
     while (nspent < 1024 && (h = cairn_memory_create(MIB)) > 0)
         spent[nspent++] = h;
     EXPECT_ERR(h, CAIRN_E_QUOTA);
@@ -173,10 +183,18 @@ static void spend_quota(void)
     while (nspent < 1024 && (h = cairn_notification_create()) > 0)
         spent[nspent++] = h;
     EXPECT_ERR(h, CAIRN_E_QUOTA);
+    for (uint64_t page = 1; page < FILLER_PAGES - 1; page += 2) {
+        h = cairn_vm_protect(CAIRN_PROCESS_SELF, FILLER_VA + page * PAGE, PAGE, RO);
+        if (h != 0)
+            break;
+    }
+    EXPECT_ERR(h, CAIRN_E_QUOTA);
 }
 
 static void give_quota_back(void)
 {
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, FILLER_VA, FILLER_PAGES * PAGE), 0);
+    EXPECT_EQ(cairn_handle_close(record_filler), 0);
     for (int i = 0; i < nspent; i++)
         EXPECT_EQ(cairn_handle_close(spent[i]), 0);
     nspent = 0;
@@ -222,9 +240,9 @@ KTEST(quota_spent_refuses_thread_create, KTEST_QUICK)
     long n = cairn_notification_create();
     quota_snapshot(&before);
     spend_quota();
-    EXPECT_ERR(cairn_thread_create((uint64_t)kt_signal_and_exit, STUB_RSP, (uint64_t)n, 1,
-                                   RT_AFFINITY_ANY),
-               CAIRN_E_QUOTA);
+    EXPECT_ERR(
+        kt_thread_create((uint64_t)kt_signal_and_exit, STUB_RSP, (uint64_t)n, 1, RT_AFFINITY_ANY),
+        CAIRN_E_QUOTA);
     give_quota_back();
     EXPECT_TRUE(kt_memory_back_to(&before));
     EXPECT_ERR(cairn_notification_wait(n, 0), CAIRN_E_WOULD_BLOCK); /* it never ran */
@@ -247,7 +265,7 @@ static bool kernel_can_write(uint64_t va)
 static long map_three_pages(void)
 {
     long h = cairn_memory_create(3 * PAGE);
-    EXPECT_EQ(cairn_vm_map(h, 0, EXHAUST_VA, 3 * PAGE, RW), EXHAUST_VA);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, h, 0, EXHAUST_VA, 3 * PAGE, RW), EXHAUST_VA);
     for (int i = 1; i <= 3; i++)
         *(volatile char *)(EXHAUST_VA + i * PAGE - 1) = '\n';
     return h;
@@ -259,15 +277,15 @@ KTEST(quota_spent_refuses_an_unmap_that_splits, KTEST_QUICK)
     quota_snapshot(&before);
     long h = map_three_pages();
     spend_quota();
-    EXPECT_ERR(cairn_vm_unmap(EXHAUST_VA + PAGE, PAGE), CAIRN_E_QUOTA);
+    EXPECT_ERR(cairn_vm_unmap(CAIRN_PROCESS_SELF, EXHAUST_VA + PAGE, PAGE), CAIRN_E_QUOTA);
     for (int i = 0; i < 3; i++)
         EXPECT_TRUE(kernel_can_read(EXHAUST_VA + i * PAGE)); /* nothing was unmapped */
     give_quota_back();
-    EXPECT_EQ(cairn_vm_unmap(EXHAUST_VA + PAGE, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, EXHAUST_VA + PAGE, PAGE), 0);
     EXPECT_TRUE(!kernel_can_read(EXHAUST_VA + PAGE));
     EXPECT_TRUE(kernel_can_read(EXHAUST_VA + 2 * PAGE));
-    EXPECT_EQ(cairn_vm_unmap(EXHAUST_VA, PAGE), 0);
-    EXPECT_EQ(cairn_vm_unmap(EXHAUST_VA + 2 * PAGE, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, EXHAUST_VA, PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, EXHAUST_VA + 2 * PAGE, PAGE), 0);
     cairn_handle_close(h);
     EXPECT_TRUE(kt_memory_back_to(&before));
 }
@@ -278,13 +296,13 @@ KTEST(quota_spent_refuses_a_protect_that_splits, KTEST_QUICK)
     quota_snapshot(&before);
     long h = map_three_pages();
     spend_quota();
-    EXPECT_ERR(cairn_vm_protect(EXHAUST_VA + PAGE, PAGE, RO), CAIRN_E_QUOTA);
+    EXPECT_ERR(cairn_vm_protect(CAIRN_PROCESS_SELF, EXHAUST_VA + PAGE, PAGE, RO), CAIRN_E_QUOTA);
     EXPECT_TRUE(kernel_can_write(EXHAUST_VA + PAGE)); /* still writable */
     give_quota_back();
-    EXPECT_EQ(cairn_vm_protect(EXHAUST_VA + PAGE, PAGE, RO), 0);
+    EXPECT_EQ(cairn_vm_protect(CAIRN_PROCESS_SELF, EXHAUST_VA + PAGE, PAGE, RO), 0);
     EXPECT_TRUE(!kernel_can_write(EXHAUST_VA + PAGE));
     EXPECT_TRUE(kernel_can_write(EXHAUST_VA + 2 * PAGE));
-    EXPECT_EQ(cairn_vm_unmap(EXHAUST_VA, 3 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, EXHAUST_VA, 3 * PAGE), 0);
     cairn_handle_close(h);
     EXPECT_TRUE(kt_memory_back_to(&before));
 }
@@ -295,9 +313,9 @@ KTEST(quota_spent_still_allows_whole_unmaps_and_protects, KTEST_QUICK)
     quota_snapshot(&before);
     long h = map_three_pages();
     spend_quota();
-    EXPECT_EQ(cairn_vm_protect(EXHAUST_VA, 3 * PAGE, RO), 0);
+    EXPECT_EQ(cairn_vm_protect(CAIRN_PROCESS_SELF, EXHAUST_VA, 3 * PAGE, RO), 0);
     EXPECT_TRUE(!kernel_can_write(EXHAUST_VA));
-    EXPECT_EQ(cairn_vm_unmap(EXHAUST_VA, 3 * PAGE), 0);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, EXHAUST_VA, 3 * PAGE), 0);
     EXPECT_TRUE(!kernel_can_read(EXHAUST_VA));
     give_quota_back();
     cairn_handle_close(h);
@@ -361,8 +379,8 @@ KTEST(quota_page_table_charges_come_back, KTEST_QUICK)
     long h = cairn_memory_create(PAGE);
     for (uint64_t i = 0; i < 32; i++) {
         uint64_t va = EXHAUST_VA + (i + 1) * (1ull << 39); /* a new top-level entry each */
-        EXPECT_EQ(cairn_vm_map(h, 0, va, PAGE, RO), va);
-        EXPECT_EQ(cairn_vm_unmap(va, PAGE), 0);
+        EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, h, 0, va, PAGE, RO), va);
+        EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, va, PAGE), 0);
     }
     cairn_handle_close(h);
     quota_capacity(&objects_after, &memory_after);

@@ -9,6 +9,7 @@
 #ifndef CAIRN_KTEST_H
 #define CAIRN_KTEST_H
 
+#include <cairn/process.h>
 #include <rt/rt.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -55,6 +56,21 @@ static inline long ktest_syscall6(long number, uint64_t a0, uint64_t a1, uint64_
                      : "a"(number)
                      : "rcx", "r11", "memory");
     return ret;
+}
+
+/* thread_create in the calling process from the five values that describe
+ * most test threads; priority and affinity fill the params' 32-bit fields. */
+static inline long kt_thread_create(uint64_t entry, uint64_t stack, uint64_t arg, uint32_t priority,
+                                    uint32_t affinity)
+{
+    struct cairn_thread_params params = {
+        .entry = entry,
+        .stack = stack,
+        .arg = arg,
+        .priority = priority,
+        .affinity = affinity,
+    };
+    return cairn_thread_create(CAIRN_PROCESS_SELF, &params);
 }
 
 /* Records a failure of the running test. */

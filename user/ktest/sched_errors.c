@@ -106,8 +106,8 @@ static void sleep_does_not_wrap(uint64_t ns, uint64_t *args)
     long n = cairn_notification_create();
     args[0] = ns;
     args[1] = (uint64_t)n;
-    long t = cairn_thread_create((uint64_t)kt_sleep_then_signal, STUB_RSP, (uint64_t)args,
-                                 RT_PRIORITY_DEFAULT, RT_AFFINITY_ANY);
+    long t = kt_thread_create((uint64_t)kt_sleep_then_signal, STUB_RSP, (uint64_t)args,
+                              RT_PRIORITY_DEFAULT, RT_AFFINITY_ANY);
     EXPECT_TRUE(t > 0);
     EXPECT_ERR(cairn_notification_wait(n, 30 * MS), CAIRN_E_TIMED_OUT);
     cairn_handle_close(t);
@@ -132,8 +132,8 @@ KTEST(sleep_wakes_a_thread_after_its_time, KTEST_QUICK)
     args[0] = 2 * MS;
     args[1] = (uint64_t)n;
     uint64_t start = cairn_clock_get();
-    long t = cairn_thread_create((uint64_t)kt_sleep_then_signal, STUB_RSP, (uint64_t)args,
-                                 RT_PRIORITY_DEFAULT, RT_AFFINITY_ANY);
+    long t = kt_thread_create((uint64_t)kt_sleep_then_signal, STUB_RSP, (uint64_t)args,
+                              RT_PRIORITY_DEFAULT, RT_AFFINITY_ANY);
     EXPECT_TRUE(t > 0);
     EXPECT_EQ(cairn_notification_wait(n, UINT64_MAX), 1);
     EXPECT_TRUE(cairn_clock_get() - start >= 2 * MS);
@@ -143,34 +143,29 @@ KTEST(sleep_wakes_a_thread_after_its_time, KTEST_QUICK)
 
 KTEST(thread_create_rejects_entry_at_user_top, KTEST_QUICK)
 {
-    EXPECT_ERR(cairn_thread_create(USER_TOP, STUB_RSP, 0, 1, RT_AFFINITY_ANY), CAIRN_E_BAD_ADDRESS);
-    EXPECT_ERR(cairn_thread_create(NON_CANON, STUB_RSP, 0, 1, RT_AFFINITY_ANY),
-               CAIRN_E_BAD_ADDRESS);
-    EXPECT_ERR(cairn_thread_create(~0ull, STUB_RSP, 0, 1, RT_AFFINITY_ANY), CAIRN_E_BAD_ADDRESS);
+    EXPECT_ERR(kt_thread_create(USER_TOP, STUB_RSP, 0, 1, RT_AFFINITY_ANY), CAIRN_E_BAD_ADDRESS);
+    EXPECT_ERR(kt_thread_create(NON_CANON, STUB_RSP, 0, 1, RT_AFFINITY_ANY), CAIRN_E_BAD_ADDRESS);
+    EXPECT_ERR(kt_thread_create(~0ull, STUB_RSP, 0, 1, RT_AFFINITY_ANY), CAIRN_E_BAD_ADDRESS);
 }
 
 KTEST(thread_create_rejects_stack_above_user_top, KTEST_QUICK)
 {
     uint64_t entry = (uint64_t)kt_signal_and_exit;
-    EXPECT_ERR(cairn_thread_create(entry, USER_TOP + 8, 0, 1, RT_AFFINITY_ANY),
-               CAIRN_E_BAD_ADDRESS);
-    EXPECT_ERR(cairn_thread_create(entry, NON_CANON, 0, 1, RT_AFFINITY_ANY), CAIRN_E_BAD_ADDRESS);
-    EXPECT_ERR(cairn_thread_create(entry, ~0ull, 0, 1, RT_AFFINITY_ANY), CAIRN_E_BAD_ADDRESS);
+    EXPECT_ERR(kt_thread_create(entry, USER_TOP + 8, 0, 1, RT_AFFINITY_ANY), CAIRN_E_BAD_ADDRESS);
+    EXPECT_ERR(kt_thread_create(entry, NON_CANON, 0, 1, RT_AFFINITY_ANY), CAIRN_E_BAD_ADDRESS);
+    EXPECT_ERR(kt_thread_create(entry, ~0ull, 0, 1, RT_AFFINITY_ANY), CAIRN_E_BAD_ADDRESS);
 }
 
 KTEST(thread_create_rejects_affinity_of_an_offline_cpu, KTEST_QUICK)
 {
     uint64_t entry = (uint64_t)kt_signal_and_exit;
     long n = cairn_notification_create();
-    EXPECT_ERR(cairn_thread_create(entry, STUB_RSP, (uint64_t)n, 1, kt_cpus()),
+    EXPECT_ERR(kt_thread_create(entry, STUB_RSP, (uint64_t)n, 1, kt_cpus()),
                CAIRN_E_INVALID_ARGUMENT);
-    EXPECT_ERR(cairn_thread_create(entry, STUB_RSP, (uint64_t)n, 1, 0xfffffffe),
-               CAIRN_E_INVALID_ARGUMENT);
-    EXPECT_ERR(ktest_syscall6(SYS_THREAD_CREATE, entry, STUB_RSP, (uint64_t)n, 1,
-                              (1ull << 32) | RT_AFFINITY_ANY, 0),
+    EXPECT_ERR(kt_thread_create(entry, STUB_RSP, (uint64_t)n, 1, 0xfffffffe),
                CAIRN_E_INVALID_ARGUMENT);
     /* The last CPU is a valid one. */
-    long t = cairn_thread_create(entry, STUB_RSP, (uint64_t)n, 1, kt_cpus() - 1);
+    long t = kt_thread_create(entry, STUB_RSP, (uint64_t)n, 1, kt_cpus() - 1);
     EXPECT_TRUE(t > 0);
     EXPECT_EQ(cairn_notification_wait(n, UINT64_MAX), 1);
     cairn_handle_close(t);
@@ -182,14 +177,13 @@ KTEST(thread_create_priority_up_to_the_callers_own, KTEST_QUICK)
     uint64_t entry = (uint64_t)kt_signal_and_exit;
     long n = cairn_notification_create();
     EXPECT_ERR(
-        cairn_thread_create(entry, STUB_RSP, (uint64_t)n, RT_PRIORITY_DEFAULT + 1, RT_AFFINITY_ANY),
+        kt_thread_create(entry, STUB_RSP, (uint64_t)n, RT_PRIORITY_DEFAULT + 1, RT_AFFINITY_ANY),
         CAIRN_E_ACCESS_DENIED);
-    EXPECT_ERR(cairn_thread_create(entry, STUB_RSP, (uint64_t)n, 63, RT_AFFINITY_ANY),
+    EXPECT_ERR(kt_thread_create(entry, STUB_RSP, (uint64_t)n, 63, RT_AFFINITY_ANY),
                CAIRN_E_ACCESS_DENIED);
-    EXPECT_ERR(cairn_thread_create(entry, STUB_RSP, (uint64_t)n, 1ull << 32, RT_AFFINITY_ANY),
+    EXPECT_ERR(kt_thread_create(entry, STUB_RSP, (uint64_t)n, 64, RT_AFFINITY_ANY),
                CAIRN_E_INVALID_ARGUMENT);
-    long t =
-        cairn_thread_create(entry, STUB_RSP, (uint64_t)n, RT_PRIORITY_DEFAULT, RT_AFFINITY_ANY);
+    long t = kt_thread_create(entry, STUB_RSP, (uint64_t)n, RT_PRIORITY_DEFAULT, RT_AFFINITY_ANY);
     EXPECT_TRUE(t > 0);
     EXPECT_EQ(cairn_notification_wait(n, UINT64_MAX), 1);
     cairn_handle_close(t);
@@ -199,8 +193,8 @@ KTEST(thread_create_priority_up_to_the_callers_own, KTEST_QUICK)
 KTEST(thread_create_lowest_priority_runs_when_the_cpu_is_free, KTEST_QUICK)
 {
     long n = cairn_notification_create();
-    long t = cairn_thread_create((uint64_t)kt_signal_and_exit, STUB_RSP, (uint64_t)n, 0,
-                                 RT_AFFINITY_ANY);
+    long t =
+        kt_thread_create((uint64_t)kt_signal_and_exit, STUB_RSP, (uint64_t)n, 0, RT_AFFINITY_ANY);
     EXPECT_TRUE(t > 0);
     EXPECT_EQ(cairn_notification_wait(n, UINT64_MAX), 1);
     cairn_handle_close(t);
@@ -211,8 +205,8 @@ KTEST(thread_create_gives_a_thread_handle, KTEST_QUICK)
 {
     struct cairn_handle_info info;
     long n = cairn_notification_create();
-    long t = cairn_thread_create((uint64_t)kt_signal_and_exit, STUB_RSP, (uint64_t)n, 1,
-                                 RT_AFFINITY_ANY);
+    long t =
+        kt_thread_create((uint64_t)kt_signal_and_exit, STUB_RSP, (uint64_t)n, 1, RT_AFFINITY_ANY);
     EXPECT_TRUE(t > 0);
     EXPECT_EQ(cairn_handle_info(t, &info), 0);
     EXPECT_EQ(info.type, CAIRN_OBJ_THREAD);
@@ -245,8 +239,8 @@ KTEST(thread_create_starts_with_clean_registers, KTEST_QUICK)
         uint64_t others, rflags, rsp, done;
     } regs;
     regs.done = 0;
-    long t = cairn_thread_create((uint64_t)kt_record_registers, STUB_RSP, (uint64_t)&regs, 1,
-                                 RT_AFFINITY_ANY);
+    long t = kt_thread_create((uint64_t)kt_record_registers, STUB_RSP, (uint64_t)&regs, 1,
+                              RT_AFFINITY_ANY);
     EXPECT_TRUE(t > 0);
     for (int i = 0; i < 2000 && !__atomic_load_n(&regs.done, __ATOMIC_ACQUIRE); i++)
         cairn_sleep(MS);
