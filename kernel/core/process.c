@@ -16,6 +16,7 @@
 #include <mm/kmalloc.h>
 #include <object/cap.h>
 #include <object/endpoint.h>
+#include <object/notification.h>
 #include <object/quota.h>
 
 extern uint64_t boot_entry_tsc;
@@ -172,6 +173,7 @@ void process_reap_thread(struct thread *t)
     bool last = --p->nthreads == 0;
     spin_unlock(&p->lock, irq);
     endpoint_thread_exit(t);
+    notification_thread_exit(t);
     thread_release(t);
     if (last) {
         process_end(p);

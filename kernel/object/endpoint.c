@@ -2,8 +2,11 @@
  * endpoint.c - endpoints and the IPC system calls (see endpoint.h and
  * docs/syscalls.md). Messages are four words and a descriptor, carried in
  * registers: RSI = descriptor, RDX R10 R8 R9 = words, RDI = badge on the
- * receiving side.
+ * receiving side. Bytes and capabilities beyond them move between IPC
+ * buffers (ipc_buffer.h) when the message is delivered, under the lock of
+ * the endpoint, which holds both threads still.
  */
+#include <arch/cpu.h>
 #include <arch/trap.h>
 #include <cairn/error.h>
 #include <cairn/ipc.h>
@@ -13,6 +16,8 @@
 #include <mm/kmalloc.h>
 #include <object/cap.h>
 #include <object/endpoint.h>
+#include <object/ipc_buffer.h>
+#include <object/notification.h>
 #include <object/quota.h>
 #include <object/wait.h>
 
@@ -46,13 +51,47 @@ static void message_to_frame(struct trap_frame *f, const struct ipc_message *m, 
         f->rdi = m->badge;
 }
 
-static enum cairn_error check_info(uint64_t info)
+/* Checks an outgoing descriptor; only ipc_call may ask for a timeout. */
+static enum cairn_error check_info(uint64_t info, bool call)
 {
-    if (CAIRN_MSGINFO_RESERVED(info))
+    if (!(info >> 32))
+        return CAIRN_OK; /* registers only */
+    uint64_t forbidden = CAIRN_MSGINFO_NOTIFIED | (call ? 0 : CAIRN_MSGINFO_TIMEOUT);
+    if (CAIRN_MSGINFO_RESERVED(info) || (info & forbidden) ||
+        CAIRN_MSGINFO_CAPS(info) > CAIRN_IPC_MAX_CAPS)
         return CAIRN_E_INVALID_ARGUMENT;
-    if (CAIRN_MSGINFO_BYTES(info) || CAIRN_MSGINFO_CAPS(info))
-        return CAIRN_E_NOT_SUPPORTED;
+    if (CAIRN_MSGINFO_BYTES(info) > CAIRN_IPC_MAX_BYTES)
+        return CAIRN_E_TOO_LARGE;
     return CAIRN_OK;
+}
+
+/* Whether a message has bytes or capabilities, which use the buffers. */
+static bool message_is_long(uint64_t info)
+{
+    return CAIRN_MSGINFO_BYTES(info) || CAIRN_MSGINFO_CAPS(info);
+}
+
+/* For the caller's own message: checks the descriptor and, for a long or
+ * timed one, loads what its IPC buffer says (ipc_buffer_load). */
+static enum cairn_error message_load(struct thread *self, uint64_t info, bool call,
+                                     uint64_t *timeout_ns)
+{
+    enum cairn_error err = check_info(info, call);
+    bool timed = info & CAIRN_MSGINFO_TIMEOUT;
+    if (err == CAIRN_OK && (timed || message_is_long(info)))
+        err = ipc_buffer_load(self, info, timed, timeout_ns);
+    return err;
+}
+
+/* Moves the long part of from's message `info` into to's buffer. ep->lock
+ * held, which keeps both threads where they are. */
+static enum cairn_error deliver(struct thread *from, struct thread *to, uint64_t info,
+                                bool *receiver_fault)
+{
+    *receiver_fault = false;
+    if (!message_is_long(info))
+        return CAIRN_OK;
+    return ipc_transfer(from, to, info, receiver_fault);
 }
 
 static enum cairn_error lookup_endpoint(uint64_t reg, uint32_t right, struct endpoint **ep,
@@ -75,45 +114,60 @@ static void owe_reply(struct thread *r, struct thread *self, struct endpoint *ep
     kobject_retain(&ep->obj);
     r->reply_to = self;
     r->reply_ep = ep;
+    r->reply_seq = self->ipc_call_seq;
     self->ipc_phase = IPC_AWAITING_REPLY;
 }
 
 /* Blocks the caller until its reply arrives. Its message is either queued
  * (SENDING) or already taken (AWAITING_REPLY) by `receiver`, to which the
- * CPU goes first when it can. A caller whose process is exiting gives up;
- * a reply that comes later is dropped. Called and returns with ep->lock
- * held. */
-static int64_t await_reply(struct endpoint *ep, struct thread *self, struct thread *receiver)
+ * CPU goes first when it can. The call gives up at the TSC deadline (0:
+ * none), or when its process is exiting; a reply that comes later is
+ * dropped (the call's sequence number no longer matches). Called and
+ * returns with ep->lock held. */
+static int64_t await_reply(struct endpoint *ep, struct thread *self, struct thread *receiver,
+                           uint64_t deadline)
 {
+    bool expired = false;
     self->wait_done = false;
-    while (!self->wait_done && !process_exiting(self->process)) {
+    while (!self->wait_done && !expired && !process_exiting(self->process)) {
         self->state = THREAD_BLOCKED;
         spin_release(&ep->lock);
         if (receiver)
-            sched_handoff(receiver, 0);
+            sched_handoff(receiver, deadline);
         else
-            sched_block(0);
+            sched_block(deadline);
         receiver = NULL;
         spin_acquire(&ep->lock);
+        expired = deadline && rdtsc() >= deadline;
     }
-    if (!self->wait_done) {
-        if (self->ipc_phase == IPC_SENDING)
-            list_remove(&self->wait_link);
-        self->ipc_phase = IPC_IDLE;
-        return -CAIRN_E_PEER_DEAD;
-    }
-    return self->wait_status;
+    if (self->wait_done)
+        return self->wait_status;
+    if (self->ipc_phase == IPC_SENDING)
+        list_remove(&self->wait_link);
+    self->ipc_phase = IPC_IDLE;
+    return expired ? -CAIRN_E_TIMED_OUT : -CAIRN_E_PEER_DEAD;
 }
 
-/* Hands the caller's message to a waiting receiver, or queues it. */
-static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t badge)
+/* Hands the caller's message to a waiting receiver, or queues it. A
+ * message the receiver cannot take fails the call and leaves the receiver
+ * waiting. */
+static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t badge,
+                             uint64_t deadline)
 {
     struct thread *receiver = NULL;
+    bool receiver_fault;
     self->ipc.badge = badge;
-    self->ipc_endpoint = ep;
+    self->ipc.info &= ~CAIRN_MSGINFO_TIMEOUT;
     spin_acquire(&ep->lock);
+    self->ipc_endpoint = ep;
+    self->ipc_call_seq++;
     if (!list_empty(&ep->receivers)) {
         receiver = list_first_entry(&ep->receivers, struct thread, wait_link);
+        enum cairn_error err = deliver(self, receiver, self->ipc.info, &receiver_fault);
+        if (err != CAIRN_OK) {
+            spin_release(&ep->lock);
+            return -(int64_t)err;
+        }
         receiver->ipc = self->ipc;
         receiver->ipc_phase = IPC_IDLE;
         owe_reply(receiver, self, ep);
@@ -122,73 +176,163 @@ static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t 
         self->ipc_phase = IPC_SENDING;
         list_push_back(&ep->senders, &self->wait_link);
     }
-    int64_t status = await_reply(ep, self, receiver);
+    int64_t status = await_reply(ep, self, receiver, deadline);
     spin_release(&ep->lock);
     return status;
 }
 
+/* Takes the first queued message self can take; a sender whose message
+ * cannot be delivered gets the error and is passed over. ep->lock held. */
+static bool take_sender(struct endpoint *ep, struct thread *self)
+{
+    bool receiver_fault;
+    while (!list_empty(&ep->senders)) {
+        struct thread *s = list_first_entry(&ep->senders, struct thread, wait_link);
+        enum cairn_error err = deliver(s, self, s->ipc.info, &receiver_fault);
+        if (err == CAIRN_OK) {
+            list_remove(&s->wait_link);
+            self->ipc = s->ipc;
+            owe_reply(self, s, ep);
+            return true;
+        }
+        s->ipc_phase = IPC_IDLE;
+        wait_complete(s, -(int64_t)err, 0);
+    }
+    return false;
+}
+
 /* Takes a queued message or waits for one; the sender then awaits our
- * reply. `replied` is a caller we just completed (reply_recv): the CPU goes
- * to it when we block, or it is woken when we do not. */
+ * reply. With a bound notification n, pending bits come first, and a
+ * signal ends the wait. Called with ep->lock held, and before it n->lock
+ * when there is n; returns with ep->lock held and n->lock dropped. */
+static int64_t receive_locked(struct endpoint *ep, struct thread *self, uint64_t timeout_ns,
+                              struct thread **replied, struct notification *n)
+{
+    int64_t status = 0;
+    bool block = false;
+    uint64_t bits = n ? notification_take_bits(n) : 0;
+    if (bits)
+        self->ipc = (struct ipc_message){.info = CAIRN_MSGINFO_NOTIFIED, .badge = bits};
+    else if (take_sender(ep, self))
+        status = 0;
+    else if (timeout_ns == 0)
+        status = -CAIRN_E_WOULD_BLOCK;
+    else
+        block = true;
+    if (block) {
+        self->ipc_phase = IPC_RECEIVING;
+        self->ipc_endpoint = ep;
+        if (n)
+            notification_receiving(n, self, ep);
+    }
+    if (n)
+        spin_release(&n->lock);
+    if (!block)
+        return status;
+    status =
+        wait_block_handoff(&ep->lock, &ep->receivers, self, wait_deadline(timeout_ns), *replied);
+    self->ipc_phase = IPC_IDLE;
+    *replied = NULL;
+    return status;
+}
+
+/* `replied` is a caller we just completed (reply_recv): the CPU goes to it
+ * when we block, or it is woken when we do not. */
 static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64_t timeout_ns,
                                 struct thread *replied)
 {
-    int64_t status = 0;
+    struct notification *n = notification_bound_get(self);
+    if (n)
+        spin_acquire(&n->lock);
     spin_acquire(&ep->lock);
-    if (!list_empty(&ep->senders)) {
-        struct thread *s = list_first_entry(&ep->senders, struct thread, wait_link);
-        list_remove(&s->wait_link);
-        self->ipc = s->ipc;
-        owe_reply(self, s, ep);
-    } else if (timeout_ns == 0) {
-        status = -CAIRN_E_WOULD_BLOCK;
-    } else {
-        self->ipc_phase = IPC_RECEIVING;
-        status =
-            wait_block_handoff(&ep->lock, &ep->receivers, self, wait_deadline(timeout_ns), replied);
-        self->ipc_phase = IPC_IDLE;
-        replied = NULL;
-    }
+    int64_t status = receive_locked(ep, self, timeout_ns, &replied, n);
     spin_release(&ep->lock);
+    if (n)
+        notification_receive_done(n, self, ep);
     if (replied)
         sched_wake(replied, WAKE_SIGNALLED);
     return status;
 }
 
-/* Completes the call of the thread we owe a reply, if any, without waking
- * it: *woken gets the caller to wake or hand the CPU to (NULL when there
- * is none, or it gave up because its process is exiting: then the reply is
- * dropped). */
+bool endpoint_wake_receiver(struct endpoint *ep, struct thread *t, uint64_t bits)
+{
+    spin_acquire(&ep->lock);
+    bool receiving = t->ipc_phase == IPC_RECEIVING && t->ipc_endpoint == ep && !t->wait_done;
+    if (receiving) {
+        t->ipc = (struct ipc_message){.info = CAIRN_MSGINFO_NOTIFIED, .badge = bits};
+        t->ipc_phase = IPC_IDLE;
+        wait_complete(t, 0, 0);
+    }
+    spin_release(&ep->lock);
+    return receiving;
+}
+
+/* Whether the caller self owes a reply still waits for that call's reply
+ * on ep (it did not give up and start anything else). ep->lock held. */
+static bool caller_awaits(struct thread *self, struct thread *caller, struct endpoint *ep)
+{
+    return caller->ipc_phase == IPC_AWAITING_REPLY && caller->ipc_endpoint == ep &&
+           caller->ipc_call_seq == self->reply_seq;
+}
+
+/* Ends the reply debt of self, dropping its references to the caller and
+ * the endpoint. The caller's own call still holds a reference to both
+ * until it returns, so these cannot be the last ones while it is woken. */
+static void reply_settle(struct thread *self, struct thread *caller, struct endpoint *ep)
+{
+    self->reply_to = NULL;
+    self->reply_ep = NULL;
+    kobject_release(&caller->obj);
+    kobject_release(&ep->obj);
+}
+
+/*
+ * Completes the call of the thread we owe a reply, if any, without waking
+ * it: *woken gets the caller to wake or hand the CPU to, or NULL. Returns
+ * NOT_FOUND when no reply is owed. A reply that cannot be delivered
+ * because of the replier (its buffer or handles; *replier_fault set)
+ * changes nothing and is still owed. Otherwise the debt ends: the caller
+ * gets the reply, or the error of its own side of the transfer (returned
+ * too), or, when it gave up (timed out, or its process is exiting), the
+ * reply is dropped and PEER_DEAD returned.
+ */
 static enum cairn_error endpoint_fill_reply(struct thread *self, const struct ipc_message *reply,
-                                            int64_t status, struct thread **woken)
+                                            int64_t status, struct thread **woken,
+                                            bool *replier_fault)
 {
     struct thread *caller = self->reply_to;
     struct endpoint *ep = self->reply_ep;
+    bool receiver_fault = false;
+    enum cairn_error err = CAIRN_E_PEER_DEAD;
     *woken = NULL;
+    *replier_fault = false;
     if (!caller)
         return CAIRN_E_NOT_FOUND;
-    self->reply_to = NULL;
-    self->reply_ep = NULL;
     spin_acquire(&ep->lock);
-    if (caller->ipc_phase == IPC_AWAITING_REPLY && caller->ipc_endpoint == ep) {
-        caller->ipc = *reply;
+    if (caller_awaits(self, caller, ep)) {
+        err = deliver(self, caller, reply->info, &receiver_fault);
+        if (err != CAIRN_OK && !receiver_fault) {
+            spin_release(&ep->lock);
+            *replier_fault = true;
+            return err;
+        }
+        if (err == CAIRN_OK)
+            caller->ipc = *reply;
         caller->ipc_phase = IPC_IDLE;
-        wait_fill(caller, status, 0);
+        wait_fill(caller, err == CAIRN_OK ? status : -(int64_t)err, 0);
         *woken = caller;
     }
     spin_release(&ep->lock);
-    /* The caller's own call still holds a reference to it and to ep until
-     * it returns, so these cannot be the last ones while it is woken. */
-    kobject_release(&caller->obj);
-    kobject_release(&ep->obj);
-    return CAIRN_OK;
+    reply_settle(self, caller, ep);
+    return err;
 }
 
 static enum cairn_error endpoint_reply(struct thread *self, const struct ipc_message *reply,
                                        int64_t status)
 {
     struct thread *caller;
-    enum cairn_error err = endpoint_fill_reply(self, reply, status, &caller);
+    bool replier_fault;
+    enum cairn_error err = endpoint_fill_reply(self, reply, status, &caller, &replier_fault);
     if (caller)
         sched_wake(caller, WAKE_SIGNALLED);
     return err;
@@ -227,14 +371,16 @@ SYSCALL_DEFINE(ipc_call)
     struct thread *self = sched_current();
     struct trap_frame *f = thread_user_frame(self);
     struct endpoint *ep;
-    uint64_t badge;
-    enum cairn_error err = check_info(a1);
+    uint64_t badge, timeout_ns = UINT64_MAX;
+    enum cairn_error err = message_load(self, a1, true, &timeout_ns);
+    if (err == CAIRN_OK && timeout_ns == 0)
+        err = CAIRN_E_INVALID_ARGUMENT;
     if (err == CAIRN_OK)
         err = lookup_endpoint(a0, CAIRN_RIGHT_SIGNAL, &ep, &badge);
     if (err != CAIRN_OK)
         return -(int64_t)err;
     message_from_frame(&self->ipc, f);
-    int64_t status = endpoint_call(ep, self, badge);
+    int64_t status = endpoint_call(ep, self, badge, wait_deadline(timeout_ns));
     kobject_release(&ep->obj);
     if (status == 0)
         message_to_frame(f, &self->ipc, false);
@@ -261,7 +407,9 @@ SYSCALL_DEFINE(ipc_reply)
 {
     struct thread *self = sched_current();
     struct ipc_message reply;
-    enum cairn_error err = check_info(a1);
+    enum cairn_error err = CAIRN_E_NOT_FOUND;
+    if (self->reply_to)
+        err = message_load(self, a1, false, NULL);
     if (err != CAIRN_OK)
         return -(int64_t)err;
     message_from_frame(&reply, thread_user_frame(self));
@@ -274,14 +422,21 @@ SYSCALL_DEFINE(ipc_reply_recv)
     struct trap_frame *f = thread_user_frame(self);
     struct endpoint *ep;
     struct ipc_message reply;
-    enum cairn_error err = check_info(a1);
+    struct thread *caller = NULL;
+    bool replier_fault = false;
+    enum cairn_error err = check_info(a1, false);
+    if (err == CAIRN_OK && self->reply_to)
+        err = message_load(self, a1, false, NULL);
     if (err == CAIRN_OK)
         err = lookup_endpoint(a0, CAIRN_RIGHT_WAIT, &ep, NULL);
     if (err != CAIRN_OK)
         return -(int64_t)err;
     message_from_frame(&reply, f);
-    struct thread *caller;
-    endpoint_fill_reply(self, &reply, 0, &caller);
+    err = endpoint_fill_reply(self, &reply, 0, &caller, &replier_fault);
+    if (replier_fault) {
+        kobject_release(&ep->obj);
+        return -(int64_t)err;
+    }
     int64_t status = endpoint_receive(ep, self, UINT64_MAX, caller);
     kobject_release(&ep->obj);
     if (status == 0)

@@ -19,6 +19,12 @@ struct process;
 
 #define CAP_TABLE_CAPACITY 4096
 
+/* The cap lock itself, for work on several handles that must be atomic
+ * (IPC capability transfer). cap_lock_take returns the interrupt state to
+ * give back to cap_lock_drop. */
+bool cap_lock_take(void);
+void cap_lock_drop(bool irq);
+
 enum cairn_error cap_table_init(struct handle_table *t);
 void cap_table_destroy(struct handle_table *t);
 
