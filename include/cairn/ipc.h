@@ -21,16 +21,16 @@
 
 #include <stdint.h>
 
-#define CAIRN_IPC_WORDS    4    /* message words carried in registers */
+#define CAIRN_IPC_WORDS     4    /* message words carried in registers */
 #define CAIRN_IPC_MAX_BYTES 4032 /* buffer bytes: a page less the header */
-#define CAIRN_IPC_MAX_CAPS 4    /* capabilities per message */
+#define CAIRN_IPC_MAX_CAPS  4    /* capabilities per message */
 
 #define CAIRN_MSGINFO_TIMEOUT  (1ull << 48)
 #define CAIRN_MSGINFO_NOTIFIED (1ull << 49)
 
 #define CAIRN_MSGINFO(label) ((uint64_t)(uint32_t)(label))
 #define CAIRN_MSGINFO_MAKE(label, bytes, caps)                                                     \
-    (CAIRN_MSGINFO(label) | ((uint64_t)(bytes) & 0x1fff) << 32 | ((uint64_t)(caps) & 0x7) << 45)
+    (CAIRN_MSGINFO(label) | ((uint64_t)(bytes)&0x1fff) << 32 | ((uint64_t)(caps)&0x7) << 45)
 #define CAIRN_MSGINFO_LABEL(info)    ((uint32_t)(info))
 #define CAIRN_MSGINFO_BYTES(info)    (((info) >> 32) & 0x1fff)
 #define CAIRN_MSGINFO_CAPS(info)     (((info) >> 45) & 0x7)

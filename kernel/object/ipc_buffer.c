@@ -36,8 +36,8 @@ enum cairn_error ipc_buffer_load(struct thread *self, uint64_t info, bool timed,
         return CAIRN_E_BAD_ADDRESS;
     if (!ncaps && !timed)
         return CAIRN_OK;
-    if (copy_from_user(&h, self->ipc_buffer + offsetof(struct cairn_ipc_buffer, caps),
-                       sizeof(h)) != 0)
+    if (copy_from_user(&h, self->ipc_buffer + offsetof(struct cairn_ipc_buffer, caps), sizeof(h)) !=
+        0)
         return CAIRN_E_BAD_ADDRESS;
     memcpy(self->ipc_caps, h.caps, sizeof(h.caps));
     if (timed)

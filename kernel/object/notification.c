@@ -211,8 +211,7 @@ static enum cairn_error bind_target(uint64_t reg, struct thread **out)
     return CAIRN_E_ACCESS_DENIED;
 }
 
-static enum cairn_error lookup_notification(uint64_t reg, uint32_t rights,
-                                            struct notification **n)
+static enum cairn_error lookup_notification(uint64_t reg, uint32_t rights, struct notification **n)
 {
     struct kobject *o;
     if (reg > UINT32_MAX)

@@ -86,8 +86,8 @@ struct thread {
      * registers must leave to the slow path any thread with a bound
      * notification, and any message whose descriptor has a bit set above
      * bit 31 (bytes, capabilities, a timeout). */
-    uint64_t ipc_buffer; /* user address of the IPC buffer page, 0: none */
-    uint32_t ipc_caps[CAIRN_IPC_MAX_CAPS]; /* the outgoing message's handle list */
+    uint64_t ipc_buffer;                     /* user address of the IPC buffer page, 0: none */
+    uint32_t ipc_caps[CAIRN_IPC_MAX_CAPS];   /* the outgoing message's handle list */
     struct notification *bound_notification; /* bind lock (notification.c): a reference */
     bool bind_closed; /* bind lock: the thread has ended; nothing may be bound to it */
 };

@@ -28,9 +28,9 @@ struct thread;
 struct notification {
     struct kobject obj;
     struct spinlock lock;
-    uint64_t bits;                /* lock */
-    struct list waiters;          /* lock: threads blocked in notification_wait */
-    struct thread *bound;         /* lock and bind lock: the bound thread, or NULL */
+    uint64_t bits;                 /* lock */
+    struct list waiters;           /* lock: threads blocked in notification_wait */
+    struct thread *bound;          /* lock and bind lock: the bound thread, or NULL */
     struct endpoint *receiving_on; /* lock: where `bound` is blocked receiving, or NULL */
 };
 
