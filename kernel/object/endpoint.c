@@ -51,11 +51,16 @@ static void message_to_frame(struct trap_frame *f, const struct ipc_message *m, 
         f->rdi = m->badge;
 }
 
-/* Checks an outgoing descriptor; only ipc_call may ask for a timeout. */
+/* A descriptor of a label only travels in registers: nothing to check. */
+static inline bool message_is_short(uint64_t info)
+{
+    return !(info >> 32);
+}
+
+/* Checks an outgoing descriptor that has bits above the label; only
+ * ipc_call may ask for a timeout. */
 static enum cairn_error check_info(uint64_t info, bool call)
 {
-    if (!(info >> 32))
-        return CAIRN_OK; /* registers only */
     uint64_t forbidden = CAIRN_MSGINFO_NOTIFIED | (call ? 0 : CAIRN_MSGINFO_TIMEOUT);
     if (CAIRN_MSGINFO_RESERVED(info) || (info & forbidden) ||
         CAIRN_MSGINFO_CAPS(info) > CAIRN_IPC_MAX_CAPS)
@@ -65,31 +70,33 @@ static enum cairn_error check_info(uint64_t info, bool call)
     return CAIRN_OK;
 }
 
-/* Whether a message has bytes or capabilities, which use the buffers. */
-static bool message_is_long(uint64_t info)
-{
-    return CAIRN_MSGINFO_BYTES(info) || CAIRN_MSGINFO_CAPS(info);
-}
-
-/* For the caller's own message: checks the descriptor and, for a long or
- * timed one, loads what its IPC buffer says (ipc_buffer_load). */
+/* For the caller's own message with bits above the label: checks the
+ * descriptor and loads what its IPC buffer says (ipc_buffer_load). A
+ * timed call gets its TSC deadline in *deadline (0: none); its timeout
+ * may not be 0. */
 static enum cairn_error message_load(struct thread *self, uint64_t info, bool call,
-                                     uint64_t *timeout_ns)
+                                     uint64_t *deadline)
 {
+    uint64_t timeout_ns = UINT64_MAX;
     enum cairn_error err = check_info(info, call);
-    bool timed = info & CAIRN_MSGINFO_TIMEOUT;
-    if (err == CAIRN_OK && (timed || message_is_long(info)))
-        err = ipc_buffer_load(self, info, timed, timeout_ns);
+    if (err == CAIRN_OK)
+        err = ipc_buffer_load(self, info, info & CAIRN_MSGINFO_TIMEOUT, &timeout_ns);
+    if (err == CAIRN_OK && timeout_ns == 0)
+        err = CAIRN_E_INVALID_ARGUMENT;
+    if (err == CAIRN_OK && timeout_ns != UINT64_MAX)
+        *deadline = wait_deadline(timeout_ns);
     return err;
 }
 
 /* Moves the long part of from's message `info` into to's buffer. ep->lock
- * held, which keeps both threads where they are. */
-static enum cairn_error deliver(struct thread *from, struct thread *to, uint64_t info,
-                                bool *receiver_fault)
+ * held, which keeps both threads where they are. A delivered descriptor
+ * has no flag (the timeout is stripped, NOTIFIED refused), so any bit
+ * above the label means bytes or capabilities. */
+static inline enum cairn_error deliver(struct thread *from, struct thread *to, uint64_t info,
+                                       bool *receiver_fault)
 {
     *receiver_fault = false;
-    if (!message_is_long(info))
+    if (message_is_short(info))
         return CAIRN_OK;
     return ipc_transfer(from, to, info, receiver_fault);
 }
@@ -138,7 +145,8 @@ static int64_t await_reply(struct endpoint *ep, struct thread *self, struct thre
             sched_block(deadline);
         receiver = NULL;
         spin_acquire(&ep->lock);
-        expired = deadline && rdtsc() >= deadline;
+        if (deadline)
+            expired = rdtsc() >= deadline;
     }
     if (self->wait_done)
         return self->wait_status;
@@ -241,7 +249,9 @@ static int64_t receive_locked(struct endpoint *ep, struct thread *self, uint64_t
 static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64_t timeout_ns,
                                 struct thread *replied)
 {
-    struct notification *n = notification_bound_get(self);
+    struct notification *n = NULL;
+    if (__atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED))
+        n = notification_bound_get(self);
     if (n)
         spin_acquire(&n->lock);
     spin_acquire(&ep->lock);
@@ -371,16 +381,16 @@ SYSCALL_DEFINE(ipc_call)
     struct thread *self = sched_current();
     struct trap_frame *f = thread_user_frame(self);
     struct endpoint *ep;
-    uint64_t badge, timeout_ns = UINT64_MAX;
-    enum cairn_error err = message_load(self, a1, true, &timeout_ns);
-    if (err == CAIRN_OK && timeout_ns == 0)
-        err = CAIRN_E_INVALID_ARGUMENT;
+    uint64_t badge, deadline = 0;
+    enum cairn_error err = CAIRN_OK;
+    if (!message_is_short(a1))
+        err = message_load(self, a1, true, &deadline);
     if (err == CAIRN_OK)
         err = lookup_endpoint(a0, CAIRN_RIGHT_SIGNAL, &ep, &badge);
     if (err != CAIRN_OK)
         return -(int64_t)err;
     message_from_frame(&self->ipc, f);
-    int64_t status = endpoint_call(ep, self, badge, wait_deadline(timeout_ns));
+    int64_t status = endpoint_call(ep, self, badge, deadline);
     kobject_release(&ep->obj);
     if (status == 0)
         message_to_frame(f, &self->ipc, false);
@@ -409,7 +419,7 @@ SYSCALL_DEFINE(ipc_reply)
     struct ipc_message reply;
     enum cairn_error err = CAIRN_E_NOT_FOUND;
     if (self->reply_to)
-        err = message_load(self, a1, false, NULL);
+        err = message_is_short(a1) ? CAIRN_OK : message_load(self, a1, false, NULL);
     if (err != CAIRN_OK)
         return -(int64_t)err;
     message_from_frame(&reply, thread_user_frame(self));
@@ -424,9 +434,9 @@ SYSCALL_DEFINE(ipc_reply_recv)
     struct ipc_message reply;
     struct thread *caller = NULL;
     bool replier_fault = false;
-    enum cairn_error err = check_info(a1, false);
-    if (err == CAIRN_OK && self->reply_to)
-        err = message_load(self, a1, false, NULL);
+    enum cairn_error err = CAIRN_OK;
+    if (!message_is_short(a1))
+        err = self->reply_to ? message_load(self, a1, false, NULL) : check_info(a1, false);
     if (err == CAIRN_OK)
         err = lookup_endpoint(a0, CAIRN_RIGHT_WAIT, &ep, NULL);
     if (err != CAIRN_OK)
