@@ -238,19 +238,34 @@ SYSCALL_DEFINE(notification_bind)
     return -(int64_t)err;
 }
 
+/* Undoes the binding of the notification a0 names, or with 0 the calling
+ * thread's. Returns the notification that was bound (its binding's
+ * reference is the caller's to drop), or NULL. bind_lock held. */
+static struct notification *unbind_named(struct notification *named)
+{
+    struct thread *self = sched_current();
+    struct notification *n = named ? named : self->bound_notification;
+    struct thread *t = n ? n->bound : NULL;
+    if (!t)
+        return NULL;
+    unbind_locked(n, t);
+    return n;
+}
+
 SYSCALL_DEFINE(notification_unbind)
 {
-    struct notification *n;
-    enum cairn_error err = lookup_notification(a0, CAIRN_RIGHT_WAIT, &n);
-    if (err != CAIRN_OK)
-        return -(int64_t)err;
+    struct notification *named = NULL;
+    if (a0 != CAIRN_HANDLE_NONE) {
+        enum cairn_error err = lookup_notification(a0, CAIRN_RIGHT_WAIT, &named);
+        if (err != CAIRN_OK)
+            return -(int64_t)err;
+    }
     bool irq = spin_lock(&bind_lock);
-    struct thread *t = n->bound;
-    if (t)
-        unbind_locked(n, t);
+    struct notification *n = unbind_named(named);
     spin_unlock(&bind_lock, irq);
-    if (t)
+    if (n)
         kobject_release(&n->obj); /* the binding's reference */
-    kobject_release(&n->obj);
-    return t ? 0 : -CAIRN_E_NOT_FOUND;
+    if (named)
+        kobject_release(&named->obj);
+    return n ? 0 : -CAIRN_E_NOT_FOUND;
 }

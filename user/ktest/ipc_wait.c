@@ -331,3 +331,18 @@ KTEST(ipc_handle_revoked_during_a_call, KTEST_QUICK)
     cairn_handle_close(r.endpoint);
     EXPECT_TRUE(kt_memory_back_to(&before));
 }
+
+/* A bound notification whose last handle is closed stays bound (the
+ * binding holds it) until the thread unbinds with 0 or ends. */
+KTEST(ipc_unbind_the_calling_thread, KTEST_QUICK)
+{
+    struct cairn_system_info before;
+    cairn_system_info(&before);
+    EXPECT_ERR(cairn_notification_unbind(CAIRN_HANDLE_NONE), CAIRN_E_NOT_FOUND);
+    long n = cairn_notification_create();
+    EXPECT_EQ(cairn_notification_bind(n, CAIRN_HANDLE_NONE), 0);
+    EXPECT_EQ(cairn_handle_close(n), 0);
+    EXPECT_EQ(cairn_notification_unbind(CAIRN_HANDLE_NONE), 0);
+    EXPECT_ERR(cairn_notification_unbind(CAIRN_HANDLE_NONE), CAIRN_E_NOT_FOUND);
+    EXPECT_TRUE(kt_memory_back_to(&before));
+}

@@ -22,7 +22,9 @@ enum hint {
     HINT_MEMORY,       /* a memory-object handle held */
     HINT_RIGHTS,       /* a set of rights */
     HINT_BITS,         /* notification bits */
-    HINT_MSGINFO,      /* an IPC descriptor with only a label */
+    HINT_MSGINFO,      /* an IPC descriptor: a label, often with bytes, handles or a timeout */
+    HINT_THREAD,       /* a thread handle held, or 0 for the calling thread */
+    HINT_IPC_BUFFER,   /* a page for ipc_buffer_set: the fuzzer's IPC page, a window page, 0 */
     HINT_PRIORITY,     /* a thread priority up to the fuzzer's own */
     HINT_CPU,          /* a CPU index or any CPU */
     HINT_SCRATCH,      /* a pointer into the scratch buffer */
