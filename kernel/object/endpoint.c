@@ -165,7 +165,6 @@ static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t 
     struct thread *receiver = NULL;
     bool receiver_fault;
     self->ipc.badge = badge;
-    self->ipc.info &= ~CAIRN_MSGINFO_TIMEOUT;
     spin_acquire(&ep->lock);
     self->ipc_endpoint = ep;
     self->ipc_call_seq++;
@@ -209,56 +208,74 @@ static bool take_sender(struct endpoint *ep, struct thread *self)
     return false;
 }
 
-/* Takes a queued message or waits for one; the sender then awaits our
- * reply. With a bound notification n, pending bits come first, and a
- * signal ends the wait. Called with ep->lock held, and before it n->lock
- * when there is n; returns with ep->lock held and n->lock dropped. */
-static int64_t receive_locked(struct endpoint *ep, struct thread *self, uint64_t timeout_ns,
-                              struct thread **replied, struct notification *n)
+/* Blocks self, queued as a receiver on ep, until a message (or its bound
+ * notification's bits) arrives or the timeout passes, handing the CPU to
+ * `replied` (see endpoint_receive) on the way. ep->lock held. */
+static inline int64_t receive_block(struct endpoint *ep, struct thread *self, uint64_t timeout_ns,
+                                    struct thread *replied)
 {
-    int64_t status = 0;
-    bool block = false;
-    uint64_t bits = n ? notification_take_bits(n) : 0;
-    if (bits)
-        self->ipc = (struct ipc_message){.info = CAIRN_MSGINFO_NOTIFIED, .badge = bits};
-    else if (take_sender(ep, self))
-        status = 0;
-    else if (timeout_ns == 0)
-        status = -CAIRN_E_WOULD_BLOCK;
-    else
-        block = true;
-    if (block) {
-        self->ipc_phase = IPC_RECEIVING;
-        self->ipc_endpoint = ep;
-        if (n)
-            notification_receiving(n, self, ep);
-    }
-    if (n)
-        spin_release(&n->lock);
-    if (!block)
-        return status;
-    status =
-        wait_block_handoff(&ep->lock, &ep->receivers, self, wait_deadline(timeout_ns), *replied);
+    uint64_t deadline = timeout_ns == UINT64_MAX ? 0 : wait_deadline(timeout_ns);
+    int64_t status = wait_block_handoff(&ep->lock, &ep->receivers, self, deadline, replied);
     self->ipc_phase = IPC_IDLE;
-    *replied = NULL;
     return status;
 }
 
-/* `replied` is a caller we just completed (reply_recv): the CPU goes to it
- * when we block, or it is woken when we do not. */
+/* endpoint_receive for a thread with a bound notification n: pending bits
+ * come first, and a signal ends the wait. Its lock comes before ep->lock. */
+static int64_t receive_bound(struct endpoint *ep, struct thread *self, uint64_t timeout_ns,
+                             struct thread *replied, struct notification *n)
+{
+    int64_t status = 0;
+    spin_acquire(&n->lock);
+    spin_acquire(&ep->lock);
+    uint64_t bits = notification_take_bits(n);
+    if (bits) {
+        self->ipc = (struct ipc_message){.info = CAIRN_MSGINFO_NOTIFIED, .badge = bits};
+        spin_release(&n->lock);
+    } else if (take_sender(ep, self)) {
+        spin_release(&n->lock);
+    } else if (timeout_ns == 0) {
+        spin_release(&n->lock);
+        status = -CAIRN_E_WOULD_BLOCK;
+    } else {
+        self->ipc_phase = IPC_RECEIVING;
+        self->ipc_endpoint = ep;
+        notification_receiving(n, self, ep);
+        spin_release(&n->lock);
+        status = receive_block(ep, self, timeout_ns, replied);
+        replied = NULL;
+    }
+    spin_release(&ep->lock);
+    notification_receive_done(n, self, ep);
+    if (replied)
+        sched_wake(replied, WAKE_SIGNALLED);
+    return status;
+}
+
+/* Takes a queued message or waits for one; the sender then awaits our
+ * reply. `replied` is a caller we just completed (reply_recv): the CPU
+ * goes to it when we block, or it is woken when we do not. */
 static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64_t timeout_ns,
                                 struct thread *replied)
 {
-    struct notification *n = NULL;
-    if (__atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED))
-        n = notification_bound_get(self);
-    if (n)
-        spin_acquire(&n->lock);
+    if (__atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED)) {
+        struct notification *n = notification_bound_get(self);
+        if (n)
+            return receive_bound(ep, self, timeout_ns, replied, n);
+    }
+    int64_t status = 0;
     spin_acquire(&ep->lock);
-    int64_t status = receive_locked(ep, self, timeout_ns, &replied, n);
+    if (!list_empty(&ep->senders) && take_sender(ep, self)) {
+        status = 0;
+    } else if (timeout_ns == 0) {
+        status = -CAIRN_E_WOULD_BLOCK;
+    } else {
+        self->ipc_phase = IPC_RECEIVING;
+        self->ipc_endpoint = ep;
+        status = receive_block(ep, self, timeout_ns, replied);
+        replied = NULL;
+    }
     spin_release(&ep->lock);
-    if (n)
-        notification_receive_done(n, self, ep);
     if (replied)
         sched_wake(replied, WAKE_SIGNALLED);
     return status;
@@ -306,9 +323,9 @@ static void reply_settle(struct thread *self, struct thread *caller, struct endp
  * too), or, when it gave up (timed out, or its process is exiting), the
  * reply is dropped and PEER_DEAD returned.
  */
-static enum cairn_error endpoint_fill_reply(struct thread *self, const struct ipc_message *reply,
-                                            int64_t status, struct thread **woken,
-                                            bool *replier_fault)
+static inline enum cairn_error endpoint_fill_reply(struct thread *self,
+                                                   const struct ipc_message *reply, int64_t status,
+                                                   struct thread **woken, bool *replier_fault)
 {
     struct thread *caller = self->reply_to;
     struct endpoint *ep = self->reply_ep;
@@ -390,6 +407,8 @@ SYSCALL_DEFINE(ipc_call)
     if (err != CAIRN_OK)
         return -(int64_t)err;
     message_from_frame(&self->ipc, f);
+    if (!message_is_short(a1))
+        self->ipc.info &= ~CAIRN_MSGINFO_TIMEOUT; /* the caller's alone */
     int64_t status = endpoint_call(ep, self, badge, deadline);
     kobject_release(&ep->obj);
     if (status == 0)
@@ -432,8 +451,8 @@ SYSCALL_DEFINE(ipc_reply_recv)
     struct trap_frame *f = thread_user_frame(self);
     struct endpoint *ep;
     struct ipc_message reply;
-    struct thread *caller = NULL;
-    bool replier_fault = false;
+    struct thread *caller;
+    bool replier_fault;
     enum cairn_error err = CAIRN_OK;
     if (!message_is_short(a1))
         err = self->reply_to ? message_load(self, a1, false, NULL) : check_info(a1, false);
