@@ -97,7 +97,7 @@ void notification_thread_exit(struct thread *t)
 
 /* Binds n to t: errors BUSY (either is bound already), PEER_DEAD (t has
  * ended). On success the binding takes a reference to n. */
-static enum cairn_error bind(struct notification *n, struct thread *t)
+static enum cairn_error bind_to(struct notification *n, struct thread *t)
 {
     enum cairn_error err = CAIRN_OK;
     bool irq = spin_lock(&bind_lock);
@@ -231,7 +231,7 @@ SYSCALL_DEFINE(notification_bind)
         return -(int64_t)err;
     err = bind_target(a1, &t);
     if (err == CAIRN_OK) {
-        err = bind(n, t);
+        err = bind_to(n, t);
         kobject_release(&t->obj);
     }
     kobject_release(&n->obj);
