@@ -82,7 +82,7 @@ static uint64_t mix(uint64_t *x)
 /* Fills the IPC page's capability list for a message with handles: held
  * handles (moved or copied), stale ones and junk; a helper's own handle is
  * never moved (its thread would lose it). The servers close what they
- * get. The timeout a timed call reads is drawn too. */
+ * get before they reply. The timeout a timed call reads is drawn too. */
 static void fill_ipc_page(uint64_t info, uint64_t draw)
 {
     struct cairn_ipc_buffer *page = (struct cairn_ipc_buffer *)layout_ipc_page();
@@ -96,8 +96,11 @@ static void fill_ipc_page(uint64_t info, uint64_t draw)
         bool move = (v >> 4) & 1;
         page->caps[i] = h | (move && !(e && e->pinned) ? CAIRN_IPC_CAP_MOVE : 0);
     }
-    uint64_t t = mix(&x);
-    page->timeout_ns = t % 4 == 0 ? UINT64_MAX : t % 4 == 1 ? 0 : (t >> 8) % TIMEOUT_MAX_NS;
+    /* None, 0 (refused), or long enough that a server, which answers at
+     * once, always does: a call that gave up while a server held its
+     * handles would let them be closed later, and a replay differ. */
+    static const uint64_t TIMEOUTS[] = {UINT64_MAX, 0, 1000000000ull};
+    page->timeout_ns = TIMEOUTS[mix(&x) % 3];
 }
 
 /* A call waits for a receiver and its reply (unless timed): only an
