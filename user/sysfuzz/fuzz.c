@@ -6,9 +6,8 @@
  * handle is the pool's n-th) follow from earlier results; no other thread
  * changes a handle except a server closing the handles a message of the
  * fuzzer's brought, before its call returns (stubs.S, helpers.c), so on a
- * machine with the same
- * number of CPUs (hints draw CPU numbers) a seed replays the same calls,
- * which the digest printed at the end shows.
+ * machine with the same number of CPUs (hints draw CPU numbers) a seed
+ * replays the same calls, which the digest printed at the end shows.
  */
 #include "fuzz.h"
 #include "args.h"
