@@ -179,16 +179,19 @@ KTEST(ipc_reply_with_reserved_bits_keeps_the_caller_waiting, KTEST_QUICK)
     cairn_handle_close(c.endpoint);
 }
 
-/* Buffer bytes and capabilities: not carried by this kernel yet. */
-KTEST(ipc_reply_with_buffer_bytes_or_caps_is_not_supported, KTEST_QUICK)
+/* Buffer bytes and capabilities come from the replier's IPC buffer: with
+ * none, the reply fails as the replier's fault and is still owed. */
+KTEST(ipc_reply_with_bytes_or_caps_but_no_buffer_stays_owed, KTEST_QUICK)
 {
     struct call c = {.endpoint = cairn_endpoint_create()};
     struct cairn_msg m;
     receive_a_call(&c, &m);
     struct cairn_msg bad = {.info = 1ull << 32};
-    EXPECT_ERR(rt_ipc_reply(&bad), CAIRN_E_NOT_SUPPORTED);
+    EXPECT_ERR(rt_ipc_reply(&bad), CAIRN_E_BAD_ADDRESS);
     bad.info = 1ull << 45;
-    EXPECT_ERR(rt_ipc_reply(&bad), CAIRN_E_NOT_SUPPORTED);
+    EXPECT_ERR(rt_ipc_reply(&bad), CAIRN_E_BAD_ADDRESS);
+    bad.info = 0x1fffull << 32;
+    EXPECT_ERR(rt_ipc_reply(&bad), CAIRN_E_TOO_LARGE);
     reply_and_check(&c);
     cairn_handle_close(c.endpoint);
 }
@@ -249,14 +252,12 @@ KTEST(ipc_reply_recv_rejects_reserved_info_bits, KTEST_QUICK)
     cairn_handle_close(e);
 }
 
-/* Buffer bytes and capabilities: not carried by this kernel yet. */
-KTEST(ipc_reply_recv_with_buffer_bytes_or_caps_is_not_supported, KTEST_QUICK)
+/* A descriptor above the limits is refused before the receive starts. */
+KTEST(ipc_reply_recv_with_too_many_bytes_is_refused, KTEST_QUICK)
 {
     struct cairn_msg m = {.info = 0x1fffull << 32};
     long e = cairn_endpoint_create();
-    EXPECT_ERR(rt_ipc_reply_recv(e, &m), CAIRN_E_NOT_SUPPORTED);
-    m.info = 4ull << 45;
-    EXPECT_ERR(rt_ipc_reply_recv(e, &m), CAIRN_E_NOT_SUPPORTED);
+    EXPECT_ERR(rt_ipc_reply_recv(e, &m), CAIRN_E_TOO_LARGE);
     cairn_handle_close(e);
 }
 
