@@ -112,6 +112,7 @@ $(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
 # --- user programs and the initial ramdisk -----------------------------------
 USER_PROGRAMS := init fault ktest bench sysfuzz
 RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o \
+	$(BUILD)/lib/rt/startup.c.o \
 	$(BUILD)/gen/lib/rt/syscalls.c.o \
 	$(BUILD)/lib/rt/format.c.o
 
@@ -143,8 +144,20 @@ $(BUILD)/user/$(1).elf: $(patsubst %,$(BUILD)/%.o,$(wildcard user/$(1)/*.c user/
 endef
 $(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p))))
 
-$(BUILD)/initrd.cpio: tools/mkinitrd.py $(foreach p,$(USER_PROGRAMS),$(BUILD)/user/$(p).elf)
-	$(PYTHON) tools/mkinitrd.py $@ $(foreach p,$(USER_PROGRAMS),bin/$(p)=$(BUILD)/user/$(p).elf)
+# Unmodified Linux programs, built with Debian's musl-gcc exactly as anyone
+# would build them (no Cairn headers), for the Linux personality's tests.
+LINUX_PROGRAMS := hello
+MUSL_CC ?= musl-gcc
+
+$(BUILD)/linux/%: tests/linux/%.c
+	@mkdir -p $(@D)
+	$(MUSL_CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+INITRD_FILES := $(foreach p,$(USER_PROGRAMS),bin/$(p)=$(BUILD)/user/$(p).elf) \
+	$(foreach p,$(LINUX_PROGRAMS),linux/$(p)=$(BUILD)/linux/$(p))
+
+$(BUILD)/initrd.cpio: tools/mkinitrd.py $(foreach f,$(INITRD_FILES),$(lastword $(subst =, ,$(f))))
+	$(PYTHON) tools/mkinitrd.py $@ $(INITRD_FILES)
 
 # --- the ISO -------------------------------------------------------------------
 $(BUILD)/cairn.iso: $(BUILD)/cairn.elf $(BUILD)/initrd.cpio boot/grub.cfg

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="make gcc binutils python3 clang libclang-rt-14-dev \
 qemu-system-x86 ovmf grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools \
-console-setup-linux gdb"
+console-setup-linux gdb musl-tools"
 
 missing=""
 for p in $PACKAGES; do

@@ -57,8 +57,10 @@ static inline struct trap_frame *frame_of(const struct thread *t)
 }
 
 /* Locks this CPU's run queue if `peer` may be switched to now: blocked on
- * this CPU, nothing runnable here at its priority or above, and neither it
- * nor self in an exiting process; NULL otherwise. (The callers look at
+ * this CPU, nothing runnable here at its priority or above, not asked to
+ * suspend (it must stop on its way out, which the slow path's wake-up
+ * arranges), and neither it nor self in an exiting process; NULL
+ * otherwise. suspend_requested is set under this lock (sched_suspend). (The callers look at
  * peer->cpu first, unlocked, only to give up early on another CPU's.) */
 static inline __attribute__((always_inline)) struct runqueue *
 lock_for_switch(const struct cpu *cpu, struct thread *self, struct thread *peer)
@@ -68,8 +70,8 @@ lock_for_switch(const struct cpu *cpu, struct thread *self, struct thread *peer)
     if (!spin_try_acquire(&rq->lock))
         return NULL;
     if (peer->state == THREAD_BLOCKED && peer->cpu == me &&
-        (rq->ready_mask >> peer->priority) == 0 && !process_exiting(self->process) &&
-        !process_exiting(peer->process))
+        (rq->ready_mask >> peer->priority) == 0 && !peer->suspend_requested &&
+        !process_exiting(self->process) && !process_exiting(peer->process))
         return rq;
     spin_release(&rq->lock);
     return NULL;
@@ -91,18 +93,7 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
     rq->slice_end = 0;
     rq->current = next;
     cpu->thread = next;
-    uint64_t stack_top = next->kernel_stack + KERNEL_STACK_SIZE;
-    cpu->tss.rsp[0] = stack_top;
-    cpu->kernel_rsp = stack_top;
-    /* CR3 holds self's root while self runs (context_load() put it
-     * there; nothing switches it inside a system call): write CR3 only
-     * for another address space. */
-    if (next->process != self->process)
-        paging_switch(next->process->root);
-    if (cpu->fs_base != next->fs_base) {
-        wrmsr(MSR_FS_BASE, next->fs_base);
-        cpu->fs_base = next->fs_base;
-    }
+    sched_load_context(next);
     return (struct ipc_fastpath_switch){frame_of(next), &rq->lock};
 }
 
@@ -123,6 +114,9 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
         goto unlock;
     struct thread *r = list_first_entry(&ep->receivers, struct thread, wait_link);
     struct runqueue *rq;
+    /* RESUME_RECV: a receive without a timeout and not through a bound
+     * notification (receive_bound() clears it), so it takes any message
+     * and has nothing to undo. */
     if (r->ipc_resume != IPC_RESUME_RECV || r->cpu != cpu->index ||
         !(rq = lock_for_switch(cpu, self, r)))
         goto unlock;
@@ -133,6 +127,7 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
     kobject_retain_held(&self->obj); /* self's living reference */
     r->reply_to = self;
     r->reply_ep = ep;
+    r->reply_seq = ++self->ipc_call_seq; /* as endpoint_call() and owe_reply() */
     self->ipc_endpoint = ep;
     self->ipc_phase = IPC_AWAITING_REPLY;
     self->ipc_resume = IPC_RESUME_CALL;
@@ -156,15 +151,20 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
     struct thread *c = self->reply_to;
     struct endpoint *ep = self->reply_ep;
     /* The handle must name the endpoint self's reply relation holds a
-     * reference to, so it can be checked without the cap lock. */
+     * reference to, so it can be checked without the cap lock. A bound
+     * notification makes the receive the slow path's receive_bound(). */
     if ((handle | info) >> 32 || !c || c->cpu != cpu->index ||
+        __atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED) ||
         !cap_names(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
                    &ep->obj) ||
         !spin_try_acquire(&ep->lock))
         return slow_path;
     struct runqueue *rq;
+    /* caller_awaits() in endpoint.c, and RESUME_CALL: a call without a
+     * timeout, made by ipc_call (not endpoint_kernel_call). */
     if (!list_empty(&ep->senders) || c->ipc_phase != IPC_AWAITING_REPLY || c->ipc_endpoint != ep ||
-        c->ipc_resume != IPC_RESUME_CALL || !(rq = lock_for_switch(cpu, self, c))) {
+        c->ipc_call_seq != self->reply_seq || c->ipc_resume != IPC_RESUME_CALL ||
+        !(rq = lock_for_switch(cpu, self, c))) {
         spin_release(&ep->lock);
         return slow_path;
     }

@@ -128,8 +128,8 @@ static void client_rounds(long ep, uint64_t badge, int rounds, uint64_t seed)
         EXPECT_EQ(m.words[2], w[2] ^ badge);
         EXPECT_EQ(m.words[3], (w[3] << 13) | (w[3] >> 51));
         if (i % 97 == 0) { /* the slow path's checks still answer */
-            struct cairn_msg bad = {.info = 1ull << 40};
-            EXPECT_ERR(rt_ipc_call(ep, &bad), CAIRN_E_NOT_SUPPORTED);
+            struct cairn_msg bad = {.info = 1ull << 50};
+            EXPECT_ERR(rt_ipc_call(ep, &bad), CAIRN_E_INVALID_ARGUMENT);
         }
     }
 }

@@ -4,9 +4,10 @@
  * Each call takes a fixed number of random words whatever happens, so the
  * same seed makes the same choices. The values behind a choice (which
  * handle is the pool's n-th) follow from earlier results; no other thread
- * changes a handle (stubs.S, helpers.c), so on a machine with the same
- * number of CPUs (hints draw CPU numbers) a seed replays the same calls,
- * which the digest printed at the end shows.
+ * changes a handle except a server closing the handles a message of the
+ * fuzzer's brought, before its call returns (stubs.S, helpers.c), so on a
+ * machine with the same number of CPUs (hints draw CPU numbers) a seed
+ * replays the same calls, which the digest printed at the end shows.
  */
 #include "fuzz.h"
 #include "args.h"
@@ -94,12 +95,26 @@ static bool looks_like_handle(long r)
            (r >> CAIRN_HANDLE_INDEX_BITS);
 }
 
+/* A process the fuzzer lets go of is killed first: a thread of it could
+ * loop for ever, or stay suspended, and hold its memory past the leak
+ * check. */
+static void kill_if_process(uint64_t handle)
+{
+    const struct pool_entry *e = pool_find(handle);
+    if (e && e->type == CAIRN_OBJ_PROCESS)
+        cairn_process_kill(e->handle);
+}
+
 /* Makes room in the pool by closing its oldest handle. */
 static void make_room(void)
 {
     uint32_t old = pool_evict();
-    if (old)
+    if (old) {
+        struct cairn_handle_info info;
+        if (cairn_handle_info(old, &info) == 0 && info.type == CAIRN_OBJ_PROCESS)
+            cairn_process_kill(old);
         cairn_handle_close(old);
+    }
 }
 
 /* A new handle the call returned joins the pool. A duplicate or a mint
@@ -155,6 +170,8 @@ void fuzz_run(struct fuzz_run *run)
         run->digest = digest_call(run->digest, &c);
         if (i >= run->trace_from)
             trace(i, &c);
+        if (c.number == SYS_HANDLE_CLOSE)
+            kill_if_process(c.args[0]);
         long r = call_make(&c);
         if (i >= run->trace_from)
             rt_printf(" = %ld\n", r);
@@ -177,6 +194,7 @@ void fuzz_close_all(void)
             continue;
         }
         uint32_t h = e->handle;
+        kill_if_process(h);
         cairn_handle_close(h);
         pool_forget(h);
     }

@@ -291,6 +291,15 @@ static uint64_t *pte_or_hole(uint64_t root, uint64_t va, uint64_t *next)
     return level_entry(t, va, 1);
 }
 
+uint64_t paging_user_frame(uint64_t root, uint64_t va, uint64_t need)
+{
+    uint64_t *pte = entry_at(root, va, 1);
+    need |= PTE_PRESENT | PTE_USER;
+    if (!pte || (*pte & need) != need)
+        return 0;
+    return *pte & PTE_ADDR;
+}
+
 /* Calls visit on the PTE of every page of [va, end) that has a page table,
  * until visit returns false; returns whether none did. */
 static bool visit_ptes(uint64_t root, uint64_t va, uint64_t end,
@@ -310,13 +319,6 @@ static bool pte_absent(uint64_t *pte, uint64_t flags)
 {
     (void)flags;
     return !(*pte & PTE_PRESENT);
-}
-
-static bool pte_set_protection(uint64_t *pte, uint64_t flags)
-{
-    if (*pte & PTE_PRESENT)
-        *pte = (*pte & ~(PTE_WRITE | PTE_NX)) | (flags & (PTE_WRITE | PTE_NX));
-    return true;
 }
 
 static bool pte_clear(uint64_t *pte, uint64_t flags)
@@ -401,9 +403,28 @@ void paging_map_user_reserved(uint64_t root, uint64_t va, uint64_t phys, uint64_
     *pte = phys | flags | PTE_USER | PTE_PRESENT;
 }
 
-void paging_protect_user(uint64_t root, uint64_t va, uint64_t len, uint64_t flags)
+/* The entry of a mapped page (present or held back), or NULL. */
+static uint64_t *mapped_pte(uint64_t root, uint64_t va)
 {
-    visit_ptes(root, va, va + len, pte_set_protection, flags);
+    uint64_t next;
+    uint64_t *pte = pte_or_hole(root, va, &next);
+    return pte && *pte ? pte : NULL;
+}
+
+bool paging_set_user_page(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags)
+{
+    uint64_t *pte = mapped_pte(root, va);
+    if (!pte)
+        return false;
+    *pte = phys | flags | PTE_USER | (*pte & PTE_PRESENT);
+    return true;
+}
+
+void paging_set_user_present(uint64_t root, uint64_t va, bool present)
+{
+    uint64_t *pte = mapped_pte(root, va);
+    if (pte)
+        *pte = present ? *pte | PTE_PRESENT : *pte & ~PTE_PRESENT;
 }
 
 static bool table_empty(const uint64_t *t)
@@ -433,4 +454,10 @@ size_t paging_unmap_user(uint64_t root, uint64_t va, uint64_t len, struct paging
         }
     }
     return freed->count - before;
+}
+
+uint64_t paging_user_pte(uint64_t root, uint64_t va)
+{
+    uint64_t *pte = entry_at(root, va, 1);
+    return pte ? *pte : 0;
 }

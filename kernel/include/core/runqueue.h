@@ -8,7 +8,12 @@
 #ifndef CAIRN_CORE_RUNQUEUE_H
 #define CAIRN_CORE_RUNQUEUE_H
 
+#include <arch/context.h>
+#include <arch/iopb.h>
+#include <arch/layout.h>
+#include <arch/paging.h>
 #include <arch/percpu.h>
+#include <core/process.h>
 #include <core/spinlock.h>
 #include <core/thread.h>
 #include <lib/list.h>
@@ -28,5 +33,21 @@ struct runqueue {
 };
 
 extern struct runqueue runqueues[MAX_CPUS];
+
+/* Loads on this CPU what `next` runs with: its address space, kernel stack
+ * (TSS RSP0), FS base and I/O bitmap. The one place for the work of a
+ * thread switch, done by every switch (schedule() and the IPC fast path's
+ * direct switch alike). Interrupts off. */
+static inline void sched_load_context(struct thread *next)
+{
+    if (next->process) {
+        iopb_switch(__atomic_load_n(&next->process->iopb, __ATOMIC_ACQUIRE));
+        context_load(process_root(next->process), next->kernel_stack + KERNEL_STACK_SIZE,
+                     next->fs_base);
+    } else {
+        context_load(paging_kernel_root(), 0, 0);
+        iopb_switch(NULL);
+    }
+}
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef CAIRN_CORE_THREAD_H
 #define CAIRN_CORE_THREAD_H
 
+#include <cairn/ipc.h>
 #include <lib/list.h>
 #include <object/kobject.h>
 #include <stdbool.h>
@@ -47,8 +48,9 @@ enum ipc_phase {
 };
 
 /* How a thread blocked in IPC finishes its system call, for the fast path
- * (object/ipc_fastpath.h). RESUME_CALL: blocked in ipc_call awaiting the
- * reply; RESUME_RECV: blocked in a receive without a timeout. Either way,
+ * (object/ipc_fastpath.h). RESUME_CALL: blocked in ipc_call without a
+ * timeout, awaiting the reply; RESUME_RECV: blocked in a receive without a
+ * timeout and not through a bound notification. Either way,
  * once handed a register-only message (0 buffer bytes, 0 capabilities),
  * all that remains of its system call is: drop the reference it holds to
  * ipc_endpoint, put the message in its frame, return 0. So a waker on its
@@ -61,6 +63,7 @@ enum ipc_resume {
 };
 
 struct endpoint;
+struct notification;
 
 struct thread {
     struct kobject obj; /* one reference is held while the thread lives */
@@ -77,7 +80,12 @@ struct thread {
     uint64_t kernel_stack;        /* base of the kernel stack (physical-window address) */
     uint64_t saved_rsp;           /* kernel RSP while switched out */
     uint64_t fs_base;             /* user TLS base, loaded on switch-in */
-    struct list process_link;     /* on process->threads: process lock */
+    /* Suspension (thread_control): a thread asked to suspend stops at its
+     * next return to ring 3, where its frame holds every user register,
+     * and stays BLOCKED there until resumed or its process ends. */
+    bool suspend_requested;   /* rq lock of `cpu`; peeked without it on the way out */
+    bool stopped;             /* rq lock of `cpu`: blocked at that stop point */
+    struct list process_link; /* on process->threads: process lock */
 
     /* Blocking on an object (notification, endpoint). The waker sets
      * wait_done and wait_value under that object's lock, so a result handed
@@ -94,12 +102,28 @@ struct thread {
     enum ipc_resume ipc_resume;    /* set by the thread before it queues itself,
                                       read and cleared under the lock of
                                       ipc_endpoint; NONE unless in IPC */
+
+    /* Where the thread's page faults go (object/fault.h). */
+    struct endpoint *fault_ep; /* fault lock: a reference is held; NULL: none */
+    uint64_t fault_badge;      /* fault lock: the badge the pager sees */
+    uint64_t ipc_call_seq;         /* lock of ipc_endpoint: counts this thread's calls */
+    uint64_t reply_seq;            /* the ipc_call_seq of reply_to's call */
+
+    /* Long messages (object/ipc_buffer.h). A fast path that carries only
+     * registers must leave to the slow path any thread with a bound
+     * notification, and any message whose descriptor has a bit set above
+     * bit 31 (bytes, capabilities, a timeout). */
+    uint64_t ipc_buffer;                     /* user address of the IPC buffer page, 0: none */
+    uint32_t ipc_caps[CAIRN_IPC_MAX_CAPS];   /* the outgoing message's handle list */
+    struct notification *bound_notification; /* bind lock (notification.c): a reference */
+    bool bind_closed; /* bind lock: the thread has ended; nothing may be bound to it */
 };
 
-/* A user thread of p that will enter ring 3 at entry with RSP = stack and
- * RDI = arg, once sched_make_runnable() is called. NULL when out of memory. */
+/* A user thread of p that will enter ring 3 at entry with RSP = stack,
+ * RDI = arg and FS base fs_base, once sched_make_runnable() is called.
+ * NULL when out of memory. The caller adds it to p (process_add_thread). */
 struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t stack, uint64_t arg,
-                                  uint8_t priority, uint32_t affinity);
+                                  uint64_t fs_base, uint8_t priority, uint32_t affinity);
 
 /* The calling CPU's idle thread, built around the stack it runs on now. */
 struct thread *thread_create_idle(unsigned cpu);

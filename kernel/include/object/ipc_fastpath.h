@@ -16,24 +16,33 @@
  * The fast path is taken only when every one of these holds (anything
  * else goes to the slow path, which handles every case):
  *  - the descriptor's bits 32-63 are 0 (no buffer bytes, no capabilities,
- *    no reserved bits) and the handle fits 32 bits;
+ *    no TIMEOUT, no NOTIFIED, no reserved bits) and the handle fits 32
+ *    bits;
  *  - the handle is a LIVE endpoint with the right the call needs (SIGNAL,
  *    WAIT), checked under the cap lock (call) or against a sequence count
  *    of it (reply_recv), and that lock is free;
  *  - the endpoint lock and this CPU's run-queue lock are free (trylock);
  *  - call: the endpoint has a receiver waiting whose thread->ipc_resume is
  *    IPC_RESUME_RECV (blocked in ipc_recv or ipc_reply_recv without a
- *    timeout); reply_recv: this thread owes a reply on the same endpoint it
- *    receives on, no sender is queued there, and the caller is blocked in
- *    ipc_call with ipc_resume IPC_RESUME_CALL;
- *  - that peer thread is BLOCKED on this CPU's run queue, and no runnable
- *    thread there has a priority >= the peer's;
+ *    timeout, and not in receive_bound(), which clears it);
+ *  - reply_recv: this thread has no bound notification, owes a reply on
+ *    the same endpoint it receives on, no sender is queued there, and the
+ *    caller still awaits that very call (caller_awaits(): AWAITING_REPLY
+ *    on this endpoint with ipc_call_seq == our reply_seq) blocked in
+ *    ipc_call without a timeout (ipc_resume IPC_RESUME_CALL: neither a
+ *    timed call nor endpoint_kernel_call() sets it);
+ *  - that peer thread is BLOCKED on this CPU's run queue, has no
+ *    suspension requested, and no runnable thread there has a priority
+ *    >= the peer's;
  *  - neither thread's process is exiting.
- * A merged kernel adding call timeouts or bound notifications must add
- * "the caller has no timeout" and "no notification is pending for the
- * receiver" to these checks (or clear ipc_resume in those cases), and
- * keep endpoint_resume_call()/endpoint_resume_receive() doing what the
- * slow path's tails do. A system call that blocks in endpoint.c with
+ * It keeps what the slow path keeps: the call bumps ipc_call_seq and sets
+ * the receiver's reply_seq from it (endpoint_call(), owe_reply()), sets
+ * ipc_endpoint for the caller and for a thread it blocks in a receive;
+ * the switch loads the next thread's context with sched_load_context()
+ * (core/runqueue.h), as schedule() does, so per-switch work (the I/O
+ * bitmap, and whatever a switch must load later) lives in one place.
+ * endpoint_resume_call()/endpoint_resume_receive() must keep doing what
+ * the slow path's tails do. A system call that blocks in endpoint.c with
  * ipc_resume set must enter through an entry that saves RBX RBP R12-R15
  * in the frame (those of this file do).
  */

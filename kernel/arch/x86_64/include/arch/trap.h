@@ -16,6 +16,7 @@
 #define VECTOR_TIMER    0xf0
 #define VECTOR_RESCHED  0xf1
 #define VECTOR_TLB      0xf2 /* TLB shootdown (arch/tlb.h) */
+#define VECTOR_IOPB     0xf3 /* I/O bitmap reload (arch/iopb.h) */
 #define VECTOR_SPURIOUS 0xff
 
 #define IST_DOUBLE_FAULT  1
