@@ -11,6 +11,7 @@
     .globl kt_child_code, kt_child_code_end
     .globl kt_child_exit, kt_child_exit_rbx, kt_child_signal, kt_child_store
     .globl kt_child_loop, kt_child_fault, kt_child_thread_exit, kt_child_exit_tls
+    .globl kt_child_echo
 kt_child_code:
 
 /* exit(RDI), through the stack so that the stack mapping is exercised. */
@@ -69,6 +70,66 @@ kt_child_thread_exit:
 kt_child_exit_tls:
     mov %fs:0, %edi
     mov $SYS_EXIT, %eax
+    syscall
+    ud2
+
+/* An echo server on the endpoint handle in RDI, for the IPC fast path
+ * between address spaces (ipc_fastpath.c): answers each message with
+ * label + 100, ~w0, 3 * w1 + 1, w2 ^ badge and w3 rotated left by 13,
+ * until label 5, which it answers before exit(0). RBX and R12-R15 hold
+ * fixed values throughout: exit(1) when one changed across a system
+ * call; exit(the error) when a call failed. */
+#define ECHO_RBX $0x0123456789abcdef
+#define ECHO_R12 $0x1122334455667788
+#define ECHO_R13 $0x99aabbccddeeff00
+#define ECHO_R14 $0x0f1e2d3c4b5a6978
+#define ECHO_R15 $0x8796a5b4c3d2e1f0
+kt_child_echo:
+    mov %rdi, %rbp
+    movabs ECHO_RBX, %rbx
+    movabs ECHO_R12, %r12
+    movabs ECHO_R13, %r13
+    movabs ECHO_R14, %r14
+    movabs ECHO_R15, %r15
+    mov $-1, %rsi
+    mov $SYS_IPC_RECV, %eax
+    syscall
+1:  test %rax, %rax
+    jnz 3f
+    movabs ECHO_RBX, %rcx
+    cmp %rcx, %rbx
+    jne 2f
+    movabs ECHO_R12, %rcx
+    cmp %rcx, %r12
+    jne 2f
+    movabs ECHO_R13, %rcx
+    cmp %rcx, %r13
+    jne 2f
+    movabs ECHO_R14, %rcx
+    cmp %rcx, %r14
+    jne 2f
+    movabs ECHO_R15, %rcx
+    cmp %rcx, %r15
+    jne 2f
+    not %rdx
+    lea 1(%r10,%r10,2), %r10
+    xor %rdi, %r8
+    rol $13, %r9
+    add $100, %esi
+    cmp $105, %esi
+    je 4f
+    mov %rbp, %rdi
+    mov $SYS_IPC_REPLY_RECV, %eax
+    syscall
+    jmp 1b
+2:  mov $1, %edi
+    jmp 5f
+3:  mov %rax, %rdi
+    jmp 5f
+4:  mov $SYS_IPC_REPLY, %eax
+    syscall
+    mov %rax, %rdi
+5:  mov $SYS_EXIT, %eax
     syscall
     ud2
 

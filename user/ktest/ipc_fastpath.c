@@ -7,9 +7,11 @@
  * that dies leaves its fast-path caller with PEER_DEAD; reply_recv with a
  * handle of the wrong type or rights, or none, fails and replies to no one.
  */
+#include "child.h"
 #include "ktest.h"
 #include "threads.h"
 #include <cairn/error.h>
+#include <cairn/process.h>
 #include <cairn/syscalls.h>
 #include <rt/ipc.h>
 
@@ -171,6 +173,44 @@ KTEST(ipc_fastpath_words_badges_and_registers, KTEST_QUICK)
     EXPECT_EQ(server_status, 0);
     cairn_handle_close(clients[0].ep);
     cairn_handle_close(clients[1].ep);
+    cairn_handle_close(ep);
+}
+
+/* The fast path between two address spaces (each switch writes CR3): the
+ * server is kt_child_echo in a child process, on the client's CPU at the
+ * client's priority, with the endpoint granted by handle_grant. The
+ * client checks every word, the badge and its callee-saved registers; the
+ * server checks its own and exits 1 if one changed. */
+KTEST(ipc_fastpath_between_processes, KTEST_QUICK)
+{
+    struct child c;
+    long ep = cairn_endpoint_create();
+    clients[0] =
+        (struct client_args){cairn_handle_mint(ep, CAIRN_RIGHT_SIGNAL, 0xfeed5), 0xfeed5, ROUNDS};
+    if (kt_child_new(&c, CHILD_QUOTA)) {
+        long granted = cairn_handle_grant(c.process, ep, CAIRN_RIGHT_WAIT);
+        struct cairn_thread_params params = {
+            .entry = CHILD_ENTRY(kt_child_echo),
+            .stack = CHILD_STACK_TOP,
+            .arg = (uint64_t)granted,
+            .priority = RT_PRIORITY_DEFAULT,
+            .affinity = SERVER_CPU,
+        };
+        EXPECT_TRUE(granted > 0);
+        c.thread = cairn_thread_create(c.process, &params);
+        EXPECT_TRUE(c.thread > 0);
+        EXPECT_TRUE(kt_spawn(client, 0, SERVER_CPU) > 0);
+        kt_join(1);
+        struct cairn_msg stop = {.info = CAIRN_MSGINFO(LABEL_STOP), .words = {7, 0, 0, 0}};
+        EXPECT_EQ(rt_ipc_call(ep, &stop), 0);
+        EXPECT_EQ(stop.info, CAIRN_MSGINFO(LABEL_STOP + 100));
+        EXPECT_EQ(stop.words[0], ~7ull);
+        int64_t status = -1;
+        EXPECT_EQ(kt_child_wait(&c, &status), CAIRN_EXIT_STATUS);
+        EXPECT_EQ(status, 0);
+    }
+    kt_child_free(&c);
+    cairn_handle_close(clients[0].ep);
     cairn_handle_close(ep);
 }
 
