@@ -166,11 +166,6 @@ struct process *process_create(int argc, char *const argv[], const char **why)
     return p;
 }
 
-uint64_t process_root(const struct process *p)
-{
-    return p->root;
-}
-
 void process_start(struct process *p)
 {
     log_info("kernel: started %s pid %u", p->name, p->pid);

@@ -2,9 +2,6 @@
  * context.c - preparing and loading thread contexts.
  */
 #include <arch/context.h>
-#include <arch/cpu.h>
-#include <arch/paging.h>
-#include <arch/percpu.h>
 #include <lib/string.h>
 
 extern char context_first_entry[];
@@ -23,21 +20,4 @@ uint64_t context_init_user(uint64_t stack_top, const struct trap_frame *frame)
     memset(sw, 0, sizeof(*sw));
     sw->return_address = (uint64_t)context_first_entry;
     return (uint64_t)sw;
-}
-
-void context_load(uint64_t root, uint64_t stack_top, uint64_t fs_base)
-{
-    struct cpu *cpu = this_cpu();
-    if (stack_top) {
-        cpu->tss.rsp[0] = stack_top;
-        cpu->kernel_rsp = stack_top;
-    }
-    if ((read_cr3() & PTE_ADDR) != root)
-        paging_switch(root);
-    /* Only ring 3 uses FS, and only the kernel writes FS_BASE: skip the
-     * MSR write when the next thread's value is already loaded. */
-    if (cpu->fs_base != fs_base) {
-        wrmsr(MSR_FS_BASE, fs_base);
-        cpu->fs_base = fs_base;
-    }
 }

@@ -97,7 +97,10 @@ struct process *process_create(int argc, char *const argv[], const char **why);
  * reference passes to it. */
 void process_start(struct process *p);
 
-uint64_t process_root(const struct process *p);
+static inline uint64_t process_root(const struct process *p)
+{
+    return p->root;
+}
 
 /* Adds a new thread (not yet runnable) to p, which it holds a reference
  * to until it is reaped. CAIRN_E_PEER_DEAD when p is ending or ended. */

@@ -4,6 +4,9 @@
 #ifndef CAIRN_ARCH_CONTEXT_H
 #define CAIRN_ARCH_CONTEXT_H
 
+#include <arch/cpu.h>
+#include <arch/paging.h>
+#include <arch/percpu.h>
 #include <arch/trap.h>
 #include <stdint.h>
 
@@ -18,7 +21,23 @@ void *context_switch(uint64_t *prev_rsp, uint64_t next_rsp, void *prev);
 uint64_t context_init_user(uint64_t stack_top, const struct trap_frame *frame);
 
 /* Points the CPU at the next thread: kernel stack for traps and SYSCALL
- * (stack_top, 0 to keep the current one), address space root, FS base. */
-void context_load(uint64_t root, uint64_t stack_top, uint64_t fs_base);
+ * (stack_top, 0 to keep the current one), address space root, FS base.
+ * Inline: every thread switch (and the IPC fast path's) runs it. */
+static inline void context_load(uint64_t root, uint64_t stack_top, uint64_t fs_base)
+{
+    struct cpu *cpu = this_cpu();
+    if (stack_top) {
+        cpu->tss.rsp[0] = stack_top;
+        cpu->kernel_rsp = stack_top;
+    }
+    if ((read_cr3() & PTE_ADDR) != root)
+        paging_switch(root);
+    /* Only ring 3 uses FS, and only the kernel writes FS_BASE: skip the
+     * MSR write when the next thread's value is already loaded. */
+    if (cpu->fs_base != fs_base) {
+        wrmsr(MSR_FS_BASE, fs_base);
+        cpu->fs_base = fs_base;
+    }
+}
 
 #endif
