@@ -284,6 +284,174 @@ KTEST(ipc_fastpath_reply_recv_checks_its_handle, KTEST_QUICK)
     cairn_handle_close(ep);
 }
 
+/* Waits up to 2 s for the thread to reach state (thread_control INFO). */
+static bool reaches(long thread, uint32_t state)
+{
+    for (int i = 0; i < 2000; i++) {
+        struct cairn_thread_info info = {0};
+        cairn_thread_control(thread, CAIRN_THREAD_INFO, &info);
+        if (info.state == state)
+            return true;
+        cairn_sleep(1000000);
+    }
+    return false;
+}
+
+static long go;              /* notification: the server may answer */
+static volatile long answer; /* the caller's result; 1: the expected reply */
+
+/* Receives one message, waits for `go`, answers it with reply_recv (the
+ * fast path's case but for a suspension), then answers LABEL_STOP. */
+static void late_server(uint64_t ep)
+{
+    struct cairn_msg m;
+    bool intact;
+    long status = rt_ipc_recv((cairn_handle_t)ep, UINT64_MAX, &m);
+    if (status == 0 && cairn_notification_wait(go, UINT64_MAX) == 1) {
+        transform(&m);
+        status = ipc_checked(SYS_IPC_REPLY_RECV, ep, &m, 99, &intact);
+    }
+    if (status == 0 && CAIRN_MSGINFO_LABEL(m.info) == LABEL_STOP)
+        rt_ipc_reply(&m);
+    kt_thread_done();
+}
+
+static void one_call(uint64_t ep)
+{
+    struct cairn_msg m = {.info = CAIRN_MSGINFO(LABEL_FAST), .words = {1, 2, 3, 4}};
+    bool intact;
+    long r = ipc_checked(SYS_IPC_CALL, ep, &m, 42, &intact);
+    answer = r == 0 && intact && m.info == CAIRN_MSGINFO(LABEL_FAST + 100) && m.words[0] == ~1ull &&
+                     m.words[1] == 7
+                 ? 1
+                 : -1;
+    kt_thread_done();
+}
+
+/* A caller on the server's CPU suspended while it awaits its reply: the
+ * reply_recv must not resume it straight in ring 3; it stops with the
+ * reply in its registers and returns it once resumed. */
+KTEST(ipc_fastpath_leaves_a_suspended_caller_stopped, KTEST_QUICK)
+{
+    struct cairn_thread_regs regs;
+    long ep = cairn_endpoint_create();
+    go = cairn_notification_create();
+    answer = 0;
+    long server = kt_spawn(late_server, (uint64_t)ep, SERVER_CPU);
+    long caller = kt_spawn(one_call, (uint64_t)ep, SERVER_CPU);
+    EXPECT_TRUE(server > 0 && caller > 0);
+    EXPECT_TRUE(reaches(caller, CAIRN_THREAD_BLOCKED));
+    EXPECT_TRUE(reaches(server, CAIRN_THREAD_BLOCKED));
+    EXPECT_EQ(cairn_thread_control(caller, CAIRN_THREAD_SUSPEND, NULL), 0);
+    EXPECT_EQ(cairn_notification_signal(go, 1), 0);
+    EXPECT_TRUE(reaches(caller, CAIRN_THREAD_STOPPED));
+    EXPECT_EQ(cairn_thread_control(caller, CAIRN_THREAD_READ_REGS, &regs), 0);
+    EXPECT_EQ(regs.rax, 0);
+    EXPECT_EQ(regs.rsi, CAIRN_MSGINFO(LABEL_FAST + 100));
+    EXPECT_EQ(regs.rdx, ~1ull);
+    EXPECT_EQ(regs.r10, 7);
+    EXPECT_EQ(regs.rbx, 42 * 3);
+    EXPECT_EQ(answer, 0);
+    EXPECT_EQ(cairn_thread_control(caller, CAIRN_THREAD_RESUME, NULL), 0);
+    struct cairn_msg stop = {.info = CAIRN_MSGINFO(LABEL_STOP)};
+    EXPECT_EQ(rt_ipc_call(ep, &stop), 0);
+    kt_join(2);
+    EXPECT_EQ(answer, 1);
+    cairn_handle_close(server);
+    cairn_handle_close(caller);
+    cairn_handle_close(go);
+    cairn_handle_close(ep);
+}
+
+/* A receiver on the caller's CPU suspended while blocked in ipc_recv:
+ * the call must not resume it straight in ring 3; it stops holding the
+ * message, and answers once resumed. */
+KTEST(ipc_fastpath_leaves_a_suspended_receiver_stopped, KTEST_QUICK)
+{
+    struct cairn_thread_regs regs;
+    long ep = cairn_endpoint_create();
+    go = cairn_notification_create();
+    answer = 0;
+    long server = kt_spawn(late_server, (uint64_t)ep, SERVER_CPU);
+    EXPECT_TRUE(server > 0 && reaches(server, CAIRN_THREAD_BLOCKED));
+    EXPECT_EQ(cairn_thread_control(server, CAIRN_THREAD_SUSPEND, NULL), 0);
+    long caller = kt_spawn(one_call, (uint64_t)ep, SERVER_CPU);
+    EXPECT_TRUE(caller > 0);
+    EXPECT_TRUE(reaches(server, CAIRN_THREAD_STOPPED));
+    EXPECT_EQ(cairn_thread_control(server, CAIRN_THREAD_READ_REGS, &regs), 0);
+    EXPECT_EQ(regs.rax, 0);
+    EXPECT_EQ(regs.rsi, CAIRN_MSGINFO(LABEL_FAST));
+    EXPECT_EQ(regs.rdx, 1);
+    EXPECT_EQ(regs.r9, 4);
+    EXPECT_EQ(answer, 0);
+    EXPECT_EQ(cairn_thread_control(server, CAIRN_THREAD_RESUME, NULL), 0);
+    EXPECT_EQ(cairn_notification_signal(go, 1), 0);
+    struct cairn_msg stop = {.info = CAIRN_MSGINFO(LABEL_STOP)};
+    EXPECT_EQ(rt_ipc_call(ep, &stop), 0);
+    kt_join(2);
+    EXPECT_EQ(answer, 1);
+    cairn_handle_close(server);
+    cairn_handle_close(caller);
+    cairn_handle_close(go);
+    cairn_handle_close(ep);
+}
+
+static long bound; /* the notification bound to bound_server */
+static volatile long notified_bits;
+
+/* Bound to `bound`: answers one call with reply_recv after signalling
+ * its own notification, so the receive must return the bits first; then
+ * answers the next call. */
+static void bound_server(uint64_t ep)
+{
+    struct cairn_msg m;
+    bool intact;
+    long status = rt_ipc_recv((cairn_handle_t)ep, UINT64_MAX, &m);
+    if (status == 0) {
+        transform(&m);
+        cairn_notification_signal(bound, 0x30);
+        status = ipc_checked(SYS_IPC_REPLY_RECV, ep, &m, 7, &intact);
+    }
+    if (status == 0 && (m.info & CAIRN_MSGINFO_NOTIFIED))
+        notified_bits = (long)m.badge;
+    if (status == 0)
+        status = rt_ipc_recv((cairn_handle_t)ep, UINT64_MAX, &m);
+    if (status == 0) {
+        transform(&m);
+        rt_ipc_reply(&m);
+    }
+    kt_thread_done();
+}
+
+static void two_calls(uint64_t ep)
+{
+    for (int i = 0; i < 2; i++) {
+        struct cairn_msg m = {.info = CAIRN_MSGINFO(LABEL_FAST), .words = {1, 2, 3, 4}};
+        EXPECT_EQ(rt_ipc_call((cairn_handle_t)ep, &m), 0);
+        EXPECT_EQ(m.info, CAIRN_MSGINFO(LABEL_FAST + 100));
+        EXPECT_EQ(m.words[0], ~1ull);
+    }
+    kt_thread_done();
+}
+
+/* A server with a bound notification and bits pending: its reply_recv
+ * (with its caller blocked on its CPU) returns the bits, not a message. */
+KTEST(ipc_fastpath_leaves_bound_receives_to_the_slow_path, KTEST_QUICK)
+{
+    long ep = cairn_endpoint_create();
+    bound = cairn_notification_create();
+    notified_bits = 0;
+    long server = kt_spawn(bound_server, (uint64_t)ep, SERVER_CPU);
+    EXPECT_TRUE(server > 0);
+    EXPECT_EQ(cairn_notification_bind(bound, server), 0);
+    EXPECT_TRUE(kt_spawn(two_calls, (uint64_t)ep, SERVER_CPU) > 0);
+    kt_join(2);
+    EXPECT_EQ(notified_bits, 0x30);
+    cairn_handle_close(server);
+    cairn_handle_close(bound);
+    cairn_handle_close(ep);
+}
+
 /* Three servers and six clients on one endpoint, spread over the CPUs:
  * fast and slow paths, and threads blocked by one completed by the other,
  * all at once. */
