@@ -49,38 +49,41 @@
     mov F_R15(%rsp), %r15
 .endm
 
-/* Jumps to the slow handler with the arguments back from the frame (the
- * return address to syscall_entry.S is still on the stack). */
+/* Calls the slow handler with the arguments back from the frame at RSP
+ * (the return address to syscall_entry.S is gone), then leaves as that
+ * call would have returned. */
 .macro TO_SLOW slow
-    mov 8+F_RDI(%rsp), %rdi
-    mov 8+F_RSI(%rsp), %rsi
-    mov 8+F_RDX(%rsp), %rdx
-    mov 8+F_R10(%rsp), %rcx
-    mov 8+F_R8(%rsp), %r8
-    mov 8+F_R9(%rsp), %r9
-    jmp \slow
+    mov F_RDI(%rsp), %rdi
+    mov F_RSI(%rsp), %rsi
+    mov F_RDX(%rsp), %rdx
+    mov F_R10(%rsp), %rcx
+    mov F_R8(%rsp), %r8
+    mov F_R9(%rsp), %r9
+    call \slow
+    jmp syscall_exit
 .endm
 
-/* An entry that tries the C fast path `fast` first. It returns struct
- * ipc_fastpath_switch in RAX (the next frame, or NULL: slow path) and RDX
- * (the run-queue lock to release once off this stack). The message, still
- * in this thread's frame, goes into registers before the lock is released:
- * from then on this thread may be woken and run elsewhere. */
+/* An entry that tries the C fast path `fast` first. Dropping the return
+ * address leaves RSP on the frame, 16-byte aligned for the call. The C
+ * half returns struct ipc_fastpath_switch in RAX (the next frame, or
+ * NULL: slow path) and RDX (the run-queue lock to release once off this
+ * stack). The message, still in this thread's frame, goes into registers
+ * before the lock is released: from then on this thread may be woken and
+ * run elsewhere. */
 .macro FASTPATH_ENTRY name, fast, slow
     .globl \name
 \name:
     SAVE_CALLEE_SAVED 8
-    sub $8, %rsp
-    call \fast
     add $8, %rsp
+    call \fast
     test %rax, %rax
     jz 1f
     mov %rdx, %r11
-    mov 8+F_RSI(%rsp), %rsi
-    mov 8+F_RDX(%rsp), %rdx
-    mov 8+F_R10(%rsp), %r10
-    mov 8+F_R8(%rsp), %r8
-    mov 8+F_R9(%rsp), %r9
+    mov F_RSI(%rsp), %rsi
+    mov F_RDX(%rsp), %rdx
+    mov F_R10(%rsp), %r10
+    mov F_R8(%rsp), %r8
+    mov F_R9(%rsp), %r9
     mov %rax, %rsp
     addl $1, SPINLOCK_SERVING(%r11) /* the holder alone writes `serving` */
     jmp ipc_fastpath_exit
