@@ -9,6 +9,7 @@
 #include <core/launcher.h>
 #include <core/log.h>
 #include <core/panic.h>
+#include <core/foreign.h>
 #include <core/process.h>
 #include <core/sched.h>
 #include <lib/format.h>
@@ -29,6 +30,7 @@ static bool first_start_done; /* atomic */
 static void process_teardown(struct process *p)
 {
     cap_table_destroy(&p->handles);
+    foreign_process_destroy(p);
     vm_space_teardown(&p->vm, p->quota); /* object pages leave with their objects */
     if (p->root)
         paging_root_destroy(p->root);

@@ -13,6 +13,8 @@
 #include <core/panic.h>
 #include <core/process.h>
 #include <core/sched.h>
+#include <core/foreign.h>
+#include <arch/syscall.h>
 #include <core/spinlock.h>
 
 struct runqueue {
@@ -141,10 +143,11 @@ static void arm_timer(struct runqueue *rq)
 
 static void load_context(struct thread *next)
 {
-    if (next->process)
+    if (next->process) {
         context_load(process_root(next->process), next->kernel_stack + KERNEL_STACK_SIZE,
                      next->fs_base);
-    else
+        syscall_select_entry(foreign_abi(next->process));
+    } else
         context_load(paging_kernel_root(), 0, 0);
 }
 

@@ -14,6 +14,7 @@
 #include <object/vm.h>
 #include <stdint.h>
 
+struct endpoint;
 struct quota;
 
 /* Kernel memory each boot program may cause to be allocated. */
@@ -34,6 +35,8 @@ struct process {
     struct quota *quota;         /* what its objects are charged to */
     struct vm_space vm;          /* its mappings of memory objects (object/vm.h) */
     bool exiting;                /* set once by exit or a fatal fault; never cleared */
+    struct endpoint *foreign_ep; /* lock: its system calls go here (core/foreign.h) */
+    uint64_t foreign_badge;      /* lock: the badge of the handle that named it */
 };
 
 static inline bool process_exiting(const struct process *p)

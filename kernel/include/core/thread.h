@@ -77,6 +77,7 @@ struct thread {
     struct endpoint *reply_ep;     /* the endpoint of that call: a reference is held */
     enum ipc_phase ipc_phase;      /* lock of ipc_endpoint */
     struct endpoint *ipc_endpoint; /* the endpoint of the current call */
+    bool foreign_call;             /* in a forwarded system call: stopped for its handler */
 };
 
 /* A user thread of p that will enter ring 3 at entry with RSP = stack and
