@@ -145,7 +145,7 @@ $(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p))))
 
 # Unmodified Linux programs, built with Debian's musl-gcc exactly as anyone
 # would build them (no Cairn headers), for the Linux personality's tests.
-LINUX_PROGRAMS := hello
+LINUX_PROGRAMS := hello getpid_bench
 MUSL_CC ?= musl-gcc
 
 $(BUILD)/linux/%: tests/linux/%.c
