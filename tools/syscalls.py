@@ -503,6 +503,7 @@ def render_header(calls):
         "#include <cairn/handle.h>",
         "#include <cairn/ipc.h>",
         "#include <cairn/system.h>",
+        "#include <cairn/process.h>",
     ]
     for call in calls:
         if call.custom_abi:

@@ -31,10 +31,12 @@ enum cairn_object_type {
     CAIRN_OBJ_IRQ = 8,
     CAIRN_OBJ_IOPORT = 9,
     CAIRN_OBJ_QUOTA = 10,
-    CAIRN_OBJ_DEVICE_MEMORY = 11, /* the right to make memory objects of a physical range */
+    CAIRN_OBJ_DEVICE_MEMORY = 11,  /* the right to make memory objects of a physical range */
+    CAIRN_OBJ_IRQ_CONTROL = 12,    /* the right to claim interrupt lines (irq objects) */
+    CAIRN_OBJ_IOPORT_CONTROL = 13, /* the right to make io-port range objects */
 };
 
-#define CAIRN_OBJ_TYPE_COUNT 12
+#define CAIRN_OBJ_TYPE_COUNT 14
 
 /* Rights: what a handle lets its holder do with the object. */
 #define CAIRN_RIGHT_READ      (1u << 0) /* read memory, registers, state */

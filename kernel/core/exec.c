@@ -82,7 +82,8 @@ int exec_load_elf(uint64_t root, const void *image, size_t size, uint64_t *entry
 
 /* Lays out the start-up block in the top stack page (kernel view at top).
  * Returns the user address of argc, or 0 if the arguments do not fit. */
-static uint64_t build_startup_block(uint8_t *page, int argc, char *const argv[])
+static uint64_t build_startup_block(uint8_t *page, int argc, char *const argv[],
+                                    const struct exec_aux *aux, unsigned naux)
 {
     uint64_t user_page = USER_STACK_TOP - PAGE_SIZE;
     uint64_t string_top = PAGE_SIZE;
@@ -96,8 +97,8 @@ static uint64_t build_startup_block(uint8_t *page, int argc, char *const argv[])
         memcpy(page + string_top, argv[i], len);
         argv_user[i] = user_page + string_top;
     }
-    /* argc, argv[argc], NULL, envp NULL, AT_PAGESZ pair, AT_NULL pair. */
-    uint64_t words = 1 + (uint64_t)argc + 1 + 1 + 4;
+    /* argc, argv[argc], NULL, envp NULL, AT_PAGESZ pair, aux pairs, AT_NULL pair. */
+    uint64_t words = 1 + (uint64_t)argc + 1 + 1 + 2 + 2 * (uint64_t)naux + 2;
     uint64_t start = (string_top - words * 8) & ~15ull;
     if (start > string_top)
         return 0;
@@ -109,15 +110,20 @@ static uint64_t build_startup_block(uint8_t *page, int argc, char *const argv[])
     *w++ = 0;
     *w++ = AT_PAGESZ;
     *w++ = PAGE_SIZE;
+    for (unsigned i = 0; i < naux; i++) {
+        *w++ = aux[i].key;
+        *w++ = aux[i].value;
+    }
     *w++ = AT_NULL;
     *w++ = 0;
     return user_page + start;
 }
 
-int exec_setup_stack(uint64_t root, int argc, char *const argv[], uint64_t *rsp, const char **why)
+int exec_setup_stack(uint64_t root, int argc, char *const argv[], const struct exec_aux *aux,
+                     unsigned naux, uint64_t *rsp, const char **why)
 {
-    if (argc < 0 || argc > EXEC_MAX_ARGS) {
-        *why = "too many arguments";
+    if (argc < 0 || argc > EXEC_MAX_ARGS || naux > EXEC_MAX_AUX) {
+        *why = "too many arguments or auxiliary-vector entries";
         return -1;
     }
     for (unsigned i = 0; i < USER_STACK_PAGES; i++) {
@@ -130,7 +136,7 @@ int exec_setup_stack(uint64_t root, int argc, char *const argv[], uint64_t *rsp,
             return -1;
         }
         if (i == 0) {
-            *rsp = build_startup_block(phys_to_virt(frame), argc, argv);
+            *rsp = build_startup_block(phys_to_virt(frame), argc, argv, aux, naux);
             if (!*rsp) {
                 *why = "arguments do not fit in one page";
                 return -1;

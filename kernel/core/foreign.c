@@ -6,6 +6,7 @@
 #include <cairn/error.h>
 #include <cairn/foreign.h>
 #include <cairn/ipc.h>
+#include <cairn/process.h>
 #include <core/foreign.h>
 #include <core/process.h>
 #include <core/sched.h>
@@ -30,21 +31,32 @@ static struct endpoint *foreign_handler(struct process *p, uint64_t *badge)
     return ep;
 }
 
-/* Makes ep (whose reference p takes over; NULL unmarks) p's handler and
- * returns the one it replaces, for the caller to release. */
-static struct endpoint *foreign_handler_swap(struct process *p, struct endpoint *ep, uint64_t badge)
+/* Makes ep (NULL unmarks) p's handler, with a reference of its own, and
+ * drops the one it replaces; an ended process keeps none. */
+static enum cairn_error foreign_handler_set(struct process *p, struct endpoint *ep,
+                                            uint64_t badge)
 {
     bool irq = spin_lock(&p->lock);
+    bool alive = !p->ended;
     struct endpoint *old = p->foreign_ep;
-    p->foreign_ep = ep;
-    p->foreign_badge = badge;
+    if (alive) {
+        if (ep)
+            kobject_retain(&ep->obj);
+        p->foreign_ep = ep;
+        p->foreign_badge = badge;
+    }
     spin_unlock(&p->lock, irq);
-    return old;
+    if (alive && old)
+        kobject_release(&old->obj);
+    return alive ? CAIRN_OK : CAIRN_E_PEER_DEAD;
 }
 
 void foreign_process_destroy(struct process *p)
 {
-    struct endpoint *old = foreign_handler_swap(p, NULL, 0);
+    bool irq = spin_lock(&p->lock);
+    struct endpoint *old = p->foreign_ep;
+    p->foreign_ep = NULL;
+    spin_unlock(&p->lock, irq);
     if (old)
         kobject_release(&old->obj);
 }
@@ -83,8 +95,32 @@ void foreign_syscall(struct trap_frame *f)
             process_kill_current("its system-call handler ended before replying");
         foreign_apply_reply(f, &msg);
     }
-    /* The same slow work as a native system call's return. */
+    /* The same slow work as a native system call's return; every user
+     * register is in the frame, so a suspension may stop the thread here. */
     kobject_reap();
     sched_preempt_point();
-    process_check_exiting();
+    process_return_to_user();
+}
+
+SYSCALL_DEFINE(process_set_syscall_handler)
+{
+    if (a0 == CAIRN_PROCESS_SELF)
+        return -CAIRN_E_INVALID_ARGUMENT; /* it could never undo it */
+    if (a1 > UINT32_MAX)
+        return -CAIRN_E_BAD_HANDLE;
+    struct process *p;
+    enum cairn_error err = process_get(a0, CAIRN_RIGHT_MANAGE, &p);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+    struct kobject *ep = NULL;
+    uint64_t badge = 0;
+    if (a1 != CAIRN_HANDLE_NONE)
+        err = cap_lookup(sched_current()->process, (cairn_handle_t)a1, CAIRN_OBJ_ENDPOINT,
+                         CAIRN_RIGHT_SIGNAL, &ep, &badge);
+    if (err == CAIRN_OK)
+        err = foreign_handler_set(p, (struct endpoint *)ep, badge);
+    if (ep)
+        kobject_release(ep);
+    kobject_release(&p->obj);
+    return -(int64_t)err;
 }

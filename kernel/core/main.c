@@ -24,6 +24,7 @@
 #include <core/panic.h>
 #include <core/sched.h>
 #include <mm/frame.h>
+#include <mm/frame_share.h>
 #include <lib/string.h>
 #include <mm/kmalloc.h>
 
@@ -105,6 +106,7 @@ void kmain(void)
     cpu_enable_features();
     frame_init(&boot_info);
     paging_init(&boot_info);
+    frame_share_init();
     kmalloc_init();
     percpu_setup(&cpus[0], 0, 0);
     percpu_load(&cpus[0]);

@@ -1,9 +1,10 @@
 /*
- * sched.c - per-CPU run queues, switching, preemption, sleeping and waking
- * (see sched.h for the rules and the locking).
+ * sched.c - per-CPU run queues, switching, preemption, sleeping, waking and
+ * suspension (see sched.h for the rules and the locking).
  */
 #include <arch/apic.h>
 #include <arch/context.h>
+#include <arch/iopb.h>
 #include <arch/cpu.h>
 #include <arch/layout.h>
 #include <arch/paging.h>
@@ -16,6 +17,7 @@
 #include <core/foreign.h>
 #include <arch/syscall.h>
 #include <core/spinlock.h>
+#include <cairn/process.h>
 
 struct runqueue {
     struct spinlock lock;
@@ -144,11 +146,14 @@ static void arm_timer(struct runqueue *rq)
 static void load_context(struct thread *next)
 {
     if (next->process) {
+        iopb_switch(__atomic_load_n(&next->process->iopb, __ATOMIC_ACQUIRE));
         context_load(process_root(next->process), next->kernel_stack + KERNEL_STACK_SIZE,
                      next->fs_base);
         syscall_select_entry(foreign_abi(next->process));
-    } else
+    } else {
         context_load(paging_kernel_root(), 0, 0);
+        iopb_switch(NULL);
+    }
 }
 
 /* Makes next current on this CPU and switches to it; rq->lock is held and
@@ -196,7 +201,9 @@ void sched_finish_switch(struct thread *prev)
     spin_release(&rq->lock);
     /* A thread of an exiting process may resume inside a system call that
      * returns by the fast path: make that path look. */
-    if (rq->current->process && process_exiting(rq->current->process))
+    struct thread *cur = rq->current;
+    if (cur->process && (process_exiting(cur->process) ||
+                         __atomic_load_n(&cur->suspend_requested, __ATOMIC_RELAXED)))
         this_cpu()->exit_work = 1;
     if (prev->state == THREAD_DEAD)
         process_reap_thread(prev);
@@ -464,4 +471,100 @@ void sched_idle_loop(void)
          * wake-up IPI cannot slip in between. */
         __asm__ volatile("sti; hlt" ::: "memory");
     }
+}
+
+void sched_stop_current(void)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = this_rq();
+    struct thread *self = rq->current;
+    spin_acquire(&rq->lock);
+    while (self->suspend_requested && !process_exiting(self->process)) {
+        self->state = THREAD_BLOCKED;
+        self->stopped = true;
+        schedule_locked(rq);
+        rq = this_rq(); /* woken, it may have been pulled to another CPU */
+        spin_acquire(&rq->lock);
+        self->stopped = false;
+    }
+    spin_release(&rq->lock);
+    irq_restore(irq);
+}
+
+enum cairn_error sched_suspend(struct thread *t)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = lock_owner(t);
+    bool dead = t->state == THREAD_DEAD;
+    bool running = rq->current == t;
+    unsigned cpu = t->cpu;
+    if (!dead)
+        t->suspend_requested = true;
+    spin_release(&rq->lock);
+    /* A thread running on another CPU is interrupted and stops on its way
+     * back to ring 3; the caller itself stops at the end of this call.
+     * Queued and blocked threads look when they are next switched to. */
+    if (!dead && running) {
+        if (cpu == this_cpu()->index)
+            this_cpu()->exit_work = 1;
+        else
+            lapic_send_ipi(cpus[cpu].apic_id, VECTOR_RESCHED);
+    }
+    irq_restore(irq);
+    return dead ? CAIRN_E_PEER_DEAD : CAIRN_OK;
+}
+
+enum cairn_error sched_resume(struct thread *t)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = lock_owner(t);
+    bool dead = t->state == THREAD_DEAD;
+    t->suspend_requested = false;
+    if (t->stopped && t->state == THREAD_BLOCKED) {
+        t->state = THREAD_RUNNABLE;
+        t->wake_reason = WAKE_SIGNALLED;
+        enqueue(rq, t);
+        kick(rq, t->cpu, t);
+    }
+    spin_release(&rq->lock);
+    irq_restore(irq);
+    return dead ? CAIRN_E_PEER_DEAD : CAIRN_OK;
+}
+
+void sched_park_new(struct thread *t)
+{
+    t->cpu = place(t);
+    t->suspend_requested = true;
+    t->stopped = true;
+    t->state = THREAD_BLOCKED;
+}
+
+bool sched_with_stopped(struct thread *t, void (*fn)(struct thread *t, void *ctx), void *ctx)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = lock_owner(t);
+    /* A thread whose forwarded system call is with its handler is stopped
+     * for it too: every user register is in its frame (core/foreign.h). */
+    bool stopped = (t->stopped || __atomic_load_n(&t->foreign_call, __ATOMIC_ACQUIRE)) &&
+                   t->state == THREAD_BLOCKED;
+    if (stopped)
+        fn(t, ctx);
+    spin_release(&rq->lock);
+    irq_restore(irq);
+    return stopped;
+}
+
+uint32_t sched_thread_state(struct thread *t, bool *suspend_requested)
+{
+    bool irq = irq_save();
+    struct runqueue *rq = lock_owner(t);
+    uint32_t state = CAIRN_THREAD_RUNNING;
+    if (t->state == THREAD_DEAD)
+        state = CAIRN_THREAD_DEAD;
+    else if (t->state == THREAD_BLOCKED)
+        state = t->stopped ? CAIRN_THREAD_STOPPED : CAIRN_THREAD_BLOCKED;
+    *suspend_requested = t->suspend_requested;
+    spin_release(&rq->lock);
+    irq_restore(irq);
+    return state;
 }

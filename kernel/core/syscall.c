@@ -59,18 +59,26 @@ SYSCALL_DEFINE(exit)
     process_exit_current((int)a0);
 }
 
-void syscall_exit_work(struct trap_frame *f);
+int syscall_exit_work(struct trap_frame *f);
 
 /* The slow half of the SYSCALL return, when struct cpu's exit_work is set:
  * destroy objects released during the call, switch if a better thread
- * waits, end the thread if its process is exiting. */
-void syscall_exit_work(struct trap_frame *f)
+ * waits, end the thread if its process is exiting, stop it if it is to be
+ * suspended. Returns 1 when the thread stopped: its registers may have
+ * been written, so the entry path restores all of them from f (IRETQ)
+ * instead of returning by SYSRET. */
+int syscall_exit_work(struct trap_frame *f)
 {
-    (void)f;
     this_cpu()->exit_work = 0;
     kobject_reap();
     sched_preempt_point();
     process_check_exiting();
+    if (!__atomic_load_n(&sched_current()->suspend_requested, __ATOMIC_ACQUIRE))
+        return 0;
+    f->rcx = f->rip; /* what SYSRET would have left in them */
+    f->r11 = f->rflags;
+    process_return_to_user();
+    return 1;
 }
 
 _Static_assert(offsetof(struct syscall_entry, handler) == 8 && sizeof(struct syscall_entry) == 24,

@@ -9,6 +9,7 @@
 #include <core/thread.h>
 #include <mm/frame.h>
 #include <mm/kmalloc.h>
+#include <object/fault.h>
 #include <object/quota.h>
 
 static uint32_t next_tid = 1; /* atomic */
@@ -25,7 +26,7 @@ static void thread_init_common(struct thread *t)
 }
 
 struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t stack, uint64_t arg,
-                                  uint8_t priority, uint32_t affinity)
+                                  uint64_t fs_base, uint8_t priority, uint32_t affinity)
 {
     struct thread *t = kzalloc(sizeof(*t));
     if (!t)
@@ -40,6 +41,7 @@ struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t st
     t->process = p;
     t->priority = priority < THREAD_PRIORITIES ? priority : THREAD_PRIORITIES - 1;
     t->affinity = affinity;
+    t->fs_base = fs_base;
     t->kernel_stack = (uint64_t)phys_to_virt(stack_phys);
 
     struct trap_frame frame = {
@@ -77,6 +79,7 @@ void thread_release(struct thread *t)
 
 void thread_destroy_object(struct kobject *o)
 {
+    fault_thread_destroy((struct thread *)o);
     quota_uncharge_object(o);
     kfree(o);
 }

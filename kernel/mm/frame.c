@@ -144,3 +144,8 @@ size_t frame_total_count(void)
 {
     return frames_usable;
 }
+
+size_t frame_index_limit(void)
+{
+    return frames.nframes;
+}

@@ -9,6 +9,7 @@
 #include <core/syscall_table.h>
 #include <mm/kmalloc.h>
 #include <object/cap.h>
+#include <object/quota.h>
 
 /* Descendants revoked per step; the cap lock is dropped between steps so
  * revoking a huge tree never holds other CPUs up for long. */
@@ -28,29 +29,38 @@ static void cap_release(void *object, enum cairn_object_type type, void *ctx)
     kobject_release(object);
 }
 
-static void *cap_alloc_chunk(size_t bytes, void *ctx)
+/* ctx is the quota the table's memory is charged to. */
+static void *cap_alloc_chunk(size_t bytes, void *ctx, enum cairn_error *err)
 {
-    (void)ctx;
-    return kzalloc(bytes);
+    struct quota *q = ctx;
+    *err = quota_charge(q, bytes);
+    if (*err != CAIRN_OK)
+        return NULL;
+    void *chunk = kzalloc(bytes);
+    if (!chunk) {
+        quota_uncharge(q, bytes);
+        *err = CAIRN_E_NO_MEMORY;
+    }
+    return chunk;
 }
 
 static void cap_free_chunk(void *p, size_t bytes, void *ctx)
 {
-    (void)bytes, (void)ctx;
+    quota_uncharge(ctx, bytes);
     kfree(p);
 }
 
-static const struct handle_ops cap_ops = {
-    .retain = cap_retain,
-    .release = cap_release,
-    .alloc_chunk = cap_alloc_chunk,
-    .free_chunk = cap_free_chunk,
-};
-
-enum cairn_error cap_table_init(struct handle_table *t)
+enum cairn_error cap_table_init(struct handle_table *t, struct handle_ops *ops, struct quota *q)
 {
+    *ops = (struct handle_ops){
+        .retain = cap_retain,
+        .release = cap_release,
+        .alloc_chunk = cap_alloc_chunk,
+        .free_chunk = cap_free_chunk,
+        .ctx = q,
+    };
     bool irq = spin_lock(&cap_lock);
-    enum cairn_error err = handle_table_init(t, &cap_ops, CAP_TABLE_CAPACITY);
+    enum cairn_error err = handle_table_init(t, ops, CAP_TABLE_CAPACITY);
     spin_unlock(&cap_lock, irq);
     return err;
 }
@@ -83,6 +93,37 @@ enum cairn_error cap_install(struct process *p, struct kobject *o, uint32_t righ
 {
     bool irq = spin_lock(&cap_lock);
     enum cairn_error err = handle_install(&p->handles, o, o->type, rights, badge, out);
+    spin_unlock(&cap_lock, irq);
+    return err;
+}
+
+enum cairn_error cap_install_derived(struct process *p, cairn_handle_t parent, struct kobject *o,
+                                     uint32_t rights, cairn_handle_t *out)
+{
+    bool irq = spin_lock(&cap_lock);
+    enum cairn_error err = handle_install_derived(&p->handles, parent, o, o->type, rights, out);
+    spin_unlock(&cap_lock, irq);
+    return err;
+}
+
+void cap_close(struct process *p, cairn_handle_t h)
+{
+    bool irq = spin_lock(&cap_lock);
+    handle_close(&p->handles, h);
+    spin_unlock(&cap_lock, irq);
+}
+
+enum cairn_error cap_grant(struct process *src, cairn_handle_t h, uint32_t rights,
+                           struct process *dst, cairn_handle_t *out)
+{
+    bool irq = spin_lock(&cap_lock);
+    /* An ended process has its table destroyed under this lock after
+     * `ended` is set, so the answer holds until the lock is dropped. */
+    bool pirq = spin_lock(&dst->lock);
+    bool ended = dst->ended;
+    spin_unlock(&dst->lock, pirq);
+    enum cairn_error err =
+        ended ? CAIRN_E_PEER_DEAD : handle_grant(&src->handles, h, rights, &dst->handles, out);
     spin_unlock(&cap_lock, irq);
     return err;
 }

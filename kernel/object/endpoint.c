@@ -194,6 +194,16 @@ static enum cairn_error endpoint_reply(struct thread *self, const struct ipc_mes
     return err;
 }
 
+int64_t endpoint_kernel_call(struct endpoint *ep, uint64_t badge, struct ipc_message *msg)
+{
+    struct thread *self = sched_current();
+    self->ipc = *msg;
+    int64_t status = endpoint_call(ep, self, badge);
+    if (status == 0)
+        *msg = self->ipc;
+    return status;
+}
+
 void endpoint_thread_exit(struct thread *t)
 {
     static const struct ipc_message none;

@@ -52,9 +52,10 @@ static enum cairn_error table_grow(struct handle_table *t)
 
     if (first >= t->capacity)
         return CAIRN_E_NO_HANDLES;
-    chunk = t->ops->alloc_chunk(CHUNK_BYTES, t->ops->ctx);
+    enum cairn_error err = CAIRN_E_NO_MEMORY;
+    chunk = t->ops->alloc_chunk(CHUNK_BYTES, t->ops->ctx, &err);
     if (!chunk)
-        return CAIRN_E_NO_MEMORY;
+        return err;
     for (unsigned i = HANDLE_CHUNK_SLOTS; i-- > 0;) {
         struct handle_slot *s = &chunk[i];
         uint32_t index = first + i;
@@ -209,9 +210,10 @@ enum cairn_error handle_table_init(struct handle_table *t, const struct handle_o
         !ops->retain || !ops->release || !ops->alloc_chunk || !ops->free_chunk)
         return CAIRN_E_INVALID_ARGUMENT;
     nchunks = chunk_count(capacity);
-    t->chunks = ops->alloc_chunk(nchunks * sizeof(*t->chunks), ops->ctx);
+    enum cairn_error err = CAIRN_E_NO_MEMORY;
+    t->chunks = ops->alloc_chunk(nchunks * sizeof(*t->chunks), ops->ctx, &err);
     if (!t->chunks)
-        return CAIRN_E_NO_MEMORY;
+        return err;
     for (unsigned i = 0; i < nchunks; i++)
         t->chunks[i] = NULL;
     t->ops = ops;
@@ -295,6 +297,28 @@ enum cairn_error handle_install(struct handle_table *t, void *object, enum cairn
     return CAIRN_OK;
 }
 
+enum cairn_error handle_install_derived(struct handle_table *t, cairn_handle_t parent, void *object,
+                                        enum cairn_object_type type, uint32_t rights,
+                                        cairn_handle_t *out)
+{
+    struct handle_slot *p = slot_lookup(t, parent);
+    struct handle_slot *s;
+    cairn_handle_t h;
+    enum cairn_error err;
+
+    if (!p)
+        return CAIRN_E_BAD_HANDLE;
+    if (p->state == HANDLE_SLOT_REVOKED)
+        return CAIRN_E_REVOKED;
+    err = handle_install(t, object, type, rights, 0, &h);
+    if (err != CAIRN_OK)
+        return err;
+    s = slot_lookup(t, h);
+    cdt_add_child(p, s);
+    *out = h;
+    return CAIRN_OK;
+}
+
 enum cairn_error handle_get(struct handle_table *t, cairn_handle_t h, enum cairn_object_type type,
                             uint32_t rights_needed, struct handle_slot **out)
 {
@@ -342,6 +366,20 @@ enum cairn_error handle_duplicate(struct handle_table *src, cairn_handle_t h, ui
     enum cairn_error err;
 
     err = handle_get(src, h, CAIRN_OBJ_NONE, CAIRN_RIGHT_DUPLICATE, &s);
+    if (err != CAIRN_OK)
+        return err;
+    if (rights & ~s->rights)
+        return CAIRN_E_ACCESS_DENIED;
+    return slot_derive(s, dst, rights, s->badge, out);
+}
+
+enum cairn_error handle_grant(struct handle_table *src, cairn_handle_t h, uint32_t rights,
+                              struct handle_table *dst, cairn_handle_t *out)
+{
+    struct handle_slot *s;
+    enum cairn_error err;
+
+    err = handle_get(src, h, CAIRN_OBJ_NONE, CAIRN_RIGHT_TRANSFER, &s);
     if (err != CAIRN_OK)
         return err;
     if (rights & ~s->rights)

@@ -9,6 +9,7 @@
 #include <core/sched.h>
 #include <core/syscall_table.h>
 #include <mm/frame.h>
+#include <mm/frame_share.h>
 #include <mm/kmalloc.h>
 #include <object/cap.h>
 #include <object/memory.h>
@@ -36,39 +37,66 @@ static uint64_t *frame_list(const struct memory *m, uint64_t list)
     return phys_to_virt(m->frame_lists[list]);
 }
 
-uint64_t memory_frame(const struct memory *m, uint64_t page)
+uint64_t *memory_frame_slot(const struct memory *m, uint64_t page)
 {
     ASSERT(page < pages_of(m), "a mapping never reaches past its object");
-    return frame_list(m, page / MEMORY_FRAMES_PER_LIST)[page % MEMORY_FRAMES_PER_LIST];
+    return &frame_list(m, page / MEMORY_FRAMES_PER_LIST)[page % MEMORY_FRAMES_PER_LIST];
 }
 
-/* Frees whatever an interrupted or completed memory_fill allocated. */
+uint64_t memory_frame(const struct memory *m, uint64_t page)
+{
+    return *memory_frame_slot(m, page);
+}
+
+/* Drops the object's ownership of every frame it lists: pages are listed
+ * in order, so the first empty slot ends what an interrupted fill or clone
+ * got to. */
 void memory_destroy_object(struct kobject *o)
 {
     struct memory *m = (struct memory *)o;
+    ASSERT(list_empty(&m->mappings), "every mapping holds a reference to its object");
     for (uint64_t l = 0; l < lists_for(pages_of(m)) && m->frame_lists[l]; l++) {
         uint64_t *frames = frame_list(m, l);
-        for (unsigned i = 0; i < MEMORY_FRAMES_PER_LIST && frames[i]; i++)
-            frame_free(frames[i]);
+        for (unsigned i = 0; i < MEMORY_FRAMES_PER_LIST && frames[i] && !m->physical; i++)
+            frame_share_put(frames[i]);
         frame_free(m->frame_lists[l]);
     }
     quota_uncharge_object(o);
     kfree(m);
 }
 
+struct memory *memory_alloc(uint64_t size, size_t *charge)
+{
+    uint64_t lists = lists_for(size / PAGE_SIZE);
+    size_t bytes = sizeof(struct memory) + lists * sizeof(uint64_t);
+    struct memory *m = kzalloc(bytes);
+    if (!m)
+        return NULL;
+    kobject_init(&m->obj, CAIRN_OBJ_MEMORY);
+    m->size = size;
+    list_init(&m->mappings);
+    *charge = bytes + lists * PAGE_SIZE + size;
+    return m;
+}
+
+enum cairn_error memory_alloc_lists(struct memory *m)
+{
+    for (uint64_t l = 0; l < lists_for(pages_of(m)); l++) {
+        if (!(m->frame_lists[l] = frame_alloc()))
+            return CAIRN_E_NO_MEMORY;
+    }
+    return CAIRN_OK;
+}
+
 /* Allocates every page, zeroed (frame_alloc zeroes). On failure the frames
  * so far stay listed for the destructor. */
 static enum cairn_error memory_fill(struct memory *m)
 {
-    uint64_t pages = pages_of(m);
-    for (uint64_t page = 0; page < pages; page++) {
-        uint64_t l = page / MEMORY_FRAMES_PER_LIST;
-        if (page % MEMORY_FRAMES_PER_LIST == 0 && !(m->frame_lists[l] = frame_alloc()))
-            return CAIRN_E_NO_MEMORY;
+    for (uint64_t page = 0; page < pages_of(m); page++) {
         uint64_t frame = frame_alloc();
         if (!frame)
             return CAIRN_E_NO_MEMORY;
-        frame_list(m, l)[page % MEMORY_FRAMES_PER_LIST] = frame;
+        *memory_frame_slot(m, page) = frame;
     }
     return CAIRN_OK;
 }
@@ -80,18 +108,17 @@ SYSCALL_DEFINE(memory_create)
         return -CAIRN_E_INVALID_ARGUMENT;
     if (size > CAIRN_MEMORY_MAX_SIZE)
         return -CAIRN_E_TOO_LARGE;
-    uint64_t lists = lists_for(size / PAGE_SIZE);
-    size_t bytes = sizeof(struct memory) + lists * sizeof(uint64_t);
-    struct memory *m = kzalloc(bytes);
+    size_t charge;
+    struct memory *m = memory_alloc(size, &charge);
     if (!m)
         return -CAIRN_E_NO_MEMORY;
-    kobject_init(&m->obj, CAIRN_OBJ_MEMORY);
-    m->size = size;
 
     /* Charged before anything big is allocated, so a request the quota
      * cannot cover costs nothing. */
     struct process *p = sched_current()->process;
-    enum cairn_error err = quota_charge_object(p->quota, &m->obj, bytes + lists * PAGE_SIZE + size);
+    enum cairn_error err = quota_charge_object(p->quota, &m->obj, charge);
+    if (err == CAIRN_OK)
+        err = memory_alloc_lists(m);
     if (err == CAIRN_OK)
         err = memory_fill(m);
     cairn_handle_t h = CAIRN_HANDLE_NONE;

@@ -14,14 +14,26 @@ struct quota *quota_create(size_t limit)
     return q;
 }
 
-enum cairn_error quota_charge_object(struct quota *q, struct kobject *o, size_t bytes)
+enum cairn_error quota_charge(struct quota *q, size_t bytes)
 {
     bool irq = spin_lock(&q->lock);
     bool fits = bytes <= q->limit - q->used;
     if (fits)
         q->used += bytes;
     spin_unlock(&q->lock, irq);
-    if (!fits)
+    return fits ? CAIRN_OK : CAIRN_E_QUOTA;
+}
+
+void quota_uncharge(struct quota *q, size_t bytes)
+{
+    bool irq = spin_lock(&q->lock);
+    q->used -= bytes;
+    spin_unlock(&q->lock, irq);
+}
+
+enum cairn_error quota_charge_object(struct quota *q, struct kobject *o, size_t bytes)
+{
+    if (quota_charge(q, bytes) != CAIRN_OK)
         return CAIRN_E_QUOTA;
     kobject_retain(&q->obj);
     o->quota = q;
@@ -34,9 +46,7 @@ void quota_uncharge_object(struct kobject *o)
     struct quota *q = o->quota;
     if (!q)
         return;
-    bool irq = spin_lock(&q->lock);
-    q->used -= o->charge;
-    spin_unlock(&q->lock, irq);
+    quota_uncharge(q, o->charge);
     o->quota = NULL;
     kobject_release(&q->obj);
 }

@@ -1,19 +1,23 @@
 /*
- * vm.c - mapping memory objects into the calling process: vm_map,
- * vm_unmap and vm_protect (see vm.h and docs/syscalls.md).
+ * vm.c - mapping memory objects into a process (the caller's own, or one
+ * it holds a process handle to with MAP): vm_map, vm_unmap and vm_protect
+ * (see vm.h and docs/syscalls.md).
  */
 #include <arch/layout.h>
 #include <arch/paging.h>
 #include <arch/tlb.h>
 #include <cairn/error.h>
+#include <cairn/fault.h>
 #include <cairn/vm.h>
 #include <core/exec.h>
 #include <core/panic.h>
 #include <core/process.h>
 #include <core/sched.h>
 #include <core/syscall_table.h>
+#include <mm/frame_share.h>
 #include <mm/kmalloc.h>
 #include <object/cap.h>
+#include <object/cow.h>
 #include <object/memory.h>
 #include <object/quota.h>
 #include <object/vm.h>
@@ -23,15 +27,6 @@
 _Static_assert(CAIRN_VM_USER_BASE == USER_BASE, "mappings start where user space does");
 _Static_assert(CAIRN_VM_USER_END == USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE,
                "mappings end below the boot stack");
-
-struct vm_mapping {
-    struct list link;      /* in vm_space.mappings */
-    uint64_t start, end;   /* [start, end), page-aligned */
-    struct memory *memory; /* holds a reference */
-    uint64_t offset;       /* the byte of memory that start shows */
-    uint32_t prot;         /* CAIRN_PROT_* */
-    uint32_t max_prot;     /* the CAIRN_PROT_* the handle's rights allowed at map time */
-};
 
 void vm_space_init(struct vm_space *vs)
 {
@@ -74,6 +69,9 @@ void vm_space_teardown(struct vm_space *vs, struct quota *q)
     list_for_each_entry_safe(m, tmp, &vs->mappings, link)
     {
         list_remove(&m->link);
+        bool irq = spin_lock(&m->memory->lock);
+        list_remove(&m->object_link);
+        spin_unlock(&m->memory->lock, irq);
         kobject_release(&m->memory->obj);
         kfree(m);
     }
@@ -99,12 +97,12 @@ static enum cairn_error check_range(uint64_t va, uint64_t len)
     return CAIRN_OK;
 }
 
-static uint64_t pte_flags(uint32_t prot)
+uint64_t vm_mapping_pte_flags(const struct vm_mapping *m, uint64_t phys)
 {
     uint64_t flags = PTE_OBJECT;
-    if (prot & CAIRN_PROT_WRITE)
+    if ((m->prot & CAIRN_PROT_WRITE) && !frame_share_shared(phys))
         flags |= PTE_WRITE;
-    if (!(prot & CAIRN_PROT_EXEC))
+    if (!(m->prot & CAIRN_PROT_EXEC))
         flags |= pte_nx;
     return flags;
 }
@@ -177,12 +175,15 @@ static bool range_covered(struct vm_space *vs, uint64_t start, uint64_t end)
 /* Cuts m in two at va, using the record n for the upper part. */
 static void split_mapping(struct vm_mapping *m, uint64_t va, struct vm_mapping *n)
 {
+    spin_acquire(&m->memory->lock);
     *n = *m;
     n->start = va;
     n->offset = m->offset + (va - m->start);
     m->end = va;
     kobject_retain(&m->memory->obj);
     list_insert_between(&n->link, &m->link, m->link.next);
+    list_push_back(&m->memory->mappings, &n->object_link);
+    spin_release(&m->memory->lock);
 }
 
 /*
@@ -229,6 +230,7 @@ static enum cairn_error map_locked(struct process *p, struct vm_mapping *m)
     struct vm_space *vs = &p->vm;
     uint64_t len = m->end - m->start;
     struct list *next = first_after(vs, m->start);
+    m->root = p->root;
     if ((next != &vs->mappings && mapping_of(next)->start < m->end) ||
         !paging_user_range_free(p->root, m->start, len))
         return CAIRN_E_BUSY;
@@ -242,35 +244,40 @@ static enum cairn_error map_locked(struct process *p, struct vm_mapping *m)
         space_uncharge(vs, p->quota, charge);
         return CAIRN_E_NO_MEMORY;
     }
-    uint64_t flags = pte_flags(m->prot);
+    spin_acquire(&m->memory->lock);
+    spin_acquire(&vs->pt_lock);
     for (uint64_t va = m->start; va < m->end; va += PAGE_SIZE) {
-        uint64_t page = (m->offset + (va - m->start)) / PAGE_SIZE;
-        paging_map_user_reserved(p->root, va, memory_frame(m->memory, page), flags, &reserve);
+        uint64_t frame = memory_frame(m->memory, (m->offset + (va - m->start)) / PAGE_SIZE);
+        paging_map_user_reserved(p->root, va, frame, vm_mapping_pte_flags(m, frame), &reserve);
     }
+    spin_release(&vs->pt_lock);
+    cow_mapping_added(m);
+    list_push_back(&m->memory->mappings, &m->object_link);
+    spin_release(&m->memory->lock);
     ASSERT(reserve.count == 0, "a mapping adds exactly the tables counted as missing");
     list_insert_between(&m->link, next->prev, next);
     return CAIRN_OK;
 }
 
-SYSCALL_DEFINE(vm_map)
+/* Maps m into p unless p has ended. */
+static enum cairn_error map_into(struct process *p, struct vm_mapping *m)
 {
-    uint64_t offset = a1, start = a2, len = a3;
-    struct process *p = sched_current()->process;
-    enum cairn_error err = check_prot(a4);
-    if (err == CAIRN_OK && offset % PAGE_SIZE)
-        err = CAIRN_E_INVALID_ARGUMENT;
-    if (err == CAIRN_OK)
-        err = check_range(start, len);
-    if (err == CAIRN_OK && a0 > UINT32_MAX)
-        err = CAIRN_E_BAD_HANDLE;
-    if (err != CAIRN_OK)
-        return -(int64_t)err;
+    bool irq = spin_lock(&p->vm.lock);
+    enum cairn_error err = p->root ? map_locked(p, m) : CAIRN_E_PEER_DEAD;
+    spin_unlock(&p->vm.lock, irq);
+    return err;
+}
 
+/* Maps the caller's memory handle `h` into p. */
+static enum cairn_error map_memory(struct process *p, cairn_handle_t h, uint64_t offset,
+                                   uint64_t start, uint64_t len, uint32_t prot)
+{
+    struct process *self = sched_current()->process;
     struct kobject *o;
-    uint32_t rights = rights_for((uint32_t)a4);
-    err = cap_lookup(p, (cairn_handle_t)a0, CAIRN_OBJ_MEMORY, rights, &o, NULL);
+    uint32_t rights = rights_for(prot);
+    enum cairn_error err = cap_lookup(self, h, CAIRN_OBJ_MEMORY, rights, &o, NULL);
     if (err != CAIRN_OK)
-        return -(int64_t)err;
+        return err;
     struct memory *memory = (struct memory *)o;
     struct vm_mapping *m = NULL;
     if (offset > memory->size || len > memory->size - offset)
@@ -279,39 +286,53 @@ SYSCALL_DEFINE(vm_map)
         err = CAIRN_E_NO_MEMORY;
     if (err == CAIRN_OK) {
         *m = (struct vm_mapping){
+            .space = &p->vm,
             .start = start,
             .end = start + len,
             .memory = memory,
             .offset = offset,
-            .prot = (uint32_t)a4,
-            .max_prot = handle_max_prot(p, (cairn_handle_t)a0, rights),
+            .prot = prot,
+            .max_prot = handle_max_prot(self, h, rights),
         };
-        bool irq = spin_lock(&p->vm.lock);
-        err = map_locked(p, m);
-        spin_unlock(&p->vm.lock, irq);
+        err = map_into(p, m);
     }
     if (err != CAIRN_OK) {
         kfree(m);
         kobject_release(o);
-        return -(int64_t)err;
     }
-    return (int64_t)start; /* the mapping keeps the lookup's reference */
+    return err; /* on success the mapping keeps the lookup's reference */
 }
 
-SYSCALL_DEFINE(vm_unmap)
+SYSCALL_DEFINE(vm_map)
 {
-    uint64_t start = a0, len = a1, end = a0 + a1;
-    struct process *p = sched_current()->process;
-    struct vm_space *vs = &p->vm;
-    enum cairn_error err = check_range(start, len);
+    uint64_t offset = a2, start = a3, len = a4;
+    enum cairn_error err = check_prot(a5);
+    if (err == CAIRN_OK && offset % PAGE_SIZE)
+        err = CAIRN_E_INVALID_ARGUMENT;
+    if (err == CAIRN_OK)
+        err = check_range(start, len);
+    if (err == CAIRN_OK && a1 > UINT32_MAX)
+        err = CAIRN_E_BAD_HANDLE;
+    struct process *p;
+    if (err == CAIRN_OK)
+        err = process_get(a0, CAIRN_RIGHT_MAP, &p);
     if (err != CAIRN_OK)
         return -(int64_t)err;
+    err = map_memory(p, (cairn_handle_t)a1, offset, start, len, (uint32_t)a5);
+    kobject_release(&p->obj);
+    return err == CAIRN_OK ? (int64_t)start : -(int64_t)err;
+}
 
+static enum cairn_error unmap_range(struct process *p, uint64_t start, uint64_t len)
+{
+    uint64_t end = start + len;
+    struct vm_space *vs = &p->vm;
     struct list gone;
     struct paging_tables freed = {0};
     list_init(&gone);
     bool irq = spin_lock(&vs->lock);
-    err = isolate_range(vs, p->quota, start, end, 0);
+    uint64_t root = p->root;
+    enum cairn_error err = root ? isolate_range(vs, p->quota, start, end, 0) : CAIRN_E_PEER_DEAD;
     if (err == CAIRN_OK) {
         size_t records = 0;
         struct list *l = first_after(vs, start);
@@ -322,16 +343,27 @@ SYSCALL_DEFINE(vm_unmap)
             records++;
             l = next;
         }
-        size_t tables = paging_unmap_user(p->root, start, len, &freed);
+        /* The entries go before the mappings leave their objects' lists, so
+         * that an object's lock always covers every entry that shows it. */
+        spin_acquire(&vs->pt_lock);
+        size_t tables = paging_unmap_user(root, start, len, &freed);
+        spin_release(&vs->pt_lock);
+        struct vm_mapping *m;
+        list_for_each_entry(m, &gone, link)
+        {
+            spin_acquire(&m->memory->lock);
+            list_remove(&m->object_link);
+            spin_release(&m->memory->lock);
+        }
         space_uncharge(vs, p->quota, records * sizeof(struct vm_mapping) + tables * PAGE_SIZE);
     }
     spin_unlock(&vs->lock, irq);
     if (err != CAIRN_OK)
-        return -(int64_t)err;
+        return err;
 
     /* Until every CPU has flushed, old entries may still reach the pages
      * and tables: only now may they go. */
-    tlb_shootdown(p->root, start, len);
+    tlb_shootdown(root, start, len);
     paging_tables_free(&freed);
     struct vm_mapping *m, *tmp;
     list_for_each_entry_safe(m, tmp, &gone, link)
@@ -339,32 +371,91 @@ SYSCALL_DEFINE(vm_unmap)
         kobject_release(&m->memory->obj);
         kfree(m);
     }
-    return 0;
+    return CAIRN_OK;
+}
+
+/* Gives m protection prot, page by page: a shared frame stays read-only.
+ * m->space->lock held. */
+static void protect_mapping(struct vm_mapping *m, uint32_t prot)
+{
+    spin_acquire(&m->memory->lock);
+    m->prot = prot;
+    spin_acquire(&m->space->pt_lock);
+    for (uint64_t va = m->start; va < m->end; va += PAGE_SIZE) {
+        uint64_t frame = memory_frame(m->memory, (m->offset + (va - m->start)) / PAGE_SIZE);
+        paging_set_user_page(m->root, va, frame, vm_mapping_pte_flags(m, frame));
+    }
+    spin_release(&m->space->pt_lock);
+    spin_release(&m->memory->lock);
+}
+
+SYSCALL_DEFINE(vm_unmap)
+{
+    struct process *p;
+    enum cairn_error err = check_range(a1, a2);
+    if (err == CAIRN_OK)
+        err = process_get(a0, CAIRN_RIGHT_MAP, &p);
+    if (err != CAIRN_OK)
+        return -(int64_t)err;
+    err = unmap_range(p, a1, a2);
+    kobject_release(&p->obj);
+    return -(int64_t)err;
+}
+
+static enum cairn_error protect_range(struct process *p, uint64_t start, uint64_t len,
+                                      uint32_t prot)
+{
+    uint64_t end = start + len;
+    struct vm_space *vs = &p->vm;
+    bool irq = spin_lock(&vs->lock);
+    uint64_t root = p->root;
+    enum cairn_error err = root ? isolate_range(vs, p->quota, start, end, prot) : CAIRN_E_PEER_DEAD;
+    if (err == CAIRN_OK) {
+        for (struct list *l = first_after(vs, start);
+             l != &vs->mappings && mapping_of(l)->start < end; l = l->next)
+            protect_mapping(mapping_of(l), prot);
+    }
+    spin_unlock(&vs->lock, irq);
+    if (err == CAIRN_OK)
+        tlb_shootdown(root, start, len);
+    return err;
 }
 
 SYSCALL_DEFINE(vm_protect)
 {
-    uint64_t start = a0, len = a1, end = a0 + a1;
-    struct process *p = sched_current()->process;
-    struct vm_space *vs = &p->vm;
-    enum cairn_error err = check_prot(a2);
+    struct process *p;
+    enum cairn_error err = check_prot(a3);
     if (err == CAIRN_OK)
-        err = check_range(start, len);
+        err = check_range(a1, a2);
+    if (err == CAIRN_OK)
+        err = process_get(a0, CAIRN_RIGHT_MAP, &p);
     if (err != CAIRN_OK)
         return -(int64_t)err;
+    err = protect_range(p, a1, a2, (uint32_t)a3);
+    kobject_release(&p->obj);
+    return -(int64_t)err;
+}
 
-    uint32_t prot = (uint32_t)a2;
+bool vm_resolve_fault(struct process *p, uint64_t va, uint64_t error)
+{
+    if (va >= USER_TOP)
+        return false;
+    va &= ~(uint64_t)(PAGE_SIZE - 1);
+    bool write = error & CAIRN_FAULT_WRITE, exec = error & CAIRN_FAULT_EXEC;
+    struct vm_space *vs = &p->vm;
+    struct cow_copy copy = {0};
+    bool resolved = false;
     bool irq = spin_lock(&vs->lock);
-    err = isolate_range(vs, p->quota, start, end, prot);
-    if (err == CAIRN_OK) {
-        for (struct list *l = first_after(vs, start);
-             l != &vs->mappings && mapping_of(l)->start < end; l = l->next)
-            mapping_of(l)->prot = prot;
-        paging_protect_user(p->root, start, len, pte_flags(prot));
+    struct list *l = first_after(vs, va);
+    if (l != &vs->mappings && mapping_of(l)->start <= va) {
+        struct vm_mapping *m = mapping_of(l);
+        bool allowed = (!write || (m->prot & CAIRN_PROT_WRITE)) &&
+                       (!exec || (m->prot & CAIRN_PROT_EXEC) || !pte_nx);
+        if (allowed)
+            resolved = cow_fault(m, va, write, &copy);
     }
     spin_unlock(&vs->lock, irq);
-    if (err != CAIRN_OK)
-        return -(int64_t)err;
-    tlb_shootdown(p->root, start, len);
-    return 0;
+    if (copy.memory)
+        cow_finish(&copy);
+    return resolved;
 }

@@ -6,6 +6,7 @@
     .globl _start
 _start:
     xor %ebp, %ebp
+    mov %rsp, rt_startup_block(%rip) /* for rt_startup_handle() */
     mov (%rsp), %rdi            /* argc */
     lea 8(%rsp), %rsi           /* argv */
     and $-16, %rsp

@@ -47,5 +47,12 @@ long rt_thread_start(void (*fn)(uint64_t), uint64_t arg, void *stack, size_t sta
 {
     /* As if fn had been called: RSP + 8 is 16-byte aligned at entry. */
     uint64_t top = ((uint64_t)stack + stack_size) & ~15ull;
-    return cairn_thread_create((uint64_t)fn, top - 8, arg, priority, affinity);
+    struct cairn_thread_params params = {
+        .entry = (uint64_t)fn,
+        .stack = top - 8,
+        .arg = arg,
+        .priority = priority,
+        .affinity = affinity,
+    };
+    return cairn_thread_create(CAIRN_PROCESS_SELF, &params);
 }

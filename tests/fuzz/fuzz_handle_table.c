@@ -56,8 +56,9 @@ static void obj_release(void *object, enum cairn_object_type type, void *ctx)
     releases++;
 }
 
-static void *mem_alloc(size_t bytes, void *ctx)
+static void *mem_alloc(size_t bytes, void *ctx, enum cairn_error *err)
 {
+    *err = CAIRN_E_NO_MEMORY;
     void *p;
 
     (void)ctx;
@@ -286,10 +287,10 @@ static struct handle_slot *slot_of(int table, cairn_handle_t h)
     return s;
 }
 
-/* Runs one operation; returns the result of the call, CAIRN_OK for ops 8 and 9. */
+/* Runs one operation; returns the result of the call, CAIRN_OK for ops 8 and 10. */
 static enum cairn_error run_op(struct reader *r)
 {
-    uint8_t op = read_u8(r) % 10;
+    uint8_t op = read_u8(r) % 11;
     int t, dt;
     cairn_handle_t h, out = CAIRN_HANDLE_NONE;
     struct handle_slot *src;
@@ -399,6 +400,24 @@ static enum cairn_error run_op(struct reader *r)
     case 8:
         fail_alloc = read_u8(r) & 1;
         break;
+    case 9: {
+        int obj;
+        enum cairn_object_type type;
+        uint32_t rights;
+
+        h = read_handle(r, &t);
+        obj = read_u8(r) % NOBJS;
+        type = (enum cairn_object_type)(read_u8(r) % (CAIRN_OBJ_TYPE_COUNT + 1));
+        rights = read_u16(r) & 0x7ff;
+        src = slot_of(t, h);
+        objs[obj].refs++;
+        err = handle_install_derived(&tables[t], h, &objs[obj], type, rights, &out);
+        if (err != CAIRN_OK)
+            objs[obj].refs--;
+        else
+            check_new(t, out, src, rights, 0);
+        break;
+    }
     default: {
         unsigned capacity = read_u8(r) % MAX_CAP + 1;
 

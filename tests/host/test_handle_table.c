@@ -22,6 +22,7 @@ struct env {
     long bytes_out;
     long chunks_out;
     bool fail_alloc;
+    enum cairn_error alloc_error; /* what a failed allocation reports; 0: NO_MEMORY */
     long releases;
     long bad_release; /* releases of an object with no reference left */
 };
@@ -47,11 +48,12 @@ static void env_release(void *object, enum cairn_object_type type, void *ctx)
     env.releases++;
 }
 
-static void *env_alloc(size_t bytes, void *ctx)
+static void *env_alloc(size_t bytes, void *ctx, enum cairn_error *err)
 {
     void *p;
 
     (void)ctx;
+    *err = env.alloc_error ? env.alloc_error : CAIRN_E_NO_MEMORY;
     if (env.fail_alloc)
         return NULL;
     p = malloc(bytes);
@@ -407,6 +409,47 @@ static void test_duplicate(void)
     CHECK_EQ(o.refs, 0);
 }
 
+/* A grant is a duplicate into another table that needs TRANSFER, not
+ * DUPLICATE; the granted slot is a child, so a revoke of the source
+ * reaches it. */
+static void test_grant(void)
+{
+    struct handle_table a, b;
+    struct fake_object o = {0};
+    const uint32_t R = CAIRN_RIGHT_READ | CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_REVOKE;
+    cairn_handle_t h, nodup, g, out = 0;
+    struct handle_slot *s;
+    bool done = false;
+
+    CHECK_EQ(handle_table_init(&a, &OPS, 64), CAIRN_OK);
+    CHECK_EQ(handle_table_init(&b, &OPS, 200), CAIRN_OK);
+    h = install(&a, &o, CAIRN_OBJ_MEMORY, R, 0);
+    CHECK_EQ(handle_grant(&a, h, CAIRN_RIGHT_READ, &b, &g), CAIRN_OK);
+    CHECK_EQ(o.refs, 2);
+    CHECK_EQ(handle_get(&b, g, CAIRN_OBJ_MEMORY, CAIRN_RIGHT_READ, &s), CAIRN_OK);
+    CHECK_EQ(s->rights, CAIRN_RIGHT_READ);
+    /* More rights than the source, or a source without TRANSFER, fail. */
+    CHECK_EQ(handle_grant(&a, h, R | CAIRN_RIGHT_WRITE, &b, &out), CAIRN_E_ACCESS_DENIED);
+    nodup = install(&a, &o, CAIRN_OBJ_MEMORY, CAIRN_RIGHT_DUPLICATE, 0);
+    CHECK_EQ(handle_grant(&a, nodup, 0, &b, &out), CAIRN_E_ACCESS_DENIED);
+    CHECK_EQ(out, 0);
+    /* The table's allocation error is passed on. */
+    env.fail_alloc = true;
+    env.alloc_error = CAIRN_E_QUOTA;
+    for (int i = 0; i < 64 && handle_grant(&a, h, 0, &b, &out) == CAIRN_OK; i++)
+        ;
+    CHECK_EQ(handle_grant(&a, h, 0, &b, &out), CAIRN_E_QUOTA);
+    env.fail_alloc = false;
+    env.alloc_error = 0;
+    revoke_all(&a, h, 4);
+    CHECK_EQ(handle_get(&b, g, CAIRN_OBJ_NONE, 0, NULL), CAIRN_E_REVOKED);
+    CHECK_EQ(handle_revoke_step(&a, h, 1, &done), CAIRN_OK);
+    CHECK(done);
+    handle_table_destroy(&a);
+    handle_table_destroy(&b);
+    CHECK_EQ(o.refs, 0);
+}
+
 static void test_duplicate_of_revoked(void)
 {
     struct handle_table a;
@@ -736,6 +779,40 @@ static void test_revoke_subtree(void)
     handle_table_destroy(&b);
     handle_table_destroy(&a);
     CHECK_EQ(o.refs, 0);
+}
+
+/* An object made from the authority a handle names is a child of that
+ * handle: revoking the handle (or an ancestor) takes it away, closing the
+ * parent leaves it; a revoked or stale parent makes nothing. */
+static void test_install_derived(void)
+{
+    struct handle_table t;
+    struct fake_object control = {0}, made = {0}, other = {0};
+    struct handle_slot *slot;
+    cairn_handle_t root, dup1, child, out = CAIRN_HANDLE_NONE;
+
+    CHECK_EQ(handle_table_init(&t, &OPS, 64), CAIRN_OK);
+    root = install(&t, &control, CAIRN_OBJ_IRQ_CONTROL, CAIRN_RIGHTS_ALL, 0);
+    dup1 = dup(&t, root, CAIRN_RIGHTS_ALL, &t);
+    made.refs++;
+    CHECK_EQ(handle_install_derived(&t, dup1, &made, CAIRN_OBJ_IRQ, CAIRN_RIGHT_MANAGE, &child),
+             CAIRN_OK);
+    CHECK_EQ(handle_get(&t, child, CAIRN_OBJ_IRQ, CAIRN_RIGHT_MANAGE, &slot), CAIRN_OK);
+    CHECK(slot->object == &made && slot->badge == 0 && slot->parent == peek(&t, dup1));
+    CHECK_EQ(handle_install_derived(&t, 0, &other, CAIRN_OBJ_IRQ, 0, &out), CAIRN_E_BAD_HANDLE);
+    CHECK_EQ(handle_install_derived(&t, dup1, &other, CAIRN_OBJ_NONE, 0, &out),
+             CAIRN_E_INVALID_ARGUMENT);
+    /* Revoking from the root reaches the derived object through dup1. */
+    revoke_all(&t, root, 1);
+    CHECK_EQ(handle_get(&t, child, CAIRN_OBJ_NONE, 0, NULL), CAIRN_E_REVOKED);
+    CHECK_EQ(made.refs, 0);
+    CHECK_EQ(handle_install_derived(&t, dup1, &other, CAIRN_OBJ_IRQ, 0, &out), CAIRN_E_REVOKED);
+    CHECK_EQ(other.refs, 0);
+    CHECK_EQ(handle_close(&t, child), CAIRN_OK);
+    CHECK_EQ(handle_close(&t, dup1), CAIRN_OK);
+    CHECK_EQ(handle_install_derived(&t, dup1, &other, CAIRN_OBJ_IRQ, 0, &out), CAIRN_E_BAD_HANDLE);
+    handle_table_destroy(&t);
+    CHECK_EQ(control.refs, 0);
 }
 
 /* Walks p's children and compares them with want[0..n-1]. */
@@ -1353,11 +1430,13 @@ int main(void)
     test_guessed_values();
     test_duplicate();
     test_duplicate_of_revoked();
+    test_grant();
     test_mint();
     test_transfer();
     test_transfer_atomic();
     test_revoke_deep_and_wide();
     test_revoke_subtree();
+    test_install_derived();
     test_close_reparents();
     test_destroy_reparents(false);
     test_destroy_reparents(true);

@@ -68,6 +68,48 @@ CASES = (
             INIT_HELLO,
         ),
     ),
+    # A page fault sent to a pager that refuses it, or that ends before it
+    # replies, kills the process with that reason; a thread waiting for a
+    # pager that never answers ends with its process.
+    Case(
+        name="pager_kill",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=fault:refuse,fault:vanish,fault:absent,init",
+        expect=(
+            r"kernel: killed pid \d+ \(page fault: write of unmapped address 0x200000000000 "
+            r"at rip 0x[0-9a-f]+; its pager refused it\)",
+            r"kernel: killed pid \d+ \(page fault: write of unmapped address 0x200000000000 "
+            r"at rip 0x[0-9a-f]+; its pager ended before replying\)",
+            r"kernel: pid \d+ \(fault\) exited with status 7",
+            INIT_HELLO,
+        ),
+        forbid=(r"fault: the write went through", r"fault: still running"),
+    ),
+    # A port the process was not given, one whose handle it closed, and one
+    # revoked while a thread on the other CPU keeps reading it: each is a
+    # general protection fault that kills the program, before the close or
+    # revoke returns.
+    Case(
+        name="user_ioport_fault",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=fault:io,fault:ioclosed,fault:iorevoked,init",
+        expect=(
+            r"fault: about to fault: io$",
+            r"kernel: killed pid \d+ \(general protection fault",
+            r"fault: about to fault: ioclosed",
+            r"kernel: killed pid \d+ \(general protection fault",
+            r"fault: about to fault: iorevoked",
+            r"kernel: killed pid \d+ \(general protection fault",
+            INIT_HELLO,
+        ),
+        forbid=(r"fault: survived", r"fault: cannot open", r"fault: unknown kind"),
+    ),
     # A fault in ring 0 is a kernel bug: the kernel must name the exception,
     # dump the registers and a symbolic backtrace, and halt.
     Case(

@@ -109,6 +109,13 @@ static inline uint64_t bench_now(void)
 void bench_fail(const char *what, long got);
 
 /*
+ * A handle with MANAGE to the measuring thread itself, for benchmarks that
+ * configure it (a fault endpoint, say). The runner may start before main
+ * has the handle; this waits (yielding) until it does.
+ */
+long bench_runner_thread(void);
+
+/*
  * Runs b on the calling thread, which must be pinned to BENCH_CPU. With
  * fewer CPUs than b's fixture needs, prints "bench: skipped NAME (one
  * CPU)" (or "(N CPUs)") and returns true. Otherwise measures the overhead

@@ -27,6 +27,15 @@ struct run {
 };
 
 static uint8_t runner_stack[RUNNER_STACK_SIZE] __attribute__((aligned(16)));
+static long runner_handle; /* atomic: 0 until main has stored it */
+
+long bench_runner_thread(void)
+{
+    long h;
+    while (!(h = __atomic_load_n(&runner_handle, __ATOMIC_ACQUIRE)))
+        cairn_yield();
+    return h;
+}
 
 static const struct bench *bench_find(const char *name)
 {
@@ -92,6 +101,7 @@ static bool run_on_runner(struct run *run)
         rt_printf("bench: error: rt_thread_start() returned %ld\n", runner);
         return false;
     }
+    __atomic_store_n(&runner_handle, runner, __ATOMIC_RELEASE);
     long got = cairn_notification_wait(run->done, UINT64_MAX);
     if (got < 0) {
         rt_printf("bench: error: cairn_notification_wait() returned %ld\n", got);

@@ -54,10 +54,15 @@ static const struct bench_fixture thread_fixture = {
 
 BENCH_WITH(thread_create_exit, THREAD_ITERATIONS, THREAD_WARMUP, &thread_fixture)
 {
-    uint64_t stack_top = (uint64_t)(shared_stack + sizeof(shared_stack));
+    struct cairn_thread_params params = {
+        .entry = (uint64_t)bench_signal_and_exit,
+        .stack = (uint64_t)(shared_stack + sizeof(shared_stack)),
+        .arg = (uint64_t)ran,
+        .priority = BENCH_PRIORITY,
+        .affinity = BENCH_CPU,
+    };
     uint64_t start = bench_now();
-    long thread = cairn_thread_create((uint64_t)bench_signal_and_exit, stack_top, (uint64_t)ran,
-                                      BENCH_PRIORITY, BENCH_CPU);
+    long thread = cairn_thread_create(CAIRN_PROCESS_SELF, &params);
     long got = thread < 0 ? thread : cairn_notification_wait(ran, UINT64_MAX);
     long closed = thread < 0 ? 0 : cairn_handle_close(thread);
     uint64_t cost = bench_now() - start;

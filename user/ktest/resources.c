@@ -1,11 +1,14 @@
 /*
- * resources.c - kernel memory: creating and destroying every object type
- * leaves free frames and heap use exactly as they were; the quota stops a
- * process that asks for too much, cleanly; bad thread arguments fail.
+ * resources.c - kernel memory: creating and destroying every object type,
+ * and processes with threads, leaves free frames and heap use exactly as
+ * they were; the quota stops a process that asks for too much, cleanly;
+ * bad thread arguments fail.
  */
+#include "child.h"
 #include "ktest.h"
 #include "leak.h"
 #include <cairn/error.h>
+#include <cairn/process.h>
 #include <cairn/system.h>
 
 void kt_signal_and_exit(void);
@@ -38,14 +41,22 @@ bool kt_memory_back_to(const struct cairn_system_info *before)
     return false;
 }
 
+/* thread_create in this process with the old flat arguments. */
+static long create_thread(uint64_t entry, uint64_t stack, uint64_t arg, uint32_t priority,
+                          uint32_t affinity)
+{
+    struct cairn_thread_params params = {
+        .entry = entry, .stack = stack, .arg = arg, .priority = priority, .affinity = affinity};
+    return cairn_thread_create(CAIRN_PROCESS_SELF, &params);
+}
+
 static void one_round_of_every_object(void)
 {
     long n = cairn_notification_create();
     long e = cairn_endpoint_create();
     long dup = cairn_handle_duplicate(n, CAIRN_RIGHT_SIGNAL);
     long minted = cairn_handle_mint(e, CAIRN_RIGHT_SIGNAL, 42);
-    long t =
-        cairn_thread_create((uint64_t)kt_signal_and_exit, SHARED_RSP, (uint64_t)n, 32, 0xffffffff);
+    long t = create_thread((uint64_t)kt_signal_and_exit, SHARED_RSP, (uint64_t)n, 32, 0xffffffff);
     EXPECT_TRUE(n > 0 && e > 0 && dup > 0 && minted > 0 && t > 0);
     EXPECT_EQ(cairn_notification_wait(n, UINT64_MAX), 1);
     EXPECT_EQ(cairn_handle_revoke(n), 0);
@@ -75,6 +86,44 @@ KTEST(create_destroy_every_object_leaks_nothing, KTEST_QUICK)
 KTEST(create_destroy_1000_rounds_leaks_nothing, KTEST_FULL)
 {
     rounds_leave_no_trace(1000);
+}
+
+/* A child process with two threads: one stopped before its first
+ * instruction, one that calls exit, which ends the other too. */
+static void one_process_round(void)
+{
+    struct child c;
+    int64_t status = -1;
+    if (kt_child_new(&c, CHILD_QUOTA)) {
+        long stopped = kt_child_start(&c, kt_child_loop, 0, CAIRN_THREAD_SUSPENDED);
+        EXPECT_TRUE(stopped > 0);
+        EXPECT_TRUE(kt_child_start(&c, kt_child_exit, 3, 0) > 0);
+        EXPECT_EQ(kt_child_wait(&c, &status), CAIRN_EXIT_STATUS);
+        EXPECT_EQ(status, 3);
+        cairn_handle_close(stopped);
+    }
+    kt_child_free(&c);
+}
+
+static void process_rounds_leave_no_trace(int rounds)
+{
+    struct cairn_system_info before;
+    one_process_round(); /* warm the heap's size classes */
+    cairn_sleep(2000000);
+    cairn_system_info(&before);
+    for (int i = 0; i < rounds; i++)
+        one_process_round();
+    EXPECT_TRUE(kt_memory_back_to(&before));
+}
+
+KTEST(process_rounds_leak_nothing, KTEST_QUICK)
+{
+    process_rounds_leave_no_trace(50);
+}
+
+KTEST(process_1000_rounds_leak_nothing, KTEST_FULL)
+{
+    process_rounds_leave_no_trace(1000);
 }
 
 /* Signals n until every waiter of it has ended and memory is as before. */
@@ -114,8 +163,7 @@ KTEST(quota_exhaustion_fails_cleanly, KTEST_QUICK)
     int made = 0;
     long err = 0;
     while (made < MAX_THREADS) {
-        long t =
-            cairn_thread_create((uint64_t)kt_wait_and_exit, SHARED_RSP, (uint64_t)n, 1, 0xffffffff);
+        long t = create_thread((uint64_t)kt_wait_and_exit, SHARED_RSP, (uint64_t)n, 1, 0xffffffff);
         if (t < 0) {
             err = t;
             break;
@@ -135,11 +183,10 @@ KTEST(quota_exhaustion_fails_cleanly, KTEST_QUICK)
 KTEST(thread_create_rejects_bad_arguments, KTEST_QUICK)
 {
     uint64_t entry = (uint64_t)kt_signal_and_exit;
-    EXPECT_ERR(cairn_thread_create(0xffff800000000000ul, SHARED_RSP, 0, 32, 0xffffffff),
+    EXPECT_ERR(create_thread(0xffff800000000000ul, SHARED_RSP, 0, 32, 0xffffffff),
                CAIRN_E_BAD_ADDRESS);
-    EXPECT_ERR(cairn_thread_create(entry, 0xffffffff80000000ul, 0, 32, 0xffffffff),
-               CAIRN_E_BAD_ADDRESS);
-    EXPECT_ERR(cairn_thread_create(entry, SHARED_RSP, 0, 64, 0xffffffff), CAIRN_E_INVALID_ARGUMENT);
-    EXPECT_ERR(cairn_thread_create(entry, SHARED_RSP, 0, 40, 0xffffffff), CAIRN_E_ACCESS_DENIED);
-    EXPECT_ERR(cairn_thread_create(entry, SHARED_RSP, 0, 32, 1000), CAIRN_E_INVALID_ARGUMENT);
+    EXPECT_ERR(create_thread(entry, 0xffffffff80000000ul, 0, 32, 0xffffffff), CAIRN_E_BAD_ADDRESS);
+    EXPECT_ERR(create_thread(entry, SHARED_RSP, 0, 64, 0xffffffff), CAIRN_E_INVALID_ARGUMENT);
+    EXPECT_ERR(create_thread(entry, SHARED_RSP, 0, 40, 0xffffffff), CAIRN_E_ACCESS_DENIED);
+    EXPECT_ERR(create_thread(entry, SHARED_RSP, 0, 32, 1000), CAIRN_E_INVALID_ARGUMENT);
 }

@@ -236,6 +236,44 @@ uint64_t args_hinted(enum hint hint, uint64_t v)
         return WINDOW_BASE + ((v >> 8) % (WINDOW_SIZE / PAGE_SIZE)) * PAGE_SIZE;
     case HINT_PROT:
         return prot_value(v);
+    case HINT_IRQ_CONTROL:
+        if (pick_typed(CAIRN_OBJ_IRQ_CONTROL, ROLE_ANY, v, &h))
+            return h;
+        break;
+    case HINT_IRQ:
+        if (pick_typed(CAIRN_OBJ_IRQ, ROLE_ANY, v, &h))
+            return h;
+        break;
+    case HINT_IRQ_LINE:
+        return (v & 1) ? (v >> 1) % 16 : (v >> 1) % 256;
+    case HINT_IRQ_FLAGS:
+        return (v >> 8) % 8;
+    case HINT_IOPORT_CONTROL:
+        if (pick_typed(CAIRN_OBJ_IOPORT_CONTROL, ROLE_ANY, v, &h))
+            return h;
+        break;
+    case HINT_IOPORT:
+        if (pick_typed(CAIRN_OBJ_IOPORT, ROLE_ANY, v, &h))
+            return h;
+        break;
+    case HINT_PORT:
+        return (v & 1) ? (v >> 1) % 0x400 : (v >> 1) % 0x10001;
+    case HINT_PORT_COUNT:
+        return (v & 1) ? 1 + (v >> 1) % 8 : (v >> 1) % 0x10002;
+    case HINT_PROCESS:
+        if ((v & 1) && pick_typed(CAIRN_OBJ_PROCESS, ROLE_ANY, v >> 1, &h))
+            return h;
+        return 0;
+    case HINT_THREAD:
+        if (pick_typed(CAIRN_OBJ_THREAD, ROLE_ANY, v, &h))
+            return h;
+        break;
+    case HINT_THREAD_OP:
+        return (v >> 8) % 6;
+    case HINT_QUOTA:
+        return (v & 7) ? ((v >> 8) % 256 + 1) * PAGE_SIZE : (v >> 8) % 1024;
+    case HINT_LENGTH:
+        return (v >> 8) % (WRITE_MAX + 1);
     case HINT_NONE:
         break;
     }

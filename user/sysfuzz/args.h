@@ -14,22 +14,35 @@
  * values that get past the call's checks (hints.h). */
 enum hint {
     HINT_NONE,
-    HINT_HANDLE,       /* any handle held */
-    HINT_NOTIFICATION, /* a notification handle held */
-    HINT_ENDPOINT,     /* an endpoint handle held */
-    HINT_SERVED,       /* a handle to an endpoint a server answers */
-    HINT_CALLED,       /* a handle to the endpoint the client calls */
-    HINT_MEMORY,       /* a memory-object handle held */
-    HINT_RIGHTS,       /* a set of rights */
-    HINT_BITS,         /* notification bits */
-    HINT_MSGINFO,      /* an IPC descriptor with only a label */
-    HINT_PRIORITY,     /* a thread priority up to the fuzzer's own */
-    HINT_CPU,          /* a CPU index or any CPU */
-    HINT_SCRATCH,      /* a pointer into the scratch buffer */
-    HINT_PAGES,        /* a length of a few whole pages */
-    HINT_OFFSET,       /* an offset of a few whole pages, 0 most often */
-    HINT_WINDOW,       /* a page of the window */
-    HINT_PROT,         /* mapping protection bits */
+    HINT_HANDLE,         /* any handle held */
+    HINT_NOTIFICATION,   /* a notification handle held */
+    HINT_ENDPOINT,       /* an endpoint handle held */
+    HINT_SERVED,         /* a handle to an endpoint a server answers */
+    HINT_CALLED,         /* a handle to the endpoint the client calls */
+    HINT_MEMORY,         /* a memory-object handle held */
+    HINT_RIGHTS,         /* a set of rights */
+    HINT_BITS,           /* notification bits */
+    HINT_MSGINFO,        /* an IPC descriptor with only a label */
+    HINT_PRIORITY,       /* a thread priority up to the fuzzer's own */
+    HINT_CPU,            /* a CPU index or any CPU */
+    HINT_SCRATCH,        /* a pointer into the scratch buffer */
+    HINT_PAGES,          /* a length of a few whole pages */
+    HINT_OFFSET,         /* an offset of a few whole pages, 0 most often */
+    HINT_WINDOW,         /* a page of the window */
+    HINT_PROT,           /* mapping protection bits */
+    HINT_IRQ_CONTROL,    /* the irq control handle */
+    HINT_IRQ,            /* an irq-object handle held */
+    HINT_IRQ_LINE,       /* an ISA IRQ or GSI, small most often */
+    HINT_IRQ_FLAGS,      /* irq_create flags */
+    HINT_IOPORT_CONTROL, /* the io-port control handle */
+    HINT_IOPORT,         /* an io-port-object handle held */
+    HINT_PORT,           /* an I/O port number */
+    HINT_PORT_COUNT,     /* a count of I/O ports */
+    HINT_PROCESS,      /* CAIRN_PROCESS_SELF (0) or a process handle held */
+    HINT_THREAD,       /* a thread handle held */
+    HINT_THREAD_OP,    /* a thread_control operation, valid most often */
+    HINT_QUOTA,        /* a process quota: up to 1 MiB, sometimes too small */
+    HINT_LENGTH,       /* a byte count up to a few hundred */
 };
 
 /* Tells the hints how many CPUs there are. */

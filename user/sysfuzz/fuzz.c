@@ -94,12 +94,26 @@ static bool looks_like_handle(long r)
            (r >> CAIRN_HANDLE_INDEX_BITS);
 }
 
+/* A process the fuzzer lets go of is killed first: a thread of it could
+ * loop for ever, or stay suspended, and hold its memory past the leak
+ * check. */
+static void kill_if_process(uint64_t handle)
+{
+    const struct pool_entry *e = pool_find(handle);
+    if (e && e->type == CAIRN_OBJ_PROCESS)
+        cairn_process_kill(e->handle);
+}
+
 /* Makes room in the pool by closing its oldest handle. */
 static void make_room(void)
 {
     uint32_t old = pool_evict();
-    if (old)
+    if (old) {
+        struct cairn_handle_info info;
+        if (cairn_handle_info(old, &info) == 0 && info.type == CAIRN_OBJ_PROCESS)
+            cairn_process_kill(old);
         cairn_handle_close(old);
+    }
 }
 
 /* A new handle the call returned joins the pool. A duplicate or a mint
@@ -155,6 +169,8 @@ void fuzz_run(struct fuzz_run *run)
         run->digest = digest_call(run->digest, &c);
         if (i >= run->trace_from)
             trace(i, &c);
+        if (c.number == SYS_HANDLE_CLOSE)
+            kill_if_process(c.args[0]);
         long r = call_make(&c);
         if (i >= run->trace_from)
             rt_printf(" = %ld\n", r);
@@ -177,6 +193,7 @@ void fuzz_close_all(void)
             continue;
         }
         uint32_t h = e->handle;
+        kill_if_process(h);
         cairn_handle_close(h);
         pool_forget(h);
     }

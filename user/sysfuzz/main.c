@@ -21,6 +21,7 @@
 #include "pool.h"
 #include "rules.h"
 #include "stats.h"
+#include <cairn/startup.h>
 #include <rt/rt.h>
 
 #define MS 1000000ull
@@ -71,15 +72,44 @@ static void warm_up(void)
     for (unsigned i = 0; i < POOL_CAPACITY + 64; i++)
         cairn_handle_close(dups[i]);
     long minted = cairn_handle_mint(e, CAIRN_RIGHT_SIGNAL, 1);
-    long t = cairn_thread_create((uint64_t)sysfuzz_stub_signal, (uint64_t)(stack + sizeof(stack)),
-                                 (uint64_t)n, RT_PRIORITY_DEFAULT, RT_AFFINITY_ANY);
+    struct cairn_thread_params params = {
+        .entry = (uint64_t)sysfuzz_stub_signal,
+        .stack = (uint64_t)(stack + sizeof(stack)),
+        .arg = (uint64_t)n,
+        .priority = RT_PRIORITY_DEFAULT,
+        .affinity = RT_AFFINITY_ANY,
+    };
+    long t = cairn_thread_create(CAIRN_PROCESS_SELF, &params);
     if (t > 0)
         cairn_notification_wait(n, UINT64_MAX);
     cairn_handle_close(t);
     cairn_handle_close(minted);
     cairn_handle_close(e);
     cairn_handle_close(n);
+    /* The first ioport_enable gives the process its I/O bitmap for good. */
+    long io = cairn_ioport_create(rt_startup_handle(CAIRN_AT_IOPORT_CONTROL), 0x80, 1);
+    cairn_ioport_enable(io);
+    cairn_handle_close(io);
     cairn_sleep(2 * MS);
+}
+
+/* The initial capabilities join the pool, pinned: the fuzzer keeps them
+ * to the end (a revoke through them takes back only what it made). */
+static void adopt_startup_handles(void)
+{
+    static const struct {
+        uint64_t key;
+        uint32_t type;
+    } initial[] = {
+        {CAIRN_AT_IRQ_CONTROL, CAIRN_OBJ_IRQ_CONTROL},
+        {CAIRN_AT_IOPORT_CONTROL, CAIRN_OBJ_IOPORT_CONTROL},
+        {CAIRN_AT_INITRD, CAIRN_OBJ_MEMORY},
+    };
+    for (unsigned i = 0; i < sizeof(initial) / sizeof(initial[0]); i++) {
+        cairn_handle_t h = rt_startup_handle(initial[i].key);
+        if (h)
+            pool_add(h, initial[i].type, pool_new_object(), ROLE_NONE, true);
+    }
 }
 
 static void print_summary(const struct fuzz_run *run, unsigned mapped, uint64_t ms)
@@ -110,6 +140,7 @@ int main(int argc, char **argv)
               (unsigned long long)run.seed, (unsigned long long)run.count, before.cpus,
               (unsigned)SYS_COUNT);
     args_init(before.cpus);
+    adopt_startup_handles();
     if (!helpers_start(before.cpus))
         return 1;
     uint64_t started = (uint64_t)cairn_clock_get();

@@ -6,10 +6,10 @@
 #include "pool.h"
 #include <cairn/abi.h>
 #include <cairn/handle.h>
+#include <cairn/process.h>
 #include <cairn/syscalls.h>
-#ifdef SYS_VM_MAP
 #include <cairn/vm.h>
-#endif
+#include <rt/rt.h>
 
 #define COUNT_OF(a)    (sizeof(a) / sizeof((a)[0]))
 #define ARG(i)         (1u << (i))
@@ -40,6 +40,9 @@ static void (*const STUBS[])(void) = {
 static uint8_t stub_stack[64] __attribute__((aligned(16)));
 
 static const char QUIET[] = " ";
+
+/* Bit 31 set: no handle has it (cairn/handle.h). */
+#define NEVER_A_HANDLE 0x80000000ull
 
 /* A handle that names nothing now: one closed earlier, or none at all. */
 static uint64_t dead_handle(uint64_t draw)
@@ -87,18 +90,76 @@ static void fix_ipc_reply_recv(struct call *c, const uint64_t *draws)
         c->args[0] = dead_handle(draws[0]);
 }
 
-/* A thread that could start runs a stub (anything else would fault and
- * kill the process) on the shared stack; entries and stacks outside user
- * space stay, to be rejected. */
+/* What thread_create reads: built here from the draw, so that a thread
+ * that could start in this process runs a stub (anything else would fault
+ * and kill the fuzzer) on the shared stack and is never created suspended
+ * (it would never end). Parameters the kernel must reject come up too. */
+static struct cairn_thread_params thread_params;
+
 static void fix_thread_create(struct call *c, const uint64_t *draws)
 {
-    if (c->args[0] < CANONICAL_TOP)
-        c->args[0] = (uint64_t)STUBS[draws[0] % COUNT_OF(STUBS)];
-    if (c->args[1] < CANONICAL_TOP)
-        c->args[1] = (uint64_t)(stub_stack + sizeof(stub_stack));
+    uint64_t d = draws[0];
+    if (c->args[1] >= CANONICAL_TOP)
+        return;
+    if ((d >> 40) % 16 == 0) {
+        c->args[1] = 0x1000; /* unmapped */
+        return;
+    }
+    thread_params = (struct cairn_thread_params){
+        .entry = (d & 15) ? (uint64_t)STUBS[(d >> 4) % COUNT_OF(STUBS)] : 0xffff800000000000ull,
+        .stack = (uint64_t)(stub_stack + sizeof(stub_stack)),
+        .arg = pool_pick(d >> 8),
+        .fs_base = ((d >> 16) & 3) == 0 ? CANONICAL_TOP : ((d >> 16) & 3) * PAGE_SIZE,
+        .priority = (uint32_t)((d >> 20) % (RT_PRIORITY_DEFAULT + 2)),
+        .affinity = (d >> 26) & 1 ? CAIRN_AFFINITY_ANY : (uint32_t)((d >> 27) % 5),
+        .flags = (uint32_t)((d >> 32) & 3),
+        .reserved = ((d >> 36) & 15) == 0,
+    };
+    if (c->args[0] == CAIRN_PROCESS_SELF)
+        thread_params.flags &= ~CAIRN_THREAD_SUSPENDED;
+    c->args[1] = (uint64_t)&thread_params;
 }
 
-#ifdef SYS_VM_MAP
+/* The fuzzer never kills itself, and never has itself watched: a watch
+ * would hold its notification until the fuzzer ends, past the leak check. */
+static void fix_not_self(struct call *c, const uint64_t *draws)
+{
+    if (c->args[0] != CAIRN_PROCESS_SELF)
+        return;
+    c->args[0] = dead_handle(draws[0]);
+    if (c->args[0] == CAIRN_PROCESS_SELF)
+        c->args[0] = NEVER_A_HANDLE;
+}
+
+/* A suspended thread of the fuzzer's would never end: resume instead. */
+static void fix_thread_control(struct call *c, const uint64_t *draws)
+{
+    (void)draws;
+    if (c->args[1] == CAIRN_THREAD_SUSPEND)
+        c->args[1] = CAIRN_THREAD_RESUME;
+}
+
+/* The fuzzer holds the io-port control (every boot program does) but
+ * executes no IN or OUT, so an open port does nothing here; still, any
+ * range the kernel could accept is moved into [FUZZ_PORT_BASE,
+ * FUZZ_PORT_BASE + FUZZ_PORT_SPAN), the POST port and the DMA page
+ * registers, which nothing in Cairn drives. Ranges the ABI rejects stay
+ * as drawn. (irq_create needs no rule: claiming a line programs no
+ * device; the kernel masks a line each time it fires, so even a line
+ * claimed with the wrong polarity costs one interrupt per irq_ack.) */
+#define FUZZ_PORT_BASE 0x80
+#define FUZZ_PORT_SPAN 16
+
+static void fix_ioport_create(struct call *c, const uint64_t *draws)
+{
+    (void)draws;
+    uint64_t base = c->args[1], count = c->args[2];
+    if (count == 0 || base >= 0x10000 || count > 0x10000 - base)
+        return;
+    c->args[1] = FUZZ_PORT_BASE + base % FUZZ_PORT_SPAN;
+    c->args[2] = 1 + count % (FUZZ_PORT_BASE + FUZZ_PORT_SPAN - c->args[1]);
+}
+
 /* Keeps a range that could be accepted off the fuzzer's memory: a user
  * address is moved into the window (keeping its offset in the page), and
  * a range from the window that does not wrap and ends in user space ends
@@ -118,16 +179,42 @@ static void confine_range(uint64_t *addr, uint64_t *len, uint64_t draw)
         *len %= REGION_END - *addr;
 }
 
+/* Only the fuzzer's own space needs confining; another process's may be
+ * changed anywhere. */
 static void fix_vm_map(struct call *c, const uint64_t *draws)
 {
-    confine_range(&c->args[2], &c->args[3], draws[0]);
+    if (c->args[0] == CAIRN_PROCESS_SELF)
+        confine_range(&c->args[3], &c->args[4], draws[0]);
 }
 
 static void fix_vm_range(struct call *c, const uint64_t *draws)
 {
-    confine_range(&c->args[0], &c->args[1], draws[0]);
+    if (c->args[0] == CAIRN_PROCESS_SELF)
+        confine_range(&c->args[1], &c->args[2], draws[0]);
 }
-#endif
+
+/* A length the kernel would accept stays within what the arena's guards
+ * allow (WRITE_MAX); longer ones stay, to be rejected. */
+static void clamp_access(struct call *c)
+{
+    if (c->args[3] <= CAIRN_VM_ACCESS_MAX)
+        c->args[3] %= WRITE_MAX + 1;
+}
+
+static void fix_vm_read(struct call *c, const uint64_t *draws)
+{
+    (void)draws;
+    clamp_access(c);
+}
+
+/* Writing its own memory, the fuzzer aims away from its image and stack. */
+static void fix_vm_write(struct call *c, const uint64_t *draws)
+{
+    (void)draws;
+    clamp_access(c);
+    if (c->args[0] == CAIRN_PROCESS_SELF && layout_is_protected(c->args[1]))
+        c->args[1] = layout_redirect(c->args[1]);
+}
 
 static const struct rule RULES[] = {
     {.number = SYS_DEBUG_WRITE, .fix = fix_debug_write},
@@ -152,12 +239,26 @@ static const struct rule RULES[] = {
     {.number = SYS_THREAD_CREATE, .fix = fix_thread_create},
     {.number = SYS_THREAD_EXIT, .never = true},
     {.number = SYS_SYSTEM_INFO, .writes = ARG(0)},
-#ifdef SYS_VM_MAP
+    {.number = SYS_IRQ_CREATE},
+    {.number = SYS_IRQ_ACK},
+    {.number = SYS_IOPORT_CREATE, .fix = fix_ioport_create},
+    {.number = SYS_IOPORT_ENABLE},
     {.number = SYS_MEMORY_CREATE},
     {.number = SYS_VM_MAP, .fix = fix_vm_map},
     {.number = SYS_VM_UNMAP, .fix = fix_vm_range},
     {.number = SYS_VM_PROTECT, .fix = fix_vm_range},
-#endif
+    /* The fuzzer's threads never fault, so a fault endpoint set on one is
+     * never called; a clone is a memory object like any other. */
+    {.number = SYS_THREAD_SET_FAULT_ENDPOINT},
+    {.number = SYS_MEMORY_CLONE},
+    {.number = SYS_PROCESS_CREATE},
+    {.number = SYS_PROCESS_KILL, .fix = fix_not_self},
+    {.number = SYS_PROCESS_WATCH, .fix = fix_not_self},
+    {.number = SYS_PROCESS_INFO, .writes = ARG(1)},
+    {.number = SYS_THREAD_CONTROL, .writes = ARG(2), .fix = fix_thread_control},
+    {.number = SYS_HANDLE_GRANT},
+    {.number = SYS_VM_READ, .writes = ARG(2), .fix = fix_vm_read},
+    {.number = SYS_VM_WRITE, .fix = fix_vm_write},
 };
 
 static const struct rule *rule_of(uint64_t number)
@@ -192,11 +293,9 @@ void rules_apply(struct call *call, const uint64_t draws[RULE_DRAWS])
 unsigned rules_unmap_window(void)
 {
     unsigned pages = 0;
-#ifdef SYS_VM_UNMAP
     for (uint64_t va = WINDOW_BASE; va < REGION_END; va += PAGE_SIZE) {
-        if (cairn_vm_unmap(va, PAGE_SIZE) == 0)
+        if (cairn_vm_unmap(CAIRN_PROCESS_SELF, va, PAGE_SIZE) == 0)
             pages++;
     }
-#endif
     return pages;
 }

@@ -26,6 +26,7 @@ static const char *const NAMES[CODES] = {
     [CAIRN_E_BUSY] = "BUSY",
     [CAIRN_E_NOT_FOUND] = "NOT_FOUND",
     [CAIRN_E_NOT_SUPPORTED] = "NOT_SUPPORTED",
+    [CAIRN_E_RESERVED] = "RESERVED",
 };
 
 static uint64_t ok, errors[CODES], other;

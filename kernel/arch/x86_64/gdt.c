@@ -5,6 +5,7 @@
  * user data before user code (SYSRET loads SS from STAR+8 and CS from STAR+16).
  */
 #include <arch/cpu.h>
+#include <arch/iopb.h>
 #include <arch/layout.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
@@ -29,10 +30,11 @@ static uint64_t alloc_stack_top(size_t size)
     return (uint64_t)phys_to_virt(phys) + size;
 }
 
+/* The TSS segment covers the TSS and the I/O map after it (arch/iopb.h). */
 static void tss_descriptor(uint64_t *slot, const struct tss *tss)
 {
     uint64_t base = (uint64_t)tss;
-    uint64_t limit = sizeof(*tss) - 1;
+    uint64_t limit = IOPB_TSS_LIMIT;
     slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
               (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
     slot[1] = base >> 32;
@@ -75,7 +77,8 @@ void percpu_setup(struct cpu *cpu, unsigned index, uint32_t apic_id)
     cpu->tss.ist[IST_DOUBLE_FAULT - 1] = alloc_stack_top(IST_STACK_SIZE);
     cpu->tss.ist[IST_NMI - 1] = alloc_stack_top(IST_STACK_SIZE);
     cpu->tss.ist[IST_MACHINE_CHECK - 1] = alloc_stack_top(IST_STACK_SIZE);
-    cpu->tss.iomap_base = sizeof(cpu->tss); /* no I/O bitmap: ring 3 gets no ports */
+    cpu->tss.iomap_base = IOPB_OFFSET_INVALID; /* ring 3 gets no ports */
+    memset(cpu->io_bitmap, 0xff, sizeof(cpu->io_bitmap));
 
     cpu->gdt[0] = 0;
     cpu->gdt[KERNEL_CS / 8] = SEG_KERNEL_CODE;

@@ -312,13 +312,6 @@ static bool pte_absent(uint64_t *pte, uint64_t flags)
     return !(*pte & PTE_PRESENT);
 }
 
-static bool pte_set_protection(uint64_t *pte, uint64_t flags)
-{
-    if (*pte & PTE_PRESENT)
-        *pte = (*pte & ~(PTE_WRITE | PTE_NX)) | (flags & (PTE_WRITE | PTE_NX));
-    return true;
-}
-
 static bool pte_clear(uint64_t *pte, uint64_t flags)
 {
     (void)flags;
@@ -401,9 +394,28 @@ void paging_map_user_reserved(uint64_t root, uint64_t va, uint64_t phys, uint64_
     *pte = phys | flags | PTE_USER | PTE_PRESENT;
 }
 
-void paging_protect_user(uint64_t root, uint64_t va, uint64_t len, uint64_t flags)
+/* The entry of a mapped page (present or held back), or NULL. */
+static uint64_t *mapped_pte(uint64_t root, uint64_t va)
 {
-    visit_ptes(root, va, va + len, pte_set_protection, flags);
+    uint64_t next;
+    uint64_t *pte = pte_or_hole(root, va, &next);
+    return pte && *pte ? pte : NULL;
+}
+
+bool paging_set_user_page(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags)
+{
+    uint64_t *pte = mapped_pte(root, va);
+    if (!pte)
+        return false;
+    *pte = phys | flags | PTE_USER | (*pte & PTE_PRESENT);
+    return true;
+}
+
+void paging_set_user_present(uint64_t root, uint64_t va, bool present)
+{
+    uint64_t *pte = mapped_pte(root, va);
+    if (pte)
+        *pte = present ? *pte | PTE_PRESENT : *pte & ~PTE_PRESENT;
 }
 
 static bool table_empty(const uint64_t *t)
@@ -433,4 +445,10 @@ size_t paging_unmap_user(uint64_t root, uint64_t va, uint64_t len, struct paging
         }
     }
     return freed->count - before;
+}
+
+uint64_t paging_user_pte(uint64_t root, uint64_t va)
+{
+    uint64_t *pte = entry_at(root, va, 1);
+    return pte ? *pte : 0;
 }

@@ -25,9 +25,11 @@ context_switch:
     ret
 
 /* Where a new user thread's first switch lands: RAX holds the previous
- * thread, RSP points at the thread's user frame. */
+ * thread, RSP points at the thread's user frame. A thread created
+ * suspended, or killed before it ran, stops or ends before ring 3. */
     .globl context_first_entry
 context_first_entry:
     mov %rax, %rdi
     call sched_finish_switch
+    call process_return_to_user
     jmp trap_return

@@ -12,7 +12,14 @@
 #include <arch/trap.h>
 #include <cairn/syscalls.h>
 
-#define FRAME_RAX (14 * 8) /* struct trap_frame: rax follows r15..rbx */
+/* struct trap_frame: r15 r14 r13 r12 r11 r10 r9 r8 rbp rdi rsi rdx rcx rbx rax */
+#define FRAME_R15 (0 * 8)
+#define FRAME_R14 (1 * 8)
+#define FRAME_R13 (2 * 8)
+#define FRAME_R12 (3 * 8)
+#define FRAME_RBP (8 * 8)
+#define FRAME_RBX (13 * 8)
+#define FRAME_RAX (14 * 8)
 #define CAIRN_E_INVALID_SYSCALL 1 /* include/cairn/error.h */
 
     .text
@@ -76,11 +83,22 @@ syscall_entry:
     mov $-CAIRN_E_INVALID_SYSCALL, %rax
     jmp .Lcheck_work
 
-/* Reaping, a reschedule or an exiting process: the C side may switch
- * threads, so the result waits in the frame meanwhile. */
+/* Reaping, a reschedule, an exiting process or a suspension: the C side
+ * may switch threads, so the result waits in the frame meanwhile. The
+ * callee-saved registers go there too: a thread that stops here
+ * (thread_control) shows every user register in its frame, and after a
+ * stop, which may have changed any of them, all are restored from it. */
 .Lexit_work:
     mov %rax, FRAME_RAX(%rsp)
+    mov %rbx, FRAME_RBX(%rsp)
+    mov %rbp, FRAME_RBP(%rsp)
+    mov %r12, FRAME_R12(%rsp)
+    mov %r13, FRAME_R13(%rsp)
+    mov %r14, FRAME_R14(%rsp)
+    mov %r15, FRAME_R15(%rsp)
     mov %rsp, %rdi
     call syscall_exit_work
+    test %eax, %eax
+    jnz trap_return
     mov FRAME_RAX(%rsp), %rax
     jmp .Lreturn

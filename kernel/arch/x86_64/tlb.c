@@ -22,11 +22,12 @@ static uint64_t pending; /* atomic: bit i set while cpus[i] has yet to flush req
 
 _Static_assert(MAX_CPUS <= 64, "pending has one bit per CPU");
 
+/* root 0 (no address space has it) asks every CPU to flush everything. */
 static void flush_local(uint64_t root, uint64_t va, uint64_t len)
 {
-    if ((read_cr3() & PTE_ADDR) != root)
+    if (root && (read_cr3() & PTE_ADDR) != root)
         return;
-    if (len / PAGE_SIZE > TLB_INVLPG_MAX_PAGES) {
+    if (!root || len / PAGE_SIZE > TLB_INVLPG_MAX_PAGES) {
         paging_switch(read_cr3()); /* bit 63 clear: drops PCID 0's entries */
         return;
     }
@@ -86,4 +87,9 @@ void tlb_shootdown(uint64_t root, uint64_t va, uint64_t len)
         __atomic_store_n(&busy, false, __ATOMIC_RELEASE);
     }
     irq_restore(irq);
+}
+
+void tlb_shootdown_all(void)
+{
+    tlb_shootdown(0, 0, 0);
 }

@@ -12,6 +12,7 @@
 #ifndef CAIRN_CORE_SCHED_H
 #define CAIRN_CORE_SCHED_H
 
+#include <cairn/error.h>
 #include <core/thread.h>
 #include <stdint.h>
 
@@ -66,6 +67,37 @@ void sched_finish_switch(struct thread *prev);
 
 /* The calling CPU's running thread. */
 struct thread *sched_current(void);
+
+/*
+ * Suspension (thread_control). A suspended thread stops at its next return
+ * to ring 3 - at once if it is running or ready in user mode, when its
+ * system call completes if it is blocked in one - with every user register
+ * in its frame, and stays blocked (`stopped`) until resumed or its process
+ * exits.
+ */
+
+/* Stops the calling thread while a suspension is requested and its
+ * process is not exiting; called on the way back to ring 3 only. */
+void sched_stop_current(void);
+
+/* Asks t to stop, interrupting it if it runs now. CAIRN_E_PEER_DEAD for a
+ * thread that has ended. */
+enum cairn_error sched_suspend(struct thread *t);
+
+/* Withdraws the request; a stopped t runs again. CAIRN_E_PEER_DEAD for a
+ * thread that has ended. */
+enum cairn_error sched_resume(struct thread *t);
+
+/* Makes a new thread (never run, not yet visible) stopped before its
+ * first instruction, owned by the CPU it would have started on. */
+void sched_park_new(struct thread *t);
+
+/* Calls fn(t, ctx) if t is stopped, under its run-queue lock, so it stays
+ * stopped meanwhile (fn must not block); false, without calling, if not. */
+bool sched_with_stopped(struct thread *t, void (*fn)(struct thread *t, void *ctx), void *ctx);
+
+/* t's enum cairn_thread_state, and whether a suspension is requested. */
+uint32_t sched_thread_state(struct thread *t, bool *suspend_requested);
 
 /* Turns the calling (boot or AP) context into its CPU's idle loop. */
 __attribute__((noreturn)) void sched_idle_loop(void);

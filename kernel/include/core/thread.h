@@ -63,7 +63,12 @@ struct thread {
     uint64_t kernel_stack;        /* base of the kernel stack (physical-window address) */
     uint64_t saved_rsp;           /* kernel RSP while switched out */
     uint64_t fs_base;             /* user TLS base, loaded on switch-in */
-    struct list process_link;     /* on process->threads: process lock */
+    /* Suspension (thread_control): a thread asked to suspend stops at its
+     * next return to ring 3, where its frame holds every user register,
+     * and stays BLOCKED there until resumed or its process ends. */
+    bool suspend_requested;   /* rq lock of `cpu`; peeked without it on the way out */
+    bool stopped;             /* rq lock of `cpu`: blocked at that stop point */
+    struct list process_link; /* on process->threads: process lock */
 
     /* Blocking on an object (notification, endpoint). The waker sets
      * wait_done and wait_value under that object's lock, so a result handed
@@ -78,12 +83,17 @@ struct thread {
     enum ipc_phase ipc_phase;      /* lock of ipc_endpoint */
     struct endpoint *ipc_endpoint; /* the endpoint of the current call */
     bool foreign_call;             /* in a forwarded system call: stopped for its handler */
+
+    /* Where the thread's page faults go (object/fault.h). */
+    struct endpoint *fault_ep; /* fault lock: a reference is held; NULL: none */
+    uint64_t fault_badge;      /* fault lock: the badge the pager sees */
 };
 
-/* A user thread of p that will enter ring 3 at entry with RSP = stack and
- * RDI = arg, once sched_make_runnable() is called. NULL when out of memory. */
+/* A user thread of p that will enter ring 3 at entry with RSP = stack,
+ * RDI = arg and FS base fs_base, once sched_make_runnable() is called.
+ * NULL when out of memory. The caller adds it to p (process_add_thread). */
 struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t stack, uint64_t arg,
-                                  uint8_t priority, uint32_t affinity);
+                                  uint64_t fs_base, uint8_t priority, uint32_t affinity);
 
 /* The calling CPU's idle thread, built around the stack it runs on now. */
 struct thread *thread_create_idle(unsigned cpu);

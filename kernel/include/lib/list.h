@@ -23,6 +23,10 @@ struct list {
 
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 
+#define list_for_each_entry(pos, head, member)                                                     \
+    for (pos = list_entry((head)->next, __typeof__(*pos), member); &pos->member != (head);         \
+         pos = list_entry(pos->member.next, __typeof__(*pos), member))
+
 #define list_for_each_entry_safe(pos, tmp, head, member)                                           \
     for (pos = list_entry((head)->next, __typeof__(*pos), member),                                 \
         tmp = list_entry(pos->member.next, __typeof__(*pos), member);                              \

@@ -30,4 +30,8 @@ void frame_free_run(uint64_t phys, size_t count);
 size_t frame_free_count(void);
 size_t frame_total_count(void);
 
+/* One more than the highest frame number (physical address / 4096) the
+ * allocator can hand out. */
+size_t frame_index_limit(void);
+
 #endif

@@ -16,10 +16,14 @@
 #include <object/kobject.h>
 
 struct process;
+struct quota;
 
 #define CAP_TABLE_CAPACITY 4096
 
-enum cairn_error cap_table_init(struct handle_table *t);
+/* Makes t an empty table whose chunks are charged to q; ops (kept by the
+ * table, so it must live as long) is filled in here. Errors: NO_MEMORY,
+ * QUOTA; t is then zeroed and may be destroyed. */
+enum cairn_error cap_table_init(struct handle_table *t, struct handle_ops *ops, struct quota *q);
 void cap_table_destroy(struct handle_table *t);
 
 /* Looks h up in p's table and returns its object with a new reference (the
@@ -30,5 +34,21 @@ enum cairn_error cap_lookup(struct process *p, cairn_handle_t h, enum cairn_obje
 /* Gives p a handle to o; on success the handle owns the caller's reference. */
 enum cairn_error cap_install(struct process *p, struct kobject *o, uint32_t rights, uint64_t badge,
                              cairn_handle_t *out);
+
+/* Gives p a handle to o derived from p's handle parent (a revoke of parent
+ * reaches it); on success the handle owns the caller's reference. Errors
+ * as handle_install_derived(). */
+enum cairn_error cap_install_derived(struct process *p, cairn_handle_t parent, struct kobject *o,
+                                     uint32_t rights, cairn_handle_t *out);
+
+/* Closes a handle the kernel just gave p, when the call that made it fails
+ * after all. */
+void cap_close(struct process *p, cairn_handle_t h);
+
+/* Gives dst a child of src's handle h with `rights` (a subset of h's; h
+ * needs TRANSFER): handle_grant() under the cap lock. CAIRN_E_PEER_DEAD
+ * when dst has ended. */
+enum cairn_error cap_grant(struct process *src, cairn_handle_t h, uint32_t rights,
+                           struct process *dst, cairn_handle_t *out);
 
 #endif

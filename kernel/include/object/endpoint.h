@@ -20,6 +20,14 @@ struct endpoint {
     struct list receivers; /* lock: threads blocked in receive */
 };
 
+/* A call the kernel makes on behalf of the calling thread (a page fault
+ * sent to its pager, object/fault.h): msg goes out as if the thread had
+ * called ipc_call with a handle badged `badge`, and on success the reply
+ * replaces *msg. Blocks until the reply; returns 0, or -CAIRN_E_PEER_DEAD
+ * when the receiver ended first or the thread's process is exiting.
+ * Interrupts off, no locks held. */
+int64_t endpoint_kernel_call(struct endpoint *ep, uint64_t badge, struct ipc_message *msg);
+
 /* A dying thread that owes a reply wakes its caller with PEER_DEAD. */
 void endpoint_thread_exit(struct thread *t);
 

@@ -53,13 +53,15 @@ enum handle_slot_state {
  * How a table reaches its objects and memory. The table keeps a pointer to
  * this structure, which must outlive it. retain takes one more reference on
  * an object, release drops one; alloc_chunk returns bytes of memory aligned
- * for pointers (or NULL), free_chunk takes back exactly what one alloc_chunk
+ * for pointers, or NULL and in *err why not (CAIRN_E_NO_MEMORY, or
+ * CAIRN_E_QUOTA when the memory is charged to a quota), which the table
+ * call then returns; free_chunk takes back exactly what one alloc_chunk
  * call returned.
  */
 struct handle_ops {
     void (*retain)(void *object, enum cairn_object_type type, void *ctx);
     void (*release)(void *object, enum cairn_object_type type, void *ctx);
-    void *(*alloc_chunk)(size_t bytes, void *ctx);
+    void *(*alloc_chunk)(size_t bytes, void *ctx, enum cairn_error *err);
     void (*free_chunk)(void *p, size_t bytes, void *ctx);
     void *ctx;
 };
@@ -127,6 +129,18 @@ enum cairn_error handle_install(struct handle_table *t, void *object, enum cairn
                                 uint32_t rights, uint64_t badge, cairn_handle_t *out);
 
 /*
+ * Like handle_install(), but the new slot is a child of the LIVE slot
+ * parent of t (any type; the caller checked its rights), so that revoking
+ * parent or an ancestor reaches it: for an object made from the authority
+ * that parent names (an irq object from the irq control). Badge 0.
+ * Errors: CAIRN_E_BAD_HANDLE, CAIRN_E_REVOKED (parent), then those of
+ * handle_install().
+ */
+enum cairn_error handle_install_derived(struct handle_table *t, cairn_handle_t parent, void *object,
+                                        enum cairn_object_type type, uint32_t rights,
+                                        cairn_handle_t *out);
+
+/*
  * Looks h up in t and checks it names a LIVE slot of type (CAIRN_OBJ_NONE:
  * any) holding every right in rights_needed. On success *out (if out is
  * not NULL) is the slot, valid until the next call into this module.
@@ -146,6 +160,16 @@ enum cairn_error handle_get(struct handle_table *t, cairn_handle_t h, enum cairn
  */
 enum cairn_error handle_duplicate(struct handle_table *src, cairn_handle_t h, uint32_t rights,
                                   struct handle_table *dst, cairn_handle_t *out);
+
+/*
+ * handle_duplicate() for a handle given away to another table: h needs
+ * CAIRN_RIGHT_TRANSFER instead of CAIRN_RIGHT_DUPLICATE; the new slot in
+ * dst is a child of h (a revoke of h reaches it). Errors: those of
+ * handle_get() for CAIRN_RIGHT_TRANSFER, then CAIRN_E_ACCESS_DENIED (rights
+ * not a subset), CAIRN_E_NO_HANDLES, CAIRN_E_NO_MEMORY.
+ */
+enum cairn_error handle_grant(struct handle_table *src, cairn_handle_t h, uint32_t rights,
+                              struct handle_table *dst, cairn_handle_t *out);
 
 /*
  * Like handle_duplicate() within t, but the child carries badge, which must

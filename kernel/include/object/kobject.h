@@ -47,5 +47,9 @@ void quota_destroy_object(struct kobject *o);
 void notification_destroy_object(struct kobject *o);
 void endpoint_destroy_object(struct kobject *o);
 void memory_destroy_object(struct kobject *o);
+void irq_destroy_object(struct kobject *o);
+void irq_control_destroy_object(struct kobject *o);
+void ioport_destroy_object(struct kobject *o);
+void ioport_control_destroy_object(struct kobject *o);
 
 #endif

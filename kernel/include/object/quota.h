@@ -29,6 +29,13 @@ struct quota *quota_create(size_t limit);
  * is destroyed). CAIRN_E_QUOTA when over the limit. */
 enum cairn_error quota_charge_object(struct quota *q, struct kobject *o, size_t bytes);
 
+/* Charges bytes of memory that is not an object of its own (handle-table
+ * chunks, a process's I/O bitmap) to q; CAIRN_E_QUOTA when over the limit.
+ * The caller keeps q alive until it returns the same bytes with
+ * quota_uncharge(). */
+enum cairn_error quota_charge(struct quota *q, size_t bytes);
+void quota_uncharge(struct quota *q, size_t bytes);
+
 /* Returns o's charge; called by each destructor. */
 void quota_uncharge_object(struct kobject *o);
 

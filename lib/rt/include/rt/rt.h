@@ -7,6 +7,7 @@
 #define CAIRN_RT_RT_H
 
 #include <cairn/syscalls.h>
+#include <stdbool.h>
 
 /* Writes a NUL-terminated string to the console with cairn_debug_write. */
 long rt_puts(const char *s);
@@ -15,13 +16,22 @@ long rt_puts(const char *s);
 int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Starts fn(arg) in a new thread of this process on the given stack
- * memory; fn must end with cairn_thread_exit(). Returns the thread handle
- * or a negative error, as thread_create. */
+ * memory (no TLS, not suspended); fn must end with cairn_thread_exit().
+ * Returns the thread handle or a negative error, as thread_create. */
 long rt_thread_start(void (*fn)(uint64_t), uint64_t arg, void *stack, size_t stack_size,
                      unsigned priority, uint32_t affinity);
 
 #define RT_AFFINITY_ANY     0xffffffffu
 #define RT_PRIORITY_DEFAULT 32
+
+/* The initial handle the kernel passed under auxiliary-vector key key
+ * (CAIRN_AT_* in <cairn/startup.h>), or CAIRN_HANDLE_NONE when it passed
+ * none: a boot program gets the irq and io-port controls this way. */
+cairn_handle_t rt_startup_handle(uint64_t key);
+
+/* The value the kernel passed under auxiliary-vector key key (a handle,
+ * or a number such as CAIRN_AT_INITRD_SIZE): false when there is none. */
+bool rt_startup_value(uint64_t key, uint64_t *value);
 
 /* String helpers the runtime offers every program. */
 size_t rt_strlen(const char *s);

@@ -100,15 +100,26 @@ bool paging_user_range_free(uint64_t root, uint64_t va, uint64_t len);
 void paging_map_user_reserved(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags,
                               struct paging_tables *tables);
 
-/* Replaces PTE_WRITE and PTE_NX of every present page of the range with
- * those of flags. */
-void paging_protect_user(uint64_t root, uint64_t va, uint64_t len, uint64_t flags);
+/* Points the entry of page va at phys with flags (PTE_*; USER is added)
+ * if the page is mapped, keeping whether it is present; returns whether it
+ * was mapped. An entry is mapped while it is not 0: a mapped page can be
+ * held back (not present, but still listing its frame, which keeps its
+ * page table from being freed) with paging_set_user_present(). */
+bool paging_set_user_page(uint64_t root, uint64_t va, uint64_t phys, uint64_t flags);
+
+/* Makes the entry of page va present or holds it back, if it is mapped. */
+void paging_set_user_present(uint64_t root, uint64_t va, bool present);
 
 /* Clears every page of the range, then unlinks each page table of the range
  * left with no entry and moves it to freed (to be freed after the
  * shootdown). Returns the number of tables moved. Frames of the pages are
  * not freed: their owner does that. */
 size_t paging_unmap_user(uint64_t root, uint64_t va, uint64_t len, struct paging_tables *freed);
+
+/* The PTE of the user page va in root (0 when a table on the way is
+ * missing), for reading and writing another address space through the
+ * physical window. */
+uint64_t paging_user_pte(uint64_t root, uint64_t va);
 
 static inline void paging_switch(uint64_t root)
 {

@@ -30,6 +30,11 @@ struct tss {
 } __attribute__((packed));
 
 struct thread;
+struct iopb;
+
+/* The I/O permission bitmap in each CPU's TSS: a bit per port (set: ring 3
+ * may not use it), then a byte of ones the CPU may read past the end. */
+#define IOPB_BYTES 8192
 
 struct cpu {
     struct cpu *self;            /* this_cpu() reads %gs:0 */
@@ -44,12 +49,23 @@ struct cpu {
     uint64_t fs_base; /* the FS_BASE MSR as last written */
     bool foreign_entry; /* LSTAR points at foreign_entry.S (arch/syscall.h) */
     uint64_t gdt[7];
+    /* arch/iopb.h: the bitmap of the running thread's process (NULL: none,
+     * and tss.iomap_base points past the TSS limit), the one whose
+     * contents io_bitmap holds and its version, and how many leading
+     * bytes of io_bitmap may be other than all ones. */
+    struct iopb *iopb_current;
+    const struct iopb *iopb_loaded;
+    uint64_t iopb_seq;
+    uint32_t iopb_bytes;
     struct tss tss;
+    uint8_t io_bitmap[IOPB_BYTES + 1]; /* directly after the TSS: its I/O map */
 };
 
 _Static_assert(offsetof(struct cpu, kernel_rsp) == CPU_OFFSET_KERNEL_RSP, "asm offset");
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_OFFSET_USER_RSP, "asm offset");
 _Static_assert(offsetof(struct cpu, exit_work) == CPU_OFFSET_EXIT_WORK, "asm offset");
+_Static_assert(offsetof(struct cpu, io_bitmap) == offsetof(struct cpu, tss) + sizeof(struct tss),
+               "the TSS's I/O map follows it within its limit");
 
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned cpu_count; /* CPUs the MADT lists (at least 1) */

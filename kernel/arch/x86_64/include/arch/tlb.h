@@ -27,6 +27,11 @@
  */
 void tlb_shootdown(uint64_t root, uint64_t va, uint64_t len);
 
+/* The same for every user address space at once: each CPU drops every
+ * non-global translation (a CR3 reload). For changes that reach pages in
+ * several address spaces, such as a copy-on-write clone or copy. */
+void tlb_shootdown_all(void);
+
 /* The VECTOR_TLB handler (before its EOI). */
 void tlb_shootdown_interrupt(void);
 

@@ -3,7 +3,10 @@
  *
  * The range must lie entirely in user space (checked here, so a user
  * pointer can never name kernel memory); unmapped pages are caught by the
- * page-fault fixup and reported, never fatal.
+ * page-fault fixup and reported, never fatal, and never sent to a pager.
+ * A write to a copy-on-write page is resolved on the way (object/vm.h,
+ * vm_resolve_fault), which may take the process's vm locks and shoot down
+ * TLBs: call these with no spinlock held.
  */
 #ifndef CAIRN_ARCH_USERCOPY_H
 #define CAIRN_ARCH_USERCOPY_H

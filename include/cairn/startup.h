@@ -1,0 +1,36 @@
+/*
+ * cairn/startup.h - what the kernel hands a boot program at start-up,
+ * beyond argc, argv and envp: the initial capabilities (see docs/abi.md).
+ *
+ * Each initial handle is already in the program's handle table when it
+ * starts; its value travels in the System V auxiliary vector under one of
+ * the keys below (above every AT_* key Linux defines, so a Linux-ABI
+ * loader can pass them through). A key that is absent means the program
+ * did not get that capability. The runtime's rt_startup_handle(key)
+ * (lib/rt) looks one up. Values are ABI: append, never renumber.
+ */
+#ifndef CAIRN_STARTUP_H
+#define CAIRN_STARTUP_H
+
+#define CAIRN_AT_BASE 0x1000
+
+/* Reserved: a handle to the program's own process (not handed out yet). */
+#define CAIRN_AT_PROCESS_SELF 0x1000
+/* The irq control (CAIRN_OBJ_IRQ_CONTROL, MANAGE): irq_create claims
+ * interrupt lines from it (cairn/irq.h). */
+#define CAIRN_AT_IRQ_CONTROL 0x1001
+/* The io-port control (CAIRN_OBJ_IOPORT_CONTROL, MANAGE): ioport_create
+ * makes port ranges from it (cairn/ioport.h). */
+#define CAIRN_AT_IOPORT_CONTROL 0x1002
+/* The initial ramdisk (a cpio archive) as a memory object with READ, MAP,
+ * DUPLICATE, TRANSFER and REVOKE: map it read-only with vm_map. Its size
+ * is a whole number of pages; the bytes past the archive are 0. */
+#define CAIRN_AT_INITRD 0x1003
+/* Reserved: the device-memory control (CAIRN_OBJ_DEVICE_MEMORY), from
+ * which memory objects of physical ranges (MMIO) are made. */
+#define CAIRN_AT_DEVICE_MEMORY 0x1004
+/* Not a handle: the initial ramdisk's size in bytes (the archive itself,
+ * not rounded up to pages). */
+#define CAIRN_AT_INITRD_SIZE 0x1005
+
+#endif
