@@ -33,8 +33,7 @@ static struct endpoint *foreign_handler(struct process *p, uint64_t *badge)
 
 /* Makes ep (NULL unmarks) p's handler, with a reference of its own, and
  * drops the one it replaces; an ended process keeps none. */
-static enum cairn_error foreign_handler_set(struct process *p, struct endpoint *ep,
-                                            uint64_t badge)
+static enum cairn_error foreign_handler_set(struct process *p, struct endpoint *ep, uint64_t badge)
 {
     bool irq = spin_lock(&p->lock);
     bool alive = !p->ended;

@@ -349,6 +349,7 @@ void process_reap_thread(struct thread *t)
     }
     spin_unlock(&p->lock, irq);
     endpoint_thread_exit(t);
+    notification_thread_exit(t);
     thread_release(t);
     if (last)
         process_end(p);

@@ -156,6 +156,18 @@ static void load_context(struct thread *next)
     }
 }
 
+/* What a switch from prev to next changes besides the kernel stack: the
+ * address space, TSS and I/O bitmap, TLS and SYSCALL entry (load_context),
+ * and the x87/SSE registers, which only user threads own. */
+static void switch_user_state(struct thread *prev, struct thread *next)
+{
+    if (prev->process)
+        fpu_save(&prev->fpu);
+    load_context(next);
+    if (next->process)
+        fpu_restore(&next->fpu);
+}
+
 /* Makes next current on this CPU and switches to it; rq->lock is held and
  * is released by whoever runs next (or here, when next is prev). */
 static void switch_to(struct runqueue *rq, struct thread *prev, struct thread *next)
@@ -169,7 +181,7 @@ static void switch_to(struct runqueue *rq, struct thread *prev, struct thread *n
         spin_release(&rq->lock);
         return;
     }
-    load_context(next);
+    switch_user_state(prev, next);
     prev = context_switch(&prev->saved_rsp, next->saved_rsp, prev);
     sched_finish_switch(prev);
 }

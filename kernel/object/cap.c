@@ -17,6 +17,16 @@
 
 static struct spinlock cap_lock = SPINLOCK_INIT;
 
+bool cap_lock_take(void)
+{
+    return spin_lock(&cap_lock);
+}
+
+void cap_lock_drop(bool irq)
+{
+    spin_unlock(&cap_lock, irq);
+}
+
 static void cap_retain(void *object, enum cairn_object_type type, void *ctx)
 {
     (void)type, (void)ctx;

@@ -2,8 +2,11 @@
  * endpoint.c - endpoints and the IPC system calls (see endpoint.h and
  * docs/syscalls.md). Messages are four words and a descriptor, carried in
  * registers: RSI = descriptor, RDX R10 R8 R9 = words, RDI = badge on the
- * receiving side.
+ * receiving side. Bytes and capabilities beyond them move between IPC
+ * buffers (ipc_buffer.h) when the message is delivered, under the lock of
+ * the endpoint, which holds both threads still.
  */
+#include <arch/cpu.h>
 #include <arch/trap.h>
 #include <cairn/error.h>
 #include <cairn/ipc.h>
@@ -13,6 +16,8 @@
 #include <mm/kmalloc.h>
 #include <object/cap.h>
 #include <object/endpoint.h>
+#include <object/ipc_buffer.h>
+#include <object/notification.h>
 #include <object/quota.h>
 #include <object/wait.h>
 
@@ -46,13 +51,54 @@ static void message_to_frame(struct trap_frame *f, const struct ipc_message *m, 
         f->rdi = m->badge;
 }
 
-static enum cairn_error check_info(uint64_t info)
+/* A descriptor of a label only travels in registers: nothing to check. */
+static inline bool message_is_short(uint64_t info)
 {
-    if (CAIRN_MSGINFO_RESERVED(info))
+    return !(info >> 32);
+}
+
+/* Checks an outgoing descriptor that has bits above the label; only
+ * ipc_call may ask for a timeout. */
+static enum cairn_error check_info(uint64_t info, bool call)
+{
+    uint64_t forbidden = CAIRN_MSGINFO_NOTIFIED | (call ? 0 : CAIRN_MSGINFO_TIMEOUT);
+    if (CAIRN_MSGINFO_RESERVED(info) || (info & forbidden) ||
+        CAIRN_MSGINFO_CAPS(info) > CAIRN_IPC_MAX_CAPS)
         return CAIRN_E_INVALID_ARGUMENT;
-    if (CAIRN_MSGINFO_BYTES(info) || CAIRN_MSGINFO_CAPS(info))
-        return CAIRN_E_NOT_SUPPORTED;
+    if (CAIRN_MSGINFO_BYTES(info) > CAIRN_IPC_MAX_BYTES)
+        return CAIRN_E_TOO_LARGE;
     return CAIRN_OK;
+}
+
+/* For the caller's own message with bits above the label: checks the
+ * descriptor and loads what its IPC buffer says (ipc_buffer_load). A
+ * timed call gets its TSC deadline in *deadline (0: none); its timeout
+ * may not be 0. */
+static enum cairn_error message_load(struct thread *self, uint64_t info, bool call,
+                                     uint64_t *deadline)
+{
+    uint64_t timeout_ns = UINT64_MAX;
+    enum cairn_error err = check_info(info, call);
+    if (err == CAIRN_OK)
+        err = ipc_buffer_load(self, info, info & CAIRN_MSGINFO_TIMEOUT, &timeout_ns);
+    if (err == CAIRN_OK && timeout_ns == 0)
+        err = CAIRN_E_INVALID_ARGUMENT;
+    if (err == CAIRN_OK && timeout_ns != UINT64_MAX)
+        *deadline = wait_deadline(timeout_ns);
+    return err;
+}
+
+/* Moves the long part of from's message `info` into to's buffer. ep->lock
+ * held, which keeps both threads where they are. A delivered descriptor
+ * has no flag (the timeout is stripped, NOTIFIED refused), so any bit
+ * above the label means bytes or capabilities. */
+static inline enum cairn_error deliver(struct thread *from, struct thread *to, uint64_t info,
+                                       bool *receiver_fault)
+{
+    *receiver_fault = false;
+    if (message_is_short(info))
+        return CAIRN_OK;
+    return ipc_transfer(from, to, info, receiver_fault);
 }
 
 static enum cairn_error lookup_endpoint(uint64_t reg, uint32_t right, struct endpoint **ep,
@@ -75,45 +121,60 @@ static void owe_reply(struct thread *r, struct thread *self, struct endpoint *ep
     kobject_retain(&ep->obj);
     r->reply_to = self;
     r->reply_ep = ep;
+    r->reply_seq = self->ipc_call_seq;
     self->ipc_phase = IPC_AWAITING_REPLY;
 }
 
 /* Blocks the caller until its reply arrives. Its message is either queued
  * (SENDING) or already taken (AWAITING_REPLY) by `receiver`, to which the
- * CPU goes first when it can. A caller whose process is exiting gives up;
- * a reply that comes later is dropped. Called and returns with ep->lock
- * held. */
-static int64_t await_reply(struct endpoint *ep, struct thread *self, struct thread *receiver)
+ * CPU goes first when it can. The call gives up at the TSC deadline (0:
+ * none), or when its process is exiting; a reply that comes later is
+ * dropped (the call's sequence number no longer matches). Called and
+ * returns with ep->lock held. */
+static int64_t await_reply(struct endpoint *ep, struct thread *self, struct thread *receiver,
+                           uint64_t deadline)
 {
+    bool expired = false;
     self->wait_done = false;
-    while (!self->wait_done && !process_exiting(self->process)) {
+    while (!self->wait_done && !expired && !process_exiting(self->process)) {
         self->state = THREAD_BLOCKED;
         spin_release(&ep->lock);
         if (receiver)
-            sched_handoff(receiver, 0);
+            sched_handoff(receiver, deadline);
         else
-            sched_block(0);
+            sched_block(deadline);
         receiver = NULL;
         spin_acquire(&ep->lock);
+        if (deadline)
+            expired = rdtsc() >= deadline;
     }
-    if (!self->wait_done) {
-        if (self->ipc_phase == IPC_SENDING)
-            list_remove(&self->wait_link);
-        self->ipc_phase = IPC_IDLE;
-        return -CAIRN_E_PEER_DEAD;
-    }
-    return self->wait_status;
+    if (self->wait_done)
+        return self->wait_status;
+    if (self->ipc_phase == IPC_SENDING)
+        list_remove(&self->wait_link);
+    self->ipc_phase = IPC_IDLE;
+    return expired ? -CAIRN_E_TIMED_OUT : -CAIRN_E_PEER_DEAD;
 }
 
-/* Hands the caller's message to a waiting receiver, or queues it. */
-static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t badge)
+/* Hands the caller's message to a waiting receiver, or queues it. A
+ * message the receiver cannot take fails the call and leaves the receiver
+ * waiting. */
+static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t badge,
+                             uint64_t deadline)
 {
     struct thread *receiver = NULL;
+    bool receiver_fault;
     self->ipc.badge = badge;
-    self->ipc_endpoint = ep;
     spin_acquire(&ep->lock);
+    self->ipc_endpoint = ep;
+    self->ipc_call_seq++;
     if (!list_empty(&ep->receivers)) {
         receiver = list_first_entry(&ep->receivers, struct thread, wait_link);
+        enum cairn_error err = deliver(self, receiver, self->ipc.info, &receiver_fault);
+        if (err != CAIRN_OK) {
+            spin_release(&ep->lock);
+            return -(int64_t)err;
+        }
         receiver->ipc = self->ipc;
         receiver->ipc_phase = IPC_IDLE;
         owe_reply(receiver, self, ep);
@@ -122,31 +183,96 @@ static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t 
         self->ipc_phase = IPC_SENDING;
         list_push_back(&ep->senders, &self->wait_link);
     }
-    int64_t status = await_reply(ep, self, receiver);
+    int64_t status = await_reply(ep, self, receiver, deadline);
     spin_release(&ep->lock);
     return status;
 }
 
+/* Takes the first queued message self can take; a sender whose message
+ * cannot be delivered gets the error and is passed over. ep->lock held. */
+static bool take_sender(struct endpoint *ep, struct thread *self)
+{
+    bool receiver_fault;
+    while (!list_empty(&ep->senders)) {
+        struct thread *s = list_first_entry(&ep->senders, struct thread, wait_link);
+        enum cairn_error err = deliver(s, self, s->ipc.info, &receiver_fault);
+        if (err == CAIRN_OK) {
+            list_remove(&s->wait_link);
+            self->ipc = s->ipc;
+            owe_reply(self, s, ep);
+            return true;
+        }
+        s->ipc_phase = IPC_IDLE;
+        wait_complete(s, -(int64_t)err, 0);
+    }
+    return false;
+}
+
+/* Blocks self, queued as a receiver on ep, until a message (or its bound
+ * notification's bits) arrives or the timeout passes, handing the CPU to
+ * `replied` (see endpoint_receive) on the way. ep->lock held. */
+static inline int64_t receive_block(struct endpoint *ep, struct thread *self, uint64_t timeout_ns,
+                                    struct thread *replied)
+{
+    uint64_t deadline = timeout_ns == UINT64_MAX ? 0 : wait_deadline(timeout_ns);
+    int64_t status = wait_block_handoff(&ep->lock, &ep->receivers, self, deadline, replied);
+    self->ipc_phase = IPC_IDLE;
+    return status;
+}
+
+/* endpoint_receive for a thread with a bound notification n: pending bits
+ * come first, and a signal ends the wait. Its lock comes before ep->lock. */
+static int64_t receive_bound(struct endpoint *ep, struct thread *self, uint64_t timeout_ns,
+                             struct thread *replied, struct notification *n)
+{
+    int64_t status = 0;
+    spin_acquire(&n->lock);
+    spin_acquire(&ep->lock);
+    uint64_t bits = notification_take_bits(n);
+    if (bits) {
+        self->ipc = (struct ipc_message){.info = CAIRN_MSGINFO_NOTIFIED, .badge = bits};
+        spin_release(&n->lock);
+    } else if (take_sender(ep, self)) {
+        spin_release(&n->lock);
+    } else if (timeout_ns == 0) {
+        spin_release(&n->lock);
+        status = -CAIRN_E_WOULD_BLOCK;
+    } else {
+        self->ipc_phase = IPC_RECEIVING;
+        self->ipc_endpoint = ep;
+        notification_receiving(n, self, ep);
+        spin_release(&n->lock);
+        status = receive_block(ep, self, timeout_ns, replied);
+        replied = NULL;
+    }
+    spin_release(&ep->lock);
+    notification_receive_done(n, self, ep);
+    if (replied)
+        sched_wake(replied, WAKE_SIGNALLED);
+    return status;
+}
+
 /* Takes a queued message or waits for one; the sender then awaits our
- * reply. `replied` is a caller we just completed (reply_recv): the CPU goes
- * to it when we block, or it is woken when we do not. */
+ * reply. `replied` is a caller we just completed (reply_recv): the CPU
+ * goes to it when we block, or it is woken when we do not. */
 static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64_t timeout_ns,
                                 struct thread *replied)
 {
+    if (__atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED)) {
+        struct notification *n = notification_bound_get(self);
+        if (n)
+            return receive_bound(ep, self, timeout_ns, replied, n);
+    }
     int64_t status = 0;
     spin_acquire(&ep->lock);
-    if (!list_empty(&ep->senders)) {
-        struct thread *s = list_first_entry(&ep->senders, struct thread, wait_link);
-        list_remove(&s->wait_link);
-        self->ipc = s->ipc;
-        owe_reply(self, s, ep);
+    if (!list_empty(&ep->senders) && take_sender(ep, self)) {
+        status = 0;
     } else if (timeout_ns == 0) {
         status = -CAIRN_E_WOULD_BLOCK;
     } else {
         self->ipc_phase = IPC_RECEIVING;
-        status =
-            wait_block_handoff(&ep->lock, &ep->receivers, self, wait_deadline(timeout_ns), replied);
-        self->ipc_phase = IPC_IDLE;
+        self->ipc_endpoint = ep;
+        status = receive_block(ep, self, timeout_ns, replied);
         replied = NULL;
     }
     spin_release(&ep->lock);
@@ -155,40 +281,85 @@ static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64
     return status;
 }
 
-/* Completes the call of the thread we owe a reply, if any, without waking
- * it: *woken gets the caller to wake or hand the CPU to (NULL when there
- * is none, or it gave up because its process is exiting: then the reply is
- * dropped). */
-static enum cairn_error endpoint_fill_reply(struct thread *self, const struct ipc_message *reply,
-                                            int64_t status, struct thread **woken)
+bool endpoint_wake_receiver(struct endpoint *ep, struct thread *t, uint64_t bits)
+{
+    spin_acquire(&ep->lock);
+    bool receiving = t->ipc_phase == IPC_RECEIVING && t->ipc_endpoint == ep && !t->wait_done;
+    if (receiving) {
+        t->ipc = (struct ipc_message){.info = CAIRN_MSGINFO_NOTIFIED, .badge = bits};
+        t->ipc_phase = IPC_IDLE;
+        wait_complete(t, 0, 0);
+    }
+    spin_release(&ep->lock);
+    return receiving;
+}
+
+/* Whether the caller self owes a reply still waits for that call's reply
+ * on ep (it did not give up and start anything else). ep->lock held. */
+static bool caller_awaits(struct thread *self, struct thread *caller, struct endpoint *ep)
+{
+    return caller->ipc_phase == IPC_AWAITING_REPLY && caller->ipc_endpoint == ep &&
+           caller->ipc_call_seq == self->reply_seq;
+}
+
+/* Ends the reply debt of self, dropping its references to the caller and
+ * the endpoint. The caller's own call still holds a reference to both
+ * until it returns, so these cannot be the last ones while it is woken. */
+static void reply_settle(struct thread *self, struct thread *caller, struct endpoint *ep)
+{
+    self->reply_to = NULL;
+    self->reply_ep = NULL;
+    kobject_release(&caller->obj);
+    kobject_release(&ep->obj);
+}
+
+/*
+ * Completes the call of the thread we owe a reply, if any, without waking
+ * it: *woken gets the caller to wake or hand the CPU to, or NULL. Returns
+ * NOT_FOUND when no reply is owed. A reply that cannot be delivered
+ * because of the replier (its buffer or handles; *replier_fault set)
+ * changes nothing and is still owed. Otherwise the debt ends: the caller
+ * gets the reply, or the error of its own side of the transfer (returned
+ * too), or, when it gave up (timed out, or its process is exiting), the
+ * reply is dropped and PEER_DEAD returned.
+ */
+static inline enum cairn_error endpoint_fill_reply(struct thread *self,
+                                                   const struct ipc_message *reply, int64_t status,
+                                                   struct thread **woken, bool *replier_fault)
 {
     struct thread *caller = self->reply_to;
     struct endpoint *ep = self->reply_ep;
+    bool receiver_fault = false;
+    enum cairn_error err = CAIRN_E_PEER_DEAD;
     *woken = NULL;
+    *replier_fault = false;
     if (!caller)
         return CAIRN_E_NOT_FOUND;
-    self->reply_to = NULL;
-    self->reply_ep = NULL;
     spin_acquire(&ep->lock);
-    if (caller->ipc_phase == IPC_AWAITING_REPLY && caller->ipc_endpoint == ep) {
-        caller->ipc = *reply;
+    if (caller_awaits(self, caller, ep)) {
+        err = deliver(self, caller, reply->info, &receiver_fault);
+        if (err != CAIRN_OK && !receiver_fault) {
+            spin_release(&ep->lock);
+            *replier_fault = true;
+            return err;
+        }
+        if (err == CAIRN_OK)
+            caller->ipc = *reply;
         caller->ipc_phase = IPC_IDLE;
-        wait_fill(caller, status, 0);
+        wait_fill(caller, err == CAIRN_OK ? status : -(int64_t)err, 0);
         *woken = caller;
     }
     spin_release(&ep->lock);
-    /* The caller's own call still holds a reference to it and to ep until
-     * it returns, so these cannot be the last ones while it is woken. */
-    kobject_release(&caller->obj);
-    kobject_release(&ep->obj);
-    return CAIRN_OK;
+    reply_settle(self, caller, ep);
+    return err;
 }
 
 static enum cairn_error endpoint_reply(struct thread *self, const struct ipc_message *reply,
                                        int64_t status)
 {
     struct thread *caller;
-    enum cairn_error err = endpoint_fill_reply(self, reply, status, &caller);
+    bool replier_fault;
+    enum cairn_error err = endpoint_fill_reply(self, reply, status, &caller, &replier_fault);
     if (caller)
         sched_wake(caller, WAKE_SIGNALLED);
     return err;
@@ -198,7 +369,7 @@ int64_t endpoint_kernel_call(struct endpoint *ep, uint64_t badge, struct ipc_mes
 {
     struct thread *self = sched_current();
     self->ipc = *msg;
-    int64_t status = endpoint_call(ep, self, badge);
+    int64_t status = endpoint_call(ep, self, badge, 0);
     if (status == 0)
         *msg = self->ipc;
     return status;
@@ -237,14 +408,18 @@ SYSCALL_DEFINE(ipc_call)
     struct thread *self = sched_current();
     struct trap_frame *f = thread_user_frame(self);
     struct endpoint *ep;
-    uint64_t badge;
-    enum cairn_error err = check_info(a1);
+    uint64_t badge, deadline = 0;
+    enum cairn_error err = CAIRN_OK;
+    if (!message_is_short(a1))
+        err = message_load(self, a1, true, &deadline);
     if (err == CAIRN_OK)
         err = lookup_endpoint(a0, CAIRN_RIGHT_SIGNAL, &ep, &badge);
     if (err != CAIRN_OK)
         return -(int64_t)err;
     message_from_frame(&self->ipc, f);
-    int64_t status = endpoint_call(ep, self, badge);
+    if (!message_is_short(a1))
+        self->ipc.info &= ~CAIRN_MSGINFO_TIMEOUT; /* the caller's alone */
+    int64_t status = endpoint_call(ep, self, badge, deadline);
     kobject_release(&ep->obj);
     if (status == 0)
         message_to_frame(f, &self->ipc, false);
@@ -271,7 +446,9 @@ SYSCALL_DEFINE(ipc_reply)
 {
     struct thread *self = sched_current();
     struct ipc_message reply;
-    enum cairn_error err = check_info(a1);
+    enum cairn_error err = CAIRN_E_NOT_FOUND;
+    if (self->reply_to)
+        err = message_is_short(a1) ? CAIRN_OK : message_load(self, a1, false, NULL);
     if (err != CAIRN_OK)
         return -(int64_t)err;
     message_from_frame(&reply, thread_user_frame(self));
@@ -284,14 +461,21 @@ SYSCALL_DEFINE(ipc_reply_recv)
     struct trap_frame *f = thread_user_frame(self);
     struct endpoint *ep;
     struct ipc_message reply;
-    enum cairn_error err = check_info(a1);
+    struct thread *caller;
+    bool replier_fault;
+    enum cairn_error err = CAIRN_OK;
+    if (!message_is_short(a1))
+        err = self->reply_to ? message_load(self, a1, false, NULL) : check_info(a1, false);
     if (err == CAIRN_OK)
         err = lookup_endpoint(a0, CAIRN_RIGHT_WAIT, &ep, NULL);
     if (err != CAIRN_OK)
         return -(int64_t)err;
     message_from_frame(&reply, f);
-    struct thread *caller;
-    endpoint_fill_reply(self, &reply, 0, &caller);
+    err = endpoint_fill_reply(self, &reply, 0, &caller, &replier_fault);
+    if (replier_fault) {
+        kobject_release(&ep->obj);
+        return -(int64_t)err;
+    }
     int64_t status = endpoint_receive(ep, self, UINT64_MAX, caller);
     kobject_release(&ep->obj);
     if (status == 0)

@@ -430,6 +430,29 @@ enum cairn_error handle_transfer(struct handle_table *src, cairn_handle_t h,
     return CAIRN_OK;
 }
 
+/* Free slots on t's free list: the allocated indices other than 0, less
+ * those in use. */
+static unsigned table_free_allocated(const struct handle_table *t)
+{
+    unsigned end = t->chunks_used * HANDLE_CHUNK_SLOTS;
+
+    if (end > t->capacity)
+        end = t->capacity;
+    return end == 0 ? 0 : end - 1 - t->in_use;
+}
+
+enum cairn_error handle_table_reserve(struct handle_table *t, unsigned n)
+{
+    if (t->capacity == 0 || n > t->capacity - 1 - t->in_use)
+        return CAIRN_E_NO_HANDLES;
+    while (table_free_allocated(t) < n) {
+        enum cairn_error err = table_grow(t);
+        if (err != CAIRN_OK)
+            return err;
+    }
+    return CAIRN_OK;
+}
+
 enum cairn_error handle_close(struct handle_table *t, cairn_handle_t h)
 {
     struct handle_slot *s = slot_lookup(t, h);

@@ -59,3 +59,28 @@ long rt_ipc_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg)
 {
     return ipc_syscall(SYS_IPC_REPLY_RECV, endpoint, msg, true);
 }
+
+long rt_ipc_buffer_set(struct cairn_ipc_buffer *buf)
+{
+    return cairn_ipc_buffer_set((uint64_t)buf);
+}
+
+uint64_t rt_ipc_caps_put(struct cairn_ipc_buffer *buf, uint32_t label, unsigned bytes,
+                         const cairn_handle_t *handles, unsigned n, bool move)
+{
+    for (unsigned i = 0; i < n && i < CAIRN_IPC_MAX_CAPS; i++)
+        buf->caps[i] = handles[i] | (move ? CAIRN_IPC_CAP_MOVE : 0);
+    return CAIRN_MSGINFO_MAKE(label, bytes, n);
+}
+
+long rt_ipc_call_timeout(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf, uint64_t timeout_ns,
+                         struct cairn_msg *msg)
+{
+    buf->timeout_ns = timeout_ns;
+    uint64_t info = msg->info;
+    msg->info |= CAIRN_MSGINFO_TIMEOUT;
+    long ret = rt_ipc_call(endpoint, msg);
+    if (ret != 0)
+        msg->info = info;
+    return ret;
+}

@@ -1004,6 +1004,34 @@ static void test_capacity(void)
     CHECK_EQ(env.bytes_out, 0);
 }
 
+/* Reserving room: refused beyond capacity with nothing changed, and once
+ * granted, the reserved slots are taken without any allocation. */
+static void test_reserve(void)
+{
+    struct handle_table t, z = {0};
+    struct fake_object o = {0};
+    cairn_handle_t h, out = 0;
+
+    CHECK_EQ(handle_table_reserve(&z, 0), CAIRN_E_NO_HANDLES);
+    CHECK_EQ(handle_table_init(&t, &OPS, 70), CAIRN_OK);
+    CHECK_EQ(handle_table_reserve(&t, 70), CAIRN_E_NO_HANDLES);
+    CHECK_EQ(env.chunks_out, 1); /* the directory only */
+    CHECK_EQ(handle_table_reserve(&t, 69), CAIRN_OK);
+    CHECK_EQ(env.chunks_out, 3);
+    env.fail_alloc = true;
+    h = install(&t, &o, CAIRN_OBJ_MEMORY, CAIRN_RIGHTS_ALL, 0);
+    for (int i = 0; i < 67; i++)
+        CHECK_EQ(handle_transfer(&t, h, &t, false, &out), CAIRN_OK);
+    CHECK_EQ(handle_table_reserve(&t, 1), CAIRN_OK);
+    CHECK_EQ(handle_table_reserve(&t, 2), CAIRN_E_NO_HANDLES);
+    CHECK_EQ(handle_transfer(&t, h, &t, true, &out), CAIRN_OK);
+    CHECK_EQ(handle_table_count(&t), 68);
+    env.fail_alloc = false;
+    handle_table_destroy(&t);
+    CHECK_EQ(o.refs, 0);
+    CHECK_EQ(env.bytes_out, 0);
+}
+
 static void test_no_memory(void)
 {
     struct handle_table t, src;
@@ -1441,6 +1469,7 @@ int main(void)
     test_destroy_reparents(false);
     test_destroy_reparents(true);
     test_capacity();
+    test_reserve();
     test_no_memory();
     test_model();
     /* Every table is gone: no memory held, no release without a reference. */

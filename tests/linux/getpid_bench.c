@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define ITERATIONS 10000
-#define WARMUP     1000
+#define ITERATIONS   10000
+#define WARMUP       1000
 #define LINUX_GETPID 39
 
 static uint64_t samples[ITERATIONS];

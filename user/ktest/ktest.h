@@ -9,6 +9,7 @@
 #ifndef CAIRN_KTEST_H
 #define CAIRN_KTEST_H
 
+#include <cairn/process.h>
 #include <rt/rt.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,6 +40,37 @@ static inline long ktest_syscall(long number, long a, long b)
     long ret;
     __asm__ volatile("syscall" : "=a"(ret) : "a"(number), "D"(a), "S"(b) : "rcx", "r11", "memory");
     return ret;
+}
+
+/* The same with all six argument registers (RDI, RSI, RDX, R10, R8, R9),
+ * for calls whose typed stubs would truncate a bad argument. */
+static inline long ktest_syscall6(long number, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                                  uint64_t a4, uint64_t a5)
+{
+    long ret;
+    register uint64_t r10 __asm__("r10") = a3;
+    register uint64_t r8 __asm__("r8") = a4;
+    register uint64_t r9 __asm__("r9") = a5;
+    __asm__ volatile("syscall"
+                     : "=a"(ret), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8), "+r"(r9)
+                     : "a"(number)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+/* thread_create in the calling process from the five values that describe
+ * most test threads; priority and affinity fill the params' 32-bit fields. */
+static inline long kt_thread_create(uint64_t entry, uint64_t stack, uint64_t arg, uint32_t priority,
+                                    uint32_t affinity)
+{
+    struct cairn_thread_params params = {
+        .entry = entry,
+        .stack = stack,
+        .arg = arg,
+        .priority = priority,
+        .affinity = affinity,
+    };
+    return cairn_thread_create(CAIRN_PROCESS_SELF, &params);
 }
 
 /* Records a failure of the running test. */

@@ -8,6 +8,7 @@
 #define STACK_SIZE 8192
 
 static uint8_t stacks[KT_MAX_THREADS][STACK_SIZE] __attribute__((aligned(16)));
+static long handles[KT_MAX_THREADS]; /* of the helpers started since kt_reset */
 static int next_stack;
 static volatile int finished;
 
@@ -15,8 +16,10 @@ long kt_spawn(void (*fn)(uint64_t), uint64_t arg, uint32_t affinity)
 {
     if (next_stack == KT_MAX_THREADS)
         return -CAIRN_E_NO_MEMORY;
-    void *stack = stacks[next_stack++];
-    return rt_thread_start(fn, arg, stack, STACK_SIZE, RT_PRIORITY_DEFAULT, affinity);
+    void *stack = stacks[next_stack];
+    long h = rt_thread_start(fn, arg, stack, STACK_SIZE, RT_PRIORITY_DEFAULT, affinity);
+    handles[next_stack++] = h;
+    return h;
 }
 
 void kt_thread_done(void)
@@ -34,6 +37,13 @@ void kt_join(int count)
 
 void kt_reset(void)
 {
+    /* A handle keeps its dead thread's struct and quota charge; closing it
+     * never stops a thread, and a test that closed it already gets a
+     * harmless BAD_HANDLE. */
+    for (int i = 0; i < next_stack; i++) {
+        if (handles[i] > 0)
+            cairn_handle_close((cairn_handle_t)handles[i]);
+    }
     next_stack = 0;
     finished = 0;
 }
@@ -47,4 +57,13 @@ unsigned kt_cpus(void)
 uint32_t kt_other_cpu(uint32_t cpu)
 {
     return kt_cpus() > 1 ? (cpu + 1) % kt_cpus() : cpu;
+}
+
+bool kt_need_cpus(unsigned count)
+{
+    unsigned online = kt_cpus();
+    if (online >= count)
+        return true;
+    rt_printf("ktest: skipped: needs %u CPUs, %u online\n", count, online);
+    return false;
 }

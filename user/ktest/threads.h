@@ -5,6 +5,7 @@
 #ifndef CAIRN_KTEST_THREADS_H
 #define CAIRN_KTEST_THREADS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define KT_MAX_THREADS 16
@@ -20,7 +21,8 @@ __attribute__((noreturn)) void kt_thread_done(void);
  * kt_reset(), then gives their exits a moment to complete. */
 void kt_join(int count);
 
-/* Called by the runner before each test: forget finished helpers. */
+/* Called by the runner before each test: forget finished helpers and
+ * close the handles kt_spawn returned. */
 void kt_reset(void);
 
 /* The number of CPUs (from system_info). */
@@ -28,5 +30,9 @@ unsigned kt_cpus(void);
 
 /* A CPU other than the one given when there is one, else the same. */
 uint32_t kt_other_cpu(uint32_t cpu);
+
+/* Whether at least `count` CPUs are online; if not, prints why the running
+ * test checks nothing here (it then passes as a documented skip). */
+bool kt_need_cpus(unsigned count);
 
 #endif

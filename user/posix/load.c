@@ -12,10 +12,10 @@
 #include <lib/string.h>
 #include <rt/rt.h>
 
-#define PAGE_SIZE      4096ull
-#define LINUX_QUOTA    (4u << 20)
-#define STACK_SIZE     (64u << 10)
-#define STACK_TOP      CAIRN_VM_USER_END
+#define PAGE_SIZE   4096ull
+#define LINUX_QUOTA (4u << 20)
+#define STACK_SIZE  (64u << 10)
+#define STACK_TOP   CAIRN_VM_USER_END
 /* Where this process maps a memory object while it fills it. */
 #define SCRATCH_VADDR 0x300000000000ull
 
@@ -145,8 +145,8 @@ long linux_load(const void *image, size_t size, int argc, char *const argv[],
         rt_printf("posix: %s: not a static x86_64 executable: %s\n", argv[0], elf_strerror(e));
         return -CAIRN_E_INVALID_ARGUMENT;
     }
-    long process = cairn_process_create(argv[0], strnlen(argv[0], CAIRN_PROCESS_NAME_MAX),
-                                        LINUX_QUOTA);
+    long process =
+        cairn_process_create(argv[0], strnlen(argv[0], CAIRN_PROCESS_NAME_MAX), LINUX_QUOTA);
     if (process < 0) {
         rt_printf("posix: %s: process_create failed (%ld)\n", argv[0], process);
         return process;

@@ -22,7 +22,7 @@
 #include <rt/ipc.h>
 #include <rt/rt.h>
 
-#define INITRD_VADDR 0x200000000000ull
+#define INITRD_VADDR  0x200000000000ull
 #define HANDLER_BADGE 1
 #define EXIT_BIT      1u
 
@@ -30,11 +30,12 @@
 static const void *initrd_map(size_t *size)
 {
     cairn_handle_t initrd = rt_startup_handle(CAIRN_AT_INITRD);
-    *size = rt_startup_value(CAIRN_AT_INITRD_SIZE);
-    if (initrd == CAIRN_HANDLE_NONE || *size == 0) {
+    uint64_t bytes = 0;
+    if (initrd == CAIRN_HANDLE_NONE || !rt_startup_value(CAIRN_AT_INITRD_SIZE, &bytes) || !bytes) {
         rt_printf("posix: error: no initial ramdisk capability\n");
         return NULL;
     }
+    *size = bytes;
     long r = cairn_vm_map(CAIRN_PROCESS_SELF, initrd, 0, INITRD_VADDR, (*size + 4095) & ~4095ull,
                           CAIRN_PROT_READ);
     if (r < 0) {

@@ -3,7 +3,7 @@
  */
 #include "stack.h"
 
-#include <rt/rt.h>
+#include <lib/string.h>
 
 /* Auxiliary vector keys, as numbered by Linux (include/uapi/linux/auxvec.h). */
 enum {
@@ -32,7 +32,7 @@ static uint64_t push_bytes(uint8_t *buf, size_t size, uint64_t top, size_t *used
     if (n > size - *used)
         return 0;
     *used += n;
-    rt_memcpy(buf + size - *used, src, n);
+    memcpy(buf + size - *used, src, n);
     return top - *used;
 }
 
@@ -42,12 +42,10 @@ uint64_t linux_stack_build(uint8_t *buf, size_t size, uint64_t top, const struct
     size_t used = 0;
 
     for (int i = 0; i < s->argc; i++)
-        if (!(argv_user[i] = push_bytes(buf, size, top, &used, s->argv[i],
-                                        rt_strlen(s->argv[i]) + 1)))
+        if (!(argv_user[i] = push_bytes(buf, size, top, &used, s->argv[i], strlen(s->argv[i]) + 1)))
             return 0;
     for (int i = 0; i < s->envc; i++)
-        if (!(envp_user[i] = push_bytes(buf, size, top, &used, s->envp[i],
-                                        rt_strlen(s->envp[i]) + 1)))
+        if (!(envp_user[i] = push_bytes(buf, size, top, &used, s->envp[i], strlen(s->envp[i]) + 1)))
             return 0;
     argv_user[s->argc] = envp_user[s->envc] = 0;
     uint64_t random = push_bytes(buf, size, top, &used, s->random, sizeof(s->random));
@@ -55,9 +53,12 @@ uint64_t linux_stack_build(uint8_t *buf, size_t size, uint64_t top, const struct
         return 0;
 
     const uint64_t auxv[AUXV_PAIRS * 2] = {
-        AT_PHDR,   s->phdr,  AT_PHENT, ELF64_PHDR_SIZE, AT_PHNUM,  s->phnum, AT_PAGESZ, 4096,
-        AT_ENTRY,  s->entry, AT_UID,   0,               AT_EUID,   0,        AT_GID,    0,
-        AT_EGID,   0,        AT_SECURE, 0,              AT_RANDOM, random,   AT_NULL,   0,
+        AT_PHDR,   s->phdr,  AT_PHENT,  ELF64_PHDR_SIZE,
+        AT_PHNUM,  s->phnum, AT_PAGESZ, 4096,
+        AT_ENTRY,  s->entry, AT_UID,    0,
+        AT_EUID,   0,        AT_GID,    0,
+        AT_EGID,   0,        AT_SECURE, 0,
+        AT_RANDOM, random,   AT_NULL,   0,
     };
     size_t words = 1 + (size_t)s->argc + 1 + (size_t)s->envc + 1 + AUXV_PAIRS * 2;
     size_t vectors = words * sizeof(uint64_t);
@@ -67,10 +68,10 @@ uint64_t linux_stack_build(uint8_t *buf, size_t size, uint64_t top, const struct
         return 0;
     uint64_t *w = (uint64_t *)(void *)(buf + size - used);
     *w++ = (uint64_t)s->argc;
-    rt_memcpy(w, argv_user, sizeof(argv_user));
+    memcpy(w, argv_user, sizeof(argv_user));
     w += s->argc + 1;
-    rt_memcpy(w, envp_user, sizeof(envp_user));
+    memcpy(w, envp_user, sizeof(envp_user));
     w += s->envc + 1;
-    rt_memcpy(w, auxv, sizeof(auxv));
+    memcpy(w, auxv, sizeof(auxv));
     return top - used;
 }

@@ -5,6 +5,7 @@
 #include "layout.h"
 #include "pool.h"
 #include <cairn/handle.h>
+#include <cairn/ipc.h>
 #include <rt/rt.h>
 #include <stdbool.h>
 
@@ -182,6 +183,24 @@ static bool pick_typed(uint32_t type, enum pool_role role, uint64_t draw, uint64
     return h != 0;
 }
 
+/* A label alone one time in four; else bytes around the limit or small,
+ * 0-5 handles, and now and then the timeout flag or a bit that is not
+ * allowed. */
+static uint64_t msginfo_value(uint64_t v)
+{
+    static const uint64_t BYTES[] = {0,     1, 8, 100, CAIRN_IPC_MAX_BYTES, CAIRN_IPC_MAX_BYTES + 1,
+                                     0x1fff};
+    uint64_t label = (uint32_t)(v >> 8);
+    if ((v & 3) == 0)
+        return label;
+    uint64_t info = CAIRN_MSGINFO_MAKE(label, BYTES[(v >> 2) % COUNT_OF(BYTES)], (v >> 40) % 6);
+    if ((v >> 48) % 4 == 0)
+        info |= CAIRN_MSGINFO_TIMEOUT;
+    if ((v >> 52) % 32 == 0)
+        info |= (v >> 56) & 1 ? CAIRN_MSGINFO_NOTIFIED : 1ull << 50;
+    return info;
+}
+
 static uint64_t prot_value(uint64_t v)
 {
     static const uint64_t PROTS[] = {1, 1, 3, 3, 5, 5, 7, 0, 2, 4, 9};
@@ -221,7 +240,17 @@ uint64_t args_hinted(enum hint hint, uint64_t v)
     case HINT_BITS:
         return (v & 1) ? 1ull << ((v >> 1) % 63) : (v >> 1) & ((1ull << 63) - 1);
     case HINT_MSGINFO:
-        return (uint32_t)(v >> 8);
+        return msginfo_value(v);
+    case HINT_THREAD:
+        if ((v & 3) && pick_typed(CAIRN_OBJ_THREAD, ROLE_ANY, v >> 2, &h))
+            return h;
+        return CAIRN_HANDLE_NONE;
+    case HINT_IPC_BUFFER:
+        if (v % 3 == 0)
+            return 0;
+        if (v % 3 == 1)
+            return layout_ipc_page();
+        return WINDOW_BASE + ((v >> 8) % (WINDOW_SIZE / PAGE_SIZE)) * PAGE_SIZE;
     case HINT_PRIORITY:
         return (v >> 8) % (PRIORITY_MAX + 1);
     case HINT_CPU:
@@ -264,10 +293,6 @@ uint64_t args_hinted(enum hint hint, uint64_t v)
         if ((v & 1) && pick_typed(CAIRN_OBJ_PROCESS, ROLE_ANY, v >> 1, &h))
             return h;
         return 0;
-    case HINT_THREAD:
-        if (pick_typed(CAIRN_OBJ_THREAD, ROLE_ANY, v, &h))
-            return h;
-        break;
     case HINT_THREAD_OP:
         return (v >> 8) % 6;
     case HINT_QUOTA:

@@ -22,7 +22,7 @@ enum hint {
     HINT_MEMORY,         /* a memory-object handle held */
     HINT_RIGHTS,         /* a set of rights */
     HINT_BITS,           /* notification bits */
-    HINT_MSGINFO,        /* an IPC descriptor with only a label */
+    HINT_MSGINFO,        /* an IPC descriptor: a label, often with bytes, handles or a timeout */
     HINT_PRIORITY,       /* a thread priority up to the fuzzer's own */
     HINT_CPU,            /* a CPU index or any CPU */
     HINT_SCRATCH,        /* a pointer into the scratch buffer */
@@ -43,6 +43,7 @@ enum hint {
     HINT_THREAD_OP,    /* a thread_control operation, valid most often */
     HINT_QUOTA,        /* a process quota: up to 1 MiB, sometimes too small */
     HINT_LENGTH,       /* a byte count up to a few hundred */
+    HINT_IPC_BUFFER,   /* a page for ipc_buffer_set: the fuzzer's IPC page, a window page, 0 */
 };
 
 /* Tells the hints how many CPUs there are. */

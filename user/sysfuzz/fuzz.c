@@ -4,9 +4,10 @@
  * Each call takes a fixed number of random words whatever happens, so the
  * same seed makes the same choices. The values behind a choice (which
  * handle is the pool's n-th) follow from earlier results; no other thread
- * changes a handle (stubs.S, helpers.c), so on a machine with the same
- * number of CPUs (hints draw CPU numbers) a seed replays the same calls,
- * which the digest printed at the end shows.
+ * changes a handle except a server closing the handles a message of the
+ * fuzzer's brought, before its call returns (stubs.S, helpers.c), so on a
+ * machine with the same number of CPUs (hints draw CPU numbers) a seed
+ * replays the same calls, which the digest printed at the end shows.
  */
 #include "fuzz.h"
 #include "args.h"

@@ -6,8 +6,15 @@
  * never calls an endpoint nobody serves. A stub thread of the fuzzer may
  * take a message meant for a helper and end without replying; the caller
  * then gets PEER_DEAD and simply calls again.
+ *
+ * The servers have IPC buffers: they close every handle a message brings
+ * before replying (so the fuzzer's table looks the same whenever its call
+ * returns) and reply with the message's label and bytes, never handles,
+ * so no reply of theirs can fail on their side. The client has no buffer:
+ * long replies to it fail on its side, which ends its call.
  */
 #include "helpers.h"
+#include "layout.h"
 #include "pool.h"
 #include <cairn/error.h>
 #include <rt/ipc.h>
@@ -28,6 +35,18 @@ struct helper {
 
 static bool stopping; /* atomic: helpers_stop() has begun */
 
+static struct cairn_ipc_buffer server_buffers[2] __attribute__((aligned(4096)));
+
+/* Closes what m brought and turns it into the reply: its label and bytes
+ * (a notification's bits come back as a label-only message). */
+static void answer(struct cairn_msg *m, struct cairn_ipc_buffer *buf)
+{
+    unsigned caps = CAIRN_MSGINFO_CAPS(m->info);
+    for (unsigned i = 0; i < caps && i < CAIRN_IPC_MAX_CAPS; i++)
+        cairn_handle_close(buf->caps[i]);
+    m->info = CAIRN_MSGINFO_MAKE(CAIRN_MSGINFO_LABEL(m->info), CAIRN_MSGINFO_BYTES(m->info), 0);
+}
+
 static bool is_stop(const struct cairn_msg *m)
 {
     return __atomic_load_n(&stopping, __ATOMIC_ACQUIRE) &&
@@ -38,11 +57,13 @@ static bool is_stop(const struct cairn_msg *m)
 static void serve_polling(uint64_t arg)
 {
     struct helper *h = (struct helper *)arg;
+    rt_ipc_buffer_set(&server_buffers[0]);
     for (;;) {
         struct cairn_msg m;
         if (rt_ipc_recv(h->endpoint, MS, &m) != 0)
             continue;
         bool last = is_stop(&m);
+        answer(&m, &server_buffers[0]);
         rt_ipc_reply(&m);
         if (last)
             cairn_thread_exit();
@@ -54,8 +75,13 @@ static void serve_blocking(uint64_t arg)
 {
     struct helper *h = (struct helper *)arg;
     struct cairn_msg m = {0};
+    rt_ipc_buffer_set(&server_buffers[1]);
     long got = rt_ipc_recv(h->endpoint, UINT64_MAX, &m);
     for (;;) {
+        if (got == 0)
+            answer(&m, &server_buffers[1]);
+        else
+            m.info = 0;
         if (got == 0 && is_stop(&m)) {
             rt_ipc_reply(&m);
             cairn_thread_exit();
@@ -87,6 +113,7 @@ static uint8_t stacks[HELPERS][STACK_SIZE] __attribute__((aligned(16)));
 
 bool helpers_start(unsigned cpus)
 {
+    cairn_ipc_buffer_set(layout_ipc_page());
     for (unsigned i = 0; i < HELPERS; i++) {
         struct helper *h = &helpers[i];
         h->endpoint = cairn_endpoint_create();
@@ -130,6 +157,8 @@ static void stop_client(struct helper *h)
 void helpers_stop(void)
 {
     __atomic_store_n(&stopping, true, __ATOMIC_RELEASE);
+    /* A notification bound to this thread would outlive every handle. */
+    cairn_notification_unbind(CAIRN_HANDLE_NONE);
     for (unsigned i = 0; i < HELPERS; i++) {
         struct helper *h = &helpers[i];
         if (h->role == ROLE_SERVED)

@@ -29,6 +29,13 @@ uint64_t layout_scratch(void)
     return (uint64_t)arena + ARENA_GUARD;
 }
 
+static uint8_t ipc_page[PAGE_SIZE] __attribute__((aligned(4096)));
+
+uint64_t layout_ipc_page(void)
+{
+    return (uint64_t)ipc_page;
+}
+
 uint64_t layout_readonly(void)
 {
     return (uint64_t)readonly_page;

@@ -7,7 +7,7 @@
  * the fuzzer's own orders. A read-only page is a target on purpose: a
  * kernel that writes to it has a bug, and layout_readonly_intact() tells.
  * Calls that change mappings are confined to the window, where nothing of
- * the fuzzer lives.
+ * the fuzzer lives. IPC buffers are the IPC page or pages of the window.
  */
 #ifndef CAIRN_SYSFUZZ_LAYOUT_H
 #define CAIRN_SYSFUZZ_LAYOUT_H
@@ -42,6 +42,10 @@ void layout_init(char **argv);
 uint64_t layout_scratch(void);  /* first byte of the scratch buffer */
 uint64_t layout_readonly(void); /* first byte of the read-only target page */
 uint64_t layout_image_start(void);
+
+/* The page the fuzzer's threads use as IPC buffer: the kernel writes into
+ * it (message bytes, new handles) only when IPC delivers to them. */
+uint64_t layout_ipc_page(void);
 
 /* True when a call writing WRITE_MAX bytes at addr could reach the image or
  * the stack outside the arena and the read-only page. */

@@ -7,6 +7,7 @@
 #include <cairn/abi.h>
 #include <cairn/handle.h>
 #include <cairn/process.h>
+#include <cairn/ipc.h>
 #include <cairn/syscalls.h>
 #include <cairn/vm.h>
 #include <rt/rt.h>
@@ -72,7 +73,40 @@ static void fix_handle_close(struct call *c, const uint64_t *draws)
         c->args[0] = dead_handle(draws[0]);
 }
 
-/* A call waits for a receiver and its reply without a timeout: only an
+/* The next of a few values drawn from one word. */
+static uint64_t mix(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* Fills the IPC page's capability list for a message with handles: held
+ * handles (moved or copied), stale ones and junk; a helper's own handle is
+ * never moved (its thread would lose it). The servers close what they
+ * get before they reply. The timeout a timed call reads is drawn too. */
+static void fill_ipc_page(uint64_t info, uint64_t draw)
+{
+    struct cairn_ipc_buffer *page = (struct cairn_ipc_buffer *)layout_ipc_page();
+    uint64_t x = draw | 1;
+    for (unsigned i = 0; i < CAIRN_MSGINFO_CAPS(info) && i < CAIRN_IPC_MAX_CAPS; i++) {
+        uint64_t v = mix(&x);
+        uint32_t h = v % 8 == 0   ? (uint32_t)(v >> 8)
+                     : v % 8 == 1 ? dead_handle(v >> 8)
+                                  : pool_pick(v >> 8);
+        const struct pool_entry *e = pool_find(h);
+        bool move = (v >> 4) & 1;
+        page->caps[i] = h | (move && !(e && e->pinned) ? CAIRN_IPC_CAP_MOVE : 0);
+    }
+    /* None, 0 (refused), or long enough that a server, which answers at
+     * once, always does: a call that gave up while a server held its
+     * handles would let them be closed later, and a replay differ. */
+    static const uint64_t TIMEOUTS[] = {UINT64_MAX, 0, 1000000000ull};
+    page->timeout_ns = TIMEOUTS[mix(&x) % 3];
+}
+
+/* A call waits for a receiver and its reply (unless timed): only an
  * endpoint a server answers may be called; any other endpoint is swapped
  * for a handle that fails at once. */
 static void fix_ipc_call(struct call *c, const uint64_t *draws)
@@ -80,6 +114,12 @@ static void fix_ipc_call(struct call *c, const uint64_t *draws)
     const struct pool_entry *e = pool_find(c->args[0]);
     if (e && e->type == CAIRN_OBJ_ENDPOINT && e->role != ROLE_SERVED)
         c->args[0] = dead_handle(draws[0]);
+    fill_ipc_page(c->args[1], draws[0]);
+}
+
+static void fix_ipc_reply(struct call *c, const uint64_t *draws)
+{
+    fill_ipc_page(c->args[1], draws[0]);
 }
 
 /* Its receive has no timeout: only an endpoint a client keeps calling. */
@@ -88,6 +128,20 @@ static void fix_ipc_reply_recv(struct call *c, const uint64_t *draws)
     const struct pool_entry *e = pool_find(c->args[0]);
     if (e && e->type == CAIRN_OBJ_ENDPOINT && e->role != ROLE_CALLED)
         c->args[0] = dead_handle(draws[0]);
+    fill_ipc_page(c->args[1], draws[0]);
+}
+
+/* The kernel writes whole messages into an IPC buffer: only the IPC page
+ * or the window may be one. Other user pages go to the IPC page; unaligned
+ * and non-user addresses stay, to be refused. */
+static void fix_ipc_buffer_set(struct call *c, const uint64_t *draws)
+{
+    uint64_t va = c->args[0];
+    (void)draws;
+    if (va == 0 || va % PAGE_SIZE || va >= CANONICAL_TOP || va == layout_readonly() ||
+        (va >= WINDOW_BASE && va < REGION_END))
+        return;
+    c->args[0] = layout_ipc_page();
 }
 
 /* What thread_create reads: built here from the draw, so that a thread
@@ -234,8 +288,11 @@ static const struct rule RULES[] = {
     {.number = SYS_ENDPOINT_CREATE},
     {.number = SYS_IPC_CALL, .fix = fix_ipc_call},
     {.number = SYS_IPC_RECV, .timeout = ARG(1)},
-    {.number = SYS_IPC_REPLY},
+    {.number = SYS_IPC_REPLY, .fix = fix_ipc_reply},
     {.number = SYS_IPC_REPLY_RECV, .fix = fix_ipc_reply_recv},
+    {.number = SYS_IPC_BUFFER_SET, .fix = fix_ipc_buffer_set},
+    {.number = SYS_NOTIFICATION_BIND},
+    {.number = SYS_NOTIFICATION_UNBIND},
     {.number = SYS_THREAD_CREATE, .fix = fix_thread_create},
     {.number = SYS_THREAD_EXIT, .never = true},
     {.number = SYS_SYSTEM_INFO, .writes = ARG(0)},

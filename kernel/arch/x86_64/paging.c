@@ -291,6 +291,15 @@ static uint64_t *pte_or_hole(uint64_t root, uint64_t va, uint64_t *next)
     return level_entry(t, va, 1);
 }
 
+uint64_t paging_user_frame(uint64_t root, uint64_t va, uint64_t need)
+{
+    uint64_t *pte = entry_at(root, va, 1);
+    need |= PTE_PRESENT | PTE_USER;
+    if (!pte || (*pte & need) != need)
+        return 0;
+    return *pte & PTE_ADDR;
+}
+
 /* Calls visit on the PTE of every page of [va, end) that has a page table,
  * until visit returns false; returns whether none did. */
 static bool visit_ptes(uint64_t root, uint64_t va, uint64_t end,

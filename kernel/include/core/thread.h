@@ -6,6 +6,8 @@
 #ifndef CAIRN_CORE_THREAD_H
 #define CAIRN_CORE_THREAD_H
 
+#include <cairn/ipc.h>
+#include <arch/fpu.h>
 #include <lib/list.h>
 #include <object/kobject.h>
 #include <stdbool.h>
@@ -47,6 +49,7 @@ enum ipc_phase {
 };
 
 struct endpoint;
+struct notification;
 
 struct thread {
     struct kobject obj; /* one reference is held while the thread lives */
@@ -63,6 +66,7 @@ struct thread {
     uint64_t kernel_stack;        /* base of the kernel stack (physical-window address) */
     uint64_t saved_rsp;           /* kernel RSP while switched out */
     uint64_t fs_base;             /* user TLS base, loaded on switch-in */
+    struct fpu_state fpu;         /* user threads: x87/SSE registers while switched out */
     /* Suspension (thread_control): a thread asked to suspend stops at its
      * next return to ring 3, where its frame holds every user register,
      * and stays BLOCKED there until resumed or its process ends. */
@@ -87,6 +91,17 @@ struct thread {
     /* Where the thread's page faults go (object/fault.h). */
     struct endpoint *fault_ep; /* fault lock: a reference is held; NULL: none */
     uint64_t fault_badge;      /* fault lock: the badge the pager sees */
+    uint64_t ipc_call_seq;         /* lock of ipc_endpoint: counts this thread's calls */
+    uint64_t reply_seq;            /* the ipc_call_seq of reply_to's call */
+
+    /* Long messages (object/ipc_buffer.h). A fast path that carries only
+     * registers must leave to the slow path any thread with a bound
+     * notification, and any message whose descriptor has a bit set above
+     * bit 31 (bytes, capabilities, a timeout). */
+    uint64_t ipc_buffer;                     /* user address of the IPC buffer page, 0: none */
+    uint32_t ipc_caps[CAIRN_IPC_MAX_CAPS];   /* the outgoing message's handle list */
+    struct notification *bound_notification; /* bind lock (notification.c): a reference */
+    bool bind_closed; /* bind lock: the thread has ended; nothing may be bound to it */
 };
 
 /* A user thread of p that will enter ring 3 at entry with RSP = stack,

@@ -24,6 +24,12 @@ struct quota;
  * table, so it must live as long) is filled in here. Errors: NO_MEMORY,
  * QUOTA; t is then zeroed and may be destroyed. */
 enum cairn_error cap_table_init(struct handle_table *t, struct handle_ops *ops, struct quota *q);
+
+/* The cap lock itself, for work on several handles that must be atomic
+ * (IPC capability transfer). cap_lock_take returns the interrupt state to
+ * give back to cap_lock_drop. */
+bool cap_lock_take(void);
+void cap_lock_drop(bool irq);
 void cap_table_destroy(struct handle_table *t);
 
 /* Looks h up in p's table and returns its object with a new reference (the

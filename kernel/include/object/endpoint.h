@@ -5,6 +5,8 @@
  * receiver replies; the receiver sees the badge of the caller's handle.
  * Each thread can owe one reply (thread->reply_to). Locking: an endpoint's
  * lock protects its queues and the IPC phase of every thread blocked on it.
+ * Lock order: a bound notification's lock, the endpoint lock, the vm locks
+ * of the two processes of a long message, the cap lock, run-queue locks.
  */
 #ifndef CAIRN_OBJECT_ENDPOINT_H
 #define CAIRN_OBJECT_ENDPOINT_H
@@ -27,6 +29,12 @@ struct endpoint {
  * when the receiver ended first or the thread's process is exiting.
  * Interrupts off, no locks held. */
 int64_t endpoint_kernel_call(struct endpoint *ep, uint64_t badge, struct ipc_message *msg);
+
+/* If t is blocked receiving on ep, ends its receive with the bits of its
+ * bound notification (descriptor CAIRN_MSGINFO_NOTIFIED, badge = bits) and
+ * returns true. Called under the notification's lock (which comes before
+ * ep->lock), while t's receive holds a reference to ep. */
+bool endpoint_wake_receiver(struct endpoint *ep, struct thread *t, uint64_t bits);
 
 /* A dying thread that owes a reply wakes its caller with PEER_DEAD. */
 void endpoint_thread_exit(struct thread *t);

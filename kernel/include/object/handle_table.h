@@ -193,6 +193,15 @@ enum cairn_error handle_transfer(struct handle_table *src, cairn_handle_t h,
                                  struct handle_table *dst, bool move, cairn_handle_t *out);
 
 /*
+ * Makes sure t has n free slots allocated, so the next n slot-taking calls
+ * (install, duplicate, mint, transfer) cannot fail for want of room or
+ * memory. Errors: CAIRN_E_NO_HANDLES (t cannot hold n more handles; nothing
+ * changed), CAIRN_E_NO_MEMORY (a chunk could not be allocated; chunks added
+ * on the way stay, which changes no handle).
+ */
+enum cairn_error handle_table_reserve(struct handle_table *t, unsigned n);
+
+/*
  * Frees the LIVE or REVOKED slot h, dropping its reference if LIVE; its
  * children become children of its parent (roots if it had none).
  * Errors: CAIRN_E_BAD_HANDLE.

@@ -1,12 +1,15 @@
 /*
  * rt/ipc.h - the IPC calls, whose register use is their own (see
- * docs/syscalls.md, ipc_*): the message travels in struct cairn_msg.
+ * docs/syscalls.md, ipc_*): the message travels in struct cairn_msg, and
+ * its bytes and capabilities in the thread's IPC buffer (struct
+ * cairn_ipc_buffer, one page named with rt_ipc_buffer_set).
  */
 #ifndef CAIRN_RT_IPC_H
 #define CAIRN_RT_IPC_H
 
 #include <cairn/handle.h>
 #include <cairn/ipc.h>
+#include <stdbool.h>
 
 /* Sends msg and waits for the reply, which replaces msg's info and words. */
 long rt_ipc_call(cairn_handle_t endpoint, struct cairn_msg *msg);
@@ -19,5 +22,26 @@ long rt_ipc_reply(const struct cairn_msg *msg);
 
 /* Replies with *msg, then waits for the next message and stores it there. */
 long rt_ipc_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg);
+
+/* Names buf (a page-aligned, writable page) as the calling thread's IPC
+ * buffer; NULL for none. As ipc_buffer_set. */
+long rt_ipc_buffer_set(struct cairn_ipc_buffer *buf);
+
+/* Puts n handles (at most CAIRN_IPC_MAX_CAPS) into buf's capability list,
+ * each moved when move is true and copied otherwise, and returns the
+ * descriptor for `label` with `bytes` bytes and these n handles. */
+uint64_t rt_ipc_caps_put(struct cairn_ipc_buffer *buf, uint32_t label, unsigned bytes,
+                         const cairn_handle_t *handles, unsigned n, bool move);
+
+/* rt_ipc_call bounded by timeout_ns (not 0): sets buf->timeout_ns (buf is
+ * the calling thread's IPC buffer) and CAIRN_MSGINFO_TIMEOUT. */
+long rt_ipc_call_timeout(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf, uint64_t timeout_ns,
+                         struct cairn_msg *msg);
+
+/* Whether a received message is the bound notification's bits (in badge). */
+static inline bool rt_ipc_is_notification(const struct cairn_msg *msg)
+{
+    return msg->info & CAIRN_MSGINFO_NOTIFIED;
+}
 
 #endif

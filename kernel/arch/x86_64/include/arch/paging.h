@@ -121,6 +121,11 @@ size_t paging_unmap_user(uint64_t root, uint64_t va, uint64_t len, struct paging
  * physical window. */
 uint64_t paging_user_pte(uint64_t root, uint64_t va);
 
+/* The frame that user page va maps in root when its PTE has every bit of
+ * need (PTE_PRESENT and PTE_USER are added), else 0. The frame stays the
+ * page's only while the caller holds off changes to root (the vm lock). */
+uint64_t paging_user_frame(uint64_t root, uint64_t va, uint64_t need);
+
 static inline void paging_switch(uint64_t root)
 {
     __asm__ volatile("mov %0, %%cr3" : : "r"(root) : "memory");
