@@ -66,12 +66,15 @@ uint64_t linux_stack_build(uint8_t *buf, size_t size, uint64_t top, const struct
     used = (used + vectors + 15) & ~(size_t)15;
     if (used > size)
         return 0;
-    uint64_t *w = (uint64_t *)(void *)(buf + size - used);
-    *w++ = (uint64_t)s->argc;
+    /* Copied byte-wise: buf need not be aligned as top is. */
+    uint8_t *w = buf + size - used;
+    uint64_t argc = (uint64_t)s->argc;
+    memcpy(w, &argc, sizeof(argc));
+    w += sizeof(argc);
     memcpy(w, argv_user, sizeof(argv_user));
-    w += s->argc + 1;
+    w += sizeof(argv_user);
     memcpy(w, envp_user, sizeof(envp_user));
-    w += s->envc + 1;
+    w += sizeof(envp_user);
     memcpy(w, auxv, sizeof(auxv));
     return top - used;
 }
