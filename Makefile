@@ -110,16 +110,22 @@ $(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
 		{ echo "kernel: code moved between the two links"; exit 1; }
 
 # --- user programs and the initial ramdisk -----------------------------------
-USER_PROGRAMS := init fault ktest bench sysfuzz
+USER_PROGRAMS := init fault ktest bench sysfuzz posix
 RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o \
 	$(BUILD)/lib/rt/startup.c.o \
 	$(BUILD)/gen/lib/rt/syscalls.c.o \
-	$(BUILD)/lib/rt/format.c.o
+	$(BUILD)/lib/pure/format.c.o $(BUILD)/lib/pure/string.c.o
 
-# The formatter is pure code shared with the kernel, compiled once for each.
-$(BUILD)/lib/rt/format.c.o: kernel/lib/format.c
+# The pure parsers and helpers of kernel/lib (no kernel state, host-tested)
+# are compiled once more for user space: the formatter and the string
+# functions for every program, the ELF and cpio readers for those that
+# name them in <program>_OBJ.
+$(BUILD)/lib/pure/%.c.o: kernel/lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
+
+posix_OBJ := $(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
+$(BUILD)/user/posix/%.c.o: USER_CFLAGS += -Ikernel/include
 
 $(BUILD)/lib/rt/%.c.o: lib/rt/%.c | $(SYSCALLS_H)
 	@mkdir -p $(@D)
@@ -139,14 +145,15 @@ $(BUILD)/user/%.S.o: user/%.S | $(SYSCALLS_H)
 
 # A program is every .c and .S file in user/<name>/, linked with the runtime.
 define user_program
-$(BUILD)/user/$(1).elf: $(patsubst %,$(BUILD)/%.o,$(wildcard user/$(1)/*.c user/$(1)/*.S)) $(RT_OBJ)
+$(BUILD)/user/$(1).elf: $(patsubst %,$(BUILD)/%.o,$(wildcard user/$(1)/*.c user/$(1)/*.S)) \
+		$(RT_OBJ) $($(1)_OBJ)
 	$$(CC) $$(USER_LDFLAGS) -o $$@ $$^
 endef
 $(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p))))
 
 # Unmodified Linux programs, built with Debian's musl-gcc exactly as anyone
 # would build them (no Cairn headers), for the Linux personality's tests.
-LINUX_PROGRAMS := hello
+LINUX_PROGRAMS := hello getpid_bench
 MUSL_CC ?= musl-gcc
 
 $(BUILD)/linux/%: tests/linux/%.c

@@ -3,7 +3,10 @@
 
     python3 tools/bench.py [--iso ISO] [--only NAME]... [--mode deterministic|timed|both]
 
-Boots the ISO with `run=bench:UNIT[:NAME...]` on 2 CPUs, once per mode:
+Boots the ISO on 2 CPUs, once per mode, with the run list
+`posix:linux/getpid_bench:UNIT,bench:UNIT[:NAME...]`: first the Linux
+program that measures a forwarded system call (linux_syscall_forward) under
+the Linux personality, then the native benchmark program (user/bench):
 
   deterministic  TCG with -icount shift=0: the guest's TSC counts guest
                  instructions, so every figure is the same on every run and
@@ -45,6 +48,15 @@ KILL_WAIT_SECONDS = 10
 TAIL_LINES = 30
 
 DONE = "bench: done"
+# Benchmarks measured by a Linux program run by the personality, not by
+# user/bench: each name maps to its run-list entry (UNIT is filled in) and
+# the line that says it has finished.
+LINUX_BENCHES = {
+    "linux_syscall_forward": (
+        "posix:linux/getpid_bench:{unit}",
+        "posix: linux/getpid_bench exited with status 0",
+    ),
+}
 BENCH_LINE = re.compile(r"BENCH (?P<name>\w+) median=\d+ min=\d+ unit=(?P<unit>\w+)")
 SKIPPED_LINE = re.compile(r"bench: skipped \w+ \(.+\)")
 NAME = re.compile(r"\w+")
@@ -74,9 +86,19 @@ class BenchError(Exception):
     """A mode failed; the message says why and ends with the serial log tail."""
 
 
-def bench_cmdline(mode, names):
-    """Return the kernel command line that runs the bench program for mode."""
-    return "run=" + ":".join(["bench", mode.unit, *names])
+def run_plan(mode, names):
+    """Return the kernel command line for mode and the line that ends the run.
+
+    With no names every benchmark runs; otherwise only the named ones, and
+    the native program is left out when no native benchmark is named."""
+    linux = [n for n in LINUX_BENCHES if not names or n in names]
+    native = [n for n in names if n not in LINUX_BENCHES]
+    entries = [LINUX_BENCHES[n][0].format(unit=mode.unit) for n in linux]
+    done = LINUX_BENCHES[linux[-1]][1] if linux else DONE
+    if native or not names:
+        entries.append(":".join(["bench", mode.unit, *native]))
+        done = DONE
+    return "run=" + ",".join(entries), done
 
 
 def force_tcg(command):
@@ -87,11 +109,9 @@ def force_tcg(command):
     return command
 
 
-def mode_command(mode, iso, names):
-    """Return the QEMU command line that runs the benchmarks in mode."""
-    command = qemu.qemu_command(
-        iso, smp=SMP, cmdline=bench_cmdline(mode, names), icount=mode.icount
-    )
+def mode_command(mode, iso, cmdline):
+    """Return the QEMU command line that boots cmdline in mode."""
+    command = qemu.qemu_command(iso, smp=SMP, cmdline=cmdline, icount=mode.icount)
     return command if mode.icount else force_tcg(command)
 
 
@@ -114,8 +134,8 @@ def check_line(line, mode):
     return None
 
 
-def read_serial(process, mode, log):
-    """Read QEMU's output until `bench: done`; return every line; raise BenchError on failure."""
+def read_serial(process, mode, log, done):
+    """Read QEMU's output until the line done; return every line; raise BenchError on failure."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     lines, partial = [], ""
     deadline = time.monotonic() + TIMEOUT_SECONDS
@@ -132,7 +152,7 @@ def read_serial(process, mode, log):
             if not chunk:
                 status = process.wait()
                 shown = lines + [partial] if partial else lines
-                why = f"QEMU exited (status {status}) before {DONE!r}"
+                why = f"QEMU exited (status {status}) before {done!r}"
                 raise BenchError(f"{why}\n{log_tail(shown)}")
             complete = (partial + decoder.decode(chunk)).split("\n")
             partial = complete.pop()
@@ -141,7 +161,7 @@ def read_serial(process, mode, log):
                 reason = check_line(line, mode)
                 if reason:
                     raise BenchError(f"{reason}\n{log_tail(lines)}")
-                if line == DONE:
+                if line == done:
                     return lines
 
 
@@ -157,8 +177,9 @@ def stop_qemu(process):
 
 def run_mode(mode, iso, names):
     """Boot the benchmarks in mode; return their BENCH and skip lines; QEMU is dead on return."""
+    cmdline, done = run_plan(mode, names)
     try:
-        command = mode_command(mode, iso, names)
+        command = mode_command(mode, iso, cmdline)
     except qemu.QemuError as err:
         raise BenchError(str(err)) from err
     log_path = BUILD / f"bench-{mode.name}.log"
@@ -176,7 +197,7 @@ def run_mode(mode, iso, names):
         except OSError as err:
             raise BenchError(f"cannot start {command[0]}: {err.strerror}") from err
         try:
-            lines = read_serial(process, mode, log)
+            lines = read_serial(process, mode, log, done)
         finally:
             stop_qemu(process)
     results = [line for line in lines if line.startswith("BENCH ") or SKIPPED_LINE.fullmatch(line)]

@@ -12,6 +12,7 @@
 #include <core/launcher.h>
 #include <core/log.h>
 #include <core/panic.h>
+#include <core/foreign.h>
 #include <core/process.h>
 #include <core/sched.h>
 #include <core/startup.h>
@@ -39,6 +40,7 @@ static void process_teardown(struct process *p)
 {
     ioport_process_teardown(p);
     cap_table_destroy(&p->handles);
+    foreign_process_destroy(p);
     /* With root 0 under the vm lock, no vm call can change the space any
      * more (object/vm.h). */
     bool irq = spin_lock(&p->vm.lock);

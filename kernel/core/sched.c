@@ -141,7 +141,7 @@ static void switch_to(struct runqueue *rq, struct thread *prev, struct thread *n
         spin_release(&rq->lock);
         return;
     }
-    sched_load_context(next);
+    sched_switch_user_state(prev, next);
     prev = context_switch(&prev->saved_rsp, next->saved_rsp, prev);
     sched_finish_switch(prev);
 }
@@ -515,7 +515,10 @@ bool sched_with_stopped(struct thread *t, void (*fn)(struct thread *t, void *ctx
 {
     bool irq = irq_save();
     struct runqueue *rq = lock_owner(t);
-    bool stopped = t->stopped && t->state == THREAD_BLOCKED;
+    /* A thread whose forwarded system call is with its handler is stopped
+     * for it too: every user register is in its frame (core/foreign.h). */
+    bool stopped = (t->stopped || __atomic_load_n(&t->foreign_call, __ATOMIC_ACQUIRE)) &&
+                   t->state == THREAD_BLOCKED;
     if (stopped)
         fn(t, ctx);
     spin_release(&rq->lock);

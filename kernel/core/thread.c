@@ -42,6 +42,7 @@ struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t st
     t->priority = priority < THREAD_PRIORITIES ? priority : THREAD_PRIORITIES - 1;
     t->affinity = affinity;
     t->fs_base = fs_base;
+    fpu_state_init(&t->fpu);
     t->kernel_stack = (uint64_t)phys_to_virt(stack_phys);
 
     struct trap_frame frame = {

@@ -93,7 +93,7 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
     rq->slice_end = 0;
     rq->current = next;
     cpu->thread = next;
-    sched_load_context(next);
+    sched_switch_user_state(self, next);
     return (struct ipc_fastpath_switch){frame_of(next), &rq->lock};
 }
 

@@ -197,4 +197,22 @@ CASES = (
         forbid=SYSCALL_FUZZ_FORBID,
         timeout=SYSCALL_FUZZ_TIMEOUT,
     ),
+    # An unmodified static Linux program (musl-gcc -static, tests/linux/hello.c)
+    # run by the Linux personality (user/posix) through the foreign-ABI hook:
+    # its printf reaches the console through writev, set_tid_address,
+    # arch_prctl and ioctl are answered, and exit_group's status comes back.
+    Case(
+        name="linux_hello",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=posix:linux/hello,init",
+        expect=(
+            r"hello from linux: argc=1 argv\[0\]=linux/hello",
+            r"posix: linux/hello exited with status 0",
+            INIT_HELLO,
+        ),
+        forbid=(r"is not implemented \(ENOSYS\)", r"posix: .*(killed|error|failed)"),
+    ),
 )

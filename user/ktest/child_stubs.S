@@ -76,8 +76,8 @@ kt_child_exit_tls:
 /* An echo server on the endpoint handle in RDI, for the IPC fast path
  * between address spaces (ipc_fastpath.c): answers each message with
  * label + 100, ~w0, 3 * w1 + 1, w2 ^ badge and w3 rotated left by 13,
- * until label 5, which it answers before exit(0). RBX and R12-R15 hold
- * fixed values throughout: exit(1) when one changed across a system
+ * until label 5, which it answers before exit(0). RBX, R12-R15 and XMM0
+ * hold fixed values throughout: exit(1) when one changed across a system
  * call; exit(the error) when a call failed. */
 #define ECHO_RBX $0x0123456789abcdef
 #define ECHO_R12 $0x1122334455667788
@@ -91,6 +91,7 @@ kt_child_echo:
     movabs ECHO_R13, %r13
     movabs ECHO_R14, %r14
     movabs ECHO_R15, %r15
+    movq %rbx, %xmm0
     mov $-1, %rsi
     mov $SYS_IPC_RECV, %eax
     syscall
@@ -110,6 +111,9 @@ kt_child_echo:
     jne 2f
     movabs ECHO_R15, %rcx
     cmp %rcx, %r15
+    jne 2f
+    movq %xmm0, %rcx
+    cmp %rcx, %rbx
     jne 2f
     not %rdx
     lea 1(%r10,%r10,2), %r10

@@ -25,10 +25,12 @@
 #define LABEL_DIE     4 /* end without replying */
 #define LABEL_STOP    5 /* reply and end */
 
-/* One IPC system call that also loads RBX and R12-R15 with values derived
- * from seed and reports whether they came back unchanged: the fast path
- * resumes threads in ring 3 from their saved frame, so it must restore
- * them. RDI in: handle (badge out); RSI: descriptor (or timeout). */
+/* One IPC system call that also loads RBX, R12-R15 and XMM0 with values
+ * derived from seed and reports whether they came back unchanged: the
+ * fast path resumes threads in ring 3 from their saved frame, so it must
+ * restore them, and switches the x87/SSE state as any switch does. (This
+ * code is built without SSE, so XMM0 is the test's alone.) RDI in:
+ * handle (badge out); RSI: descriptor (or timeout). */
 static long ipc_checked(long number, uint64_t handle, struct cairn_msg *msg, uint64_t seed,
                         bool *intact)
 {
@@ -43,14 +45,17 @@ static long ipc_checked(long number, uint64_t handle, struct cairn_msg *msg, uin
     register uint64_t r13 __asm__("r13") = seed * 7;
     register uint64_t r14 __asm__("r14") = seed * 11;
     register uint64_t r15 __asm__("r15") = seed * 13;
+    register uint64_t xmm = seed * 17;
     long ret;
-    __asm__ volatile("syscall"
+    __asm__ volatile("movq %[xmm], %%xmm0\n\t"
+                     "syscall\n\t"
+                     "movq %%xmm0, %[xmm]"
                      : "=a"(ret), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9),
-                       "+r"(rbx), "+r"(r12), "+r"(r13), "+r"(r14), "+r"(r15)
+                       "+r"(rbx), "+r"(r12), "+r"(r13), "+r"(r14), "+r"(r15), [xmm] "+c"(xmm)
                      : "a"(number)
-                     : "rcx", "r11", "memory");
+                     : "r11", "memory");
     *intact = rbx == seed * 3 && r12 == seed * 5 && r13 == seed * 7 && r14 == seed * 11 &&
-              r15 == seed * 13;
+              r15 == seed * 13 && xmm == seed * 17;
     if (ret == 0) {
         msg->badge = rdi;
         msg->info = rsi;

@@ -2,6 +2,7 @@
  * cpu.c - CPU feature discovery and the per-CPU control-register set-up.
  */
 #include <arch/cpu.h>
+#include <arch/fpu.h>
 #include <lib/string.h>
 
 /* PAT entries 0..7: WB, WC, UC-, UC, WB, WT, UC-, UC. Entry 1 is changed
@@ -62,6 +63,7 @@ void cpu_enable_features(void)
         cr4 |= CR4_PCIDE;
     write_cr4(cr4);
     write_cr0(read_cr0() | CR0_WP);
+    fpu_init_cpu();
 
     uint64_t efer = rdmsr(MSR_EFER) | EFER_SCE;
     if (cpu_features.nx)

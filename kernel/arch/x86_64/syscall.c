@@ -2,6 +2,7 @@
  * syscall.c - programming SYSCALL/SYSRET.
  */
 #include <arch/cpu.h>
+#include <arch/percpu.h>
 #include <arch/syscall.h>
 #include <arch/trap.h>
 
@@ -10,7 +11,7 @@
  * applies to the kernel from the first instruction. */
 #define SFMASK_BITS (RFLAGS_IF | RFLAGS_AC | (1ul << 10) | (1ul << 8))
 
-extern char syscall_entry[];
+extern char syscall_entry[], foreign_syscall_entry[];
 
 void syscall_init_cpu(void)
 {
@@ -19,4 +20,13 @@ void syscall_init_cpu(void)
     wrmsr(MSR_STAR, ((uint64_t)KERNEL_CS << 32) | (sysret_base << 48));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
     wrmsr(MSR_SFMASK, SFMASK_BITS);
+}
+
+void syscall_select_entry(bool foreign)
+{
+    struct cpu *cpu = this_cpu();
+    if (cpu->foreign_entry == foreign)
+        return;
+    wrmsr(MSR_LSTAR, (uint64_t)(foreign ? foreign_syscall_entry : syscall_entry));
+    cpu->foreign_entry = foreign;
 }

@@ -27,6 +27,7 @@
 #include <object/vm.h>
 #include <stdint.h>
 
+struct endpoint;
 struct quota;
 struct iopb;
 struct notification;
@@ -65,6 +66,8 @@ struct process {
     uint8_t exit_reason;          /* lock: enum cairn_exit_reason, set once */
     int64_t exit_status;          /* lock */
     struct process_watch watches[PROCESS_WATCH_MAX]; /* lock */
+    struct endpoint *foreign_ep;  /* lock: its system calls go here (core/foreign.h) */
+    uint64_t foreign_badge;       /* lock: the badge of the handle that named it */
 };
 
 static inline bool process_exiting(const struct process *p)

@@ -13,6 +13,8 @@
 #include <arch/layout.h>
 #include <arch/paging.h>
 #include <arch/percpu.h>
+#include <arch/syscall.h>
+#include <core/foreign.h>
 #include <core/process.h>
 #include <core/spinlock.h>
 #include <core/thread.h>
@@ -35,19 +37,34 @@ struct runqueue {
 extern struct runqueue runqueues[MAX_CPUS];
 
 /* Loads on this CPU what `next` runs with: its address space, kernel stack
- * (TSS RSP0), FS base and I/O bitmap. The one place for the work of a
- * thread switch, done by every switch (schedule() and the IPC fast path's
- * direct switch alike). Interrupts off. */
+ * (TSS RSP0), FS base, I/O bitmap and SYSCALL entry (native or foreign
+ * ABI). Interrupts off. */
 static inline void sched_load_context(struct thread *next)
 {
     if (next->process) {
         iopb_switch(__atomic_load_n(&next->process->iopb, __ATOMIC_ACQUIRE));
         context_load(process_root(next->process), next->kernel_stack + KERNEL_STACK_SIZE,
                      next->fs_base);
+        syscall_select_entry(foreign_abi(next->process));
     } else {
         context_load(paging_kernel_root(), 0, 0);
         iopb_switch(NULL);
     }
+}
+
+/* What a switch from prev to next changes besides the kernel stack: the
+ * address space, TSS and I/O bitmap, TLS and SYSCALL entry
+ * (sched_load_context), and the x87/SSE registers, which only user
+ * threads own. The one place for the work of a thread switch, done by
+ * every switch: schedule()'s and the IPC fast path's direct one alike
+ * (object/ipc_fastpath.c). Interrupts off. */
+static inline void sched_switch_user_state(struct thread *prev, struct thread *next)
+{
+    if (prev->process)
+        fpu_save(&prev->fpu);
+    sched_load_context(next);
+    if (next->process)
+        fpu_restore(&next->fpu);
 }
 
 #endif

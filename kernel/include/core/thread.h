@@ -7,6 +7,7 @@
 #define CAIRN_CORE_THREAD_H
 
 #include <cairn/ipc.h>
+#include <arch/fpu.h>
 #include <lib/list.h>
 #include <object/kobject.h>
 #include <stdbool.h>
@@ -80,6 +81,7 @@ struct thread {
     uint64_t kernel_stack;        /* base of the kernel stack (physical-window address) */
     uint64_t saved_rsp;           /* kernel RSP while switched out */
     uint64_t fs_base;             /* user TLS base, loaded on switch-in */
+    struct fpu_state fpu;         /* user threads: x87/SSE registers while switched out */
     /* Suspension (thread_control): a thread asked to suspend stops at its
      * next return to ring 3, where its frame holds every user register,
      * and stays BLOCKED there until resumed or its process ends. */
@@ -102,6 +104,7 @@ struct thread {
     enum ipc_resume ipc_resume;    /* set by the thread before it queues itself,
                                       read and cleared under the lock of
                                       ipc_endpoint; NONE unless in IPC */
+    bool foreign_call;             /* in a forwarded system call: stopped for its handler */
 
     /* Where the thread's page faults go (object/fault.h). */
     struct endpoint *fault_ep; /* fault lock: a reference is held; NULL: none */

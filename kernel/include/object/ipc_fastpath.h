@@ -38,9 +38,10 @@
  * It keeps what the slow path keeps: the call bumps ipc_call_seq and sets
  * the receiver's reply_seq from it (endpoint_call(), owe_reply()), sets
  * ipc_endpoint for the caller and for a thread it blocks in a receive;
- * the switch loads the next thread's context with sched_load_context()
- * (core/runqueue.h), as schedule() does, so per-switch work (the I/O
- * bitmap, and whatever a switch must load later) lives in one place.
+ * the switch goes through sched_switch_user_state() (core/runqueue.h),
+ * as schedule() does, so per-switch work (x87/SSE state, address space,
+ * RSP0, FS base, I/O bitmap, SYSCALL entry, and whatever a switch must
+ * do later) lives in one place.
  * endpoint_resume_call()/endpoint_resume_receive() must keep doing what
  * the slow path's tails do. A system call that blocks in endpoint.c with
  * ipc_resume set must enter through an entry that saves RBX RBP R12-R15

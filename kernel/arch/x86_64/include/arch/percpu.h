@@ -47,6 +47,7 @@ struct cpu {
     struct thread *thread; /* the thread running on this CPU */
     volatile uint64_t timer_interrupts;
     uint64_t fs_base; /* the FS_BASE MSR as last written */
+    bool foreign_entry; /* LSTAR points at foreign_entry.S (arch/syscall.h) */
     uint64_t gdt[7];
     /* arch/iopb.h: the bitmap of the running thread's process (NULL: none,
      * and tss.iomap_base points past the TSS limit), the one whose

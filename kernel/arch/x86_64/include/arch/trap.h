@@ -18,6 +18,8 @@
 #define VECTOR_TLB      0xf2 /* TLB shootdown (arch/tlb.h) */
 #define VECTOR_IOPB     0xf3 /* I/O bitmap reload (arch/iopb.h) */
 #define VECTOR_SPURIOUS 0xff
+/* Not a vector: marks a frame saved by foreign_entry.S (core/foreign.h). */
+#define VECTOR_FOREIGN_SYSCALL 0x100
 
 #define IST_DOUBLE_FAULT  1
 #define IST_NMI           2

@@ -1,0 +1,25 @@
+/*
+ * foreign.h - the foreign-ABI hook (include/cairn/foreign.h, DESIGN §8):
+ * a marked process's SYSCALLs become IPC calls to its handler endpoint.
+ */
+#ifndef CAIRN_CORE_FOREIGN_H
+#define CAIRN_CORE_FOREIGN_H
+
+#include <stdbool.h>
+
+struct process;
+struct trap_frame;
+
+/* Entered from foreign_entry.S with the full user frame of a SYSCALL made
+ * by a marked process, interrupts off. Forwards the call and applies the
+ * reply; on return the frame is what the thread resumes with. */
+void foreign_syscall(struct trap_frame *f);
+
+/* True when p's threads must enter through foreign_entry.S; read at every
+ * switch to one of them, without a lock. */
+bool foreign_abi(const struct process *p);
+
+/* Drops p's handler endpoint, when p is torn down. */
+void foreign_process_destroy(struct process *p);
+
+#endif
