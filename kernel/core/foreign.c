@@ -14,11 +14,6 @@
 #include <object/cap.h>
 #include <object/endpoint.h>
 
-bool foreign_abi(const struct process *p)
-{
-    return p && __atomic_load_n(&p->foreign_ep, __ATOMIC_RELAXED) != NULL;
-}
-
 /* The handler endpoint with a new reference, and its badge; NULL: none. */
 static struct endpoint *foreign_handler(struct process *p, uint64_t *badge)
 {

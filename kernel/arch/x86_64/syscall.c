@@ -2,7 +2,6 @@
  * syscall.c - programming SYSCALL/SYSRET.
  */
 #include <arch/cpu.h>
-#include <arch/percpu.h>
 #include <arch/syscall.h>
 #include <arch/trap.h>
 
@@ -11,8 +10,6 @@
  * applies to the kernel from the first instruction. */
 #define SFMASK_BITS (RFLAGS_IF | RFLAGS_AC | (1ul << 10) | (1ul << 8))
 
-extern char syscall_entry[], foreign_syscall_entry[];
-
 void syscall_init_cpu(void)
 {
     /* SYSRET takes SS from STAR[63:48] + 8 and CS from STAR[63:48] + 16. */
@@ -20,13 +17,4 @@ void syscall_init_cpu(void)
     wrmsr(MSR_STAR, ((uint64_t)KERNEL_CS << 32) | (sysret_base << 48));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
     wrmsr(MSR_SFMASK, SFMASK_BITS);
-}
-
-void syscall_select_entry(bool foreign)
-{
-    struct cpu *cpu = this_cpu();
-    if (cpu->foreign_entry == foreign)
-        return;
-    wrmsr(MSR_LSTAR, (uint64_t)(foreign ? foreign_syscall_entry : syscall_entry));
-    cpu->foreign_entry = foreign;
 }

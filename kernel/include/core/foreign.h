@@ -5,6 +5,7 @@
 #ifndef CAIRN_CORE_FOREIGN_H
 #define CAIRN_CORE_FOREIGN_H
 
+#include <core/process.h>
 #include <stdbool.h>
 
 struct process;
@@ -16,8 +17,11 @@ struct trap_frame;
 void foreign_syscall(struct trap_frame *f);
 
 /* True when p's threads must enter through foreign_entry.S; read at every
- * switch to one of them, without a lock. */
-bool foreign_abi(const struct process *p);
+ * switch to one of them, without a lock (inline for that reason). */
+static inline bool foreign_abi(const struct process *p)
+{
+    return p && __atomic_load_n(&p->foreign_ep, __ATOMIC_RELAXED) != NULL;
+}
 
 /* Drops p's handler endpoint, when p is torn down. */
 void foreign_process_destroy(struct process *p);

@@ -36,35 +36,27 @@ struct runqueue {
 
 extern struct runqueue runqueues[MAX_CPUS];
 
-/* Loads on this CPU what `next` runs with: its address space, kernel stack
- * (TSS RSP0), FS base, I/O bitmap and SYSCALL entry (native or foreign
- * ABI). Interrupts off. */
-static inline void sched_load_context(struct thread *next)
+/* What a switch from prev to next changes besides the kernel stack: the
+ * x87/SSE registers, which only user threads own, and for a user thread
+ * its address space, kernel stack (TSS RSP0), FS base, I/O bitmap and
+ * SYSCALL entry (native or foreign ABI). The one place for the work of a
+ * thread switch, done by every switch: schedule()'s and the IPC fast
+ * path's direct one alike (object/ipc_fastpath.c). Interrupts off. */
+static inline __attribute__((always_inline)) void sched_switch_user_state(struct thread *prev,
+                                                                          struct thread *next)
 {
-    if (next->process) {
-        iopb_switch(__atomic_load_n(&next->process->iopb, __ATOMIC_ACQUIRE));
-        context_load(process_root(next->process), next->kernel_stack + KERNEL_STACK_SIZE,
-                     next->fs_base);
-        syscall_select_entry(foreign_abi(next->process));
+    struct process *p = next->process;
+    if (prev->process)
+        fpu_save(&prev->fpu);
+    if (p) {
+        iopb_switch(__atomic_load_n(&p->iopb, __ATOMIC_ACQUIRE));
+        context_load(process_root(p), next->kernel_stack + KERNEL_STACK_SIZE, next->fs_base);
+        syscall_select_entry(foreign_abi(p));
+        fpu_restore(&next->fpu);
     } else {
         context_load(paging_kernel_root(), 0, 0);
         iopb_switch(NULL);
     }
-}
-
-/* What a switch from prev to next changes besides the kernel stack: the
- * address space, TSS and I/O bitmap, TLS and SYSCALL entry
- * (sched_load_context), and the x87/SSE registers, which only user
- * threads own. The one place for the work of a thread switch, done by
- * every switch: schedule()'s and the IPC fast path's direct one alike
- * (object/ipc_fastpath.c). Interrupts off. */
-static inline void sched_switch_user_state(struct thread *prev, struct thread *next)
-{
-    if (prev->process)
-        fpu_save(&prev->fpu);
-    sched_load_context(next);
-    if (next->process)
-        fpu_restore(&next->fpu);
 }
 
 #endif
