@@ -7,6 +7,7 @@
 #include <arch/layout.h>
 #include <cairn/error.h>
 #include <cairn/vm.h>
+#include <core/log.h>
 #include <core/panic.h>
 #include <core/process.h>
 #include <core/sched.h>
@@ -125,6 +126,8 @@ void device_memory_init(const struct boot_info *bi, const struct acpi_info *acpi
         keep(bi->modules[i].start, bi->modules[i].end - bi->modules[i].start);
     keep_kernel_mmio(acpi);
     phys_limit = cpu_phys_limit();
+    log_info("device_memory: %u ranges kept from user space; physical addresses below %#llx",
+             nkept, (unsigned long long)phys_limit);
 }
 
 /* Whether [base, base+size) (checked not to wrap) touches a kept range. */
