@@ -26,7 +26,7 @@ enum cairn_error {
     CAIRN_E_BUSY = 15,            /* the object is in a state that forbids the call */
     CAIRN_E_NOT_FOUND = 16,       /* nothing by that name or at that address */
     CAIRN_E_NOT_SUPPORTED = 17,   /* the machine or object cannot do that */
-    CAIRN_E_RESERVED = 18,        /* the kernel keeps that interrupt line or I/O port for itself */
+    CAIRN_E_RESERVED = 18,        /* the kernel keeps that line, port or physical range */
 };
 
 #define CAIRN_ERROR_COUNT 19

@@ -26,8 +26,9 @@
  * DUPLICATE, TRANSFER and REVOKE: map it read-only with vm_map. Its size
  * is a whole number of pages; the bytes past the archive are 0. */
 #define CAIRN_AT_INITRD 0x1003
-/* Reserved: the device-memory control (CAIRN_OBJ_DEVICE_MEMORY), from
- * which memory objects of physical ranges (MMIO) are made. */
+/* The device-memory control (CAIRN_OBJ_DEVICE_MEMORY, MANAGE):
+ * memory_create_physical makes memory objects of physical ranges (MMIO:
+ * framebuffers, PCI BARs) from it, never of RAM (cairn/vm.h). */
 #define CAIRN_AT_DEVICE_MEMORY 0x1004
 /* Not a handle: the initial ramdisk's size in bytes (the archive itself,
  * not rounded up to pages). */

@@ -11,6 +11,12 @@
 /* A memory object is 1 page .. 1 GiB, a whole number of pages. */
 #define CAIRN_MEMORY_MAX_SIZE (1ull << 30)
 
+/* memory_create_physical's flags: how every mapping of the physical range
+ * caches it. Uncached (0) suits device registers; write-combining suits
+ * framebuffers (writes may be merged and reordered, reads are uncached). */
+#define CAIRN_MEMORY_UNCACHED        0u
+#define CAIRN_MEMORY_WRITE_COMBINING (1u << 0)
+
 /* Where mappings may go: [CAIRN_VM_USER_BASE, CAIRN_VM_USER_END). Below is
  * the unmapped guard that catches null pointers; above, the boot stack. */
 #define CAIRN_VM_USER_BASE 0x10000ull

@@ -25,8 +25,8 @@ static void initrd_make_object(const struct boot_module *m)
         return;
     }
     memset((uint8_t *)phys_to_virt(m->start) + archive_size, 0, size - archive_size);
-    archive_object = memory_create_physical(m->start, size);
-    if (!archive_object)
+    if (memory_create_physical(m->start, size, MEMORY_CACHE_WRITE_BACK, NULL, &archive_object) !=
+        CAIRN_OK)
         log_warn("initrd: out of memory for its memory object");
 }
 

@@ -21,6 +21,7 @@
 #include <core/initrd.h>
 #include <core/launcher.h>
 #include <core/log.h>
+#include <object/device_memory.h>
 #include <core/panic.h>
 #include <core/sched.h>
 #include <mm/frame.h>
@@ -124,6 +125,7 @@ void kmain(void)
     if (cmdline_flag("crash_test"))
         crash_test_fault();
     initrd_init(&boot_info);
+    device_memory_init(&boot_info, &acpi);
     char run_list[RUN_LIST_MAX];
     if (!cmdline_value("run", run_list, sizeof(run_list)))
         strlcpy(run_list, "init", sizeof(run_list));

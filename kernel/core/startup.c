@@ -6,6 +6,7 @@
 #include <core/process.h>
 #include <core/startup.h>
 #include <object/cap.h>
+#include <object/device_memory.h>
 #include <object/ioport.h>
 #include <object/irq.h>
 #include <object/memory.h>
@@ -42,6 +43,9 @@ int startup_grant(struct process *p, struct exec_aux *aux, const char **why)
         grant_one(p, irq_control_object(), CONTROL_RIGHTS, CAIRN_AT_IRQ_CONTROL, &aux[n++]);
     if (err == CAIRN_OK)
         err = grant_one(p, ioport_control_object(), CONTROL_RIGHTS, CAIRN_AT_IOPORT_CONTROL,
+                        &aux[n++]);
+    if (err == CAIRN_OK)
+        err = grant_one(p, device_memory_control_object(), CONTROL_RIGHTS, CAIRN_AT_DEVICE_MEMORY,
                         &aux[n++]);
     if (err == CAIRN_OK && initrd) {
         err = grant_one(p, &initrd->obj, INITRD_RIGHTS, CAIRN_AT_INITRD, &aux[n++]);

@@ -88,7 +88,7 @@ bool cow_fault(struct vm_mapping *m, uint64_t va, bool write, struct cow_copy *c
     uint64_t frame = memory_frame(mem, page);
     if (mem->unsettled) {
         /* A clone or copy is under way: retry once it has settled. */
-    } else if (write && frame_share_shared(frame)) {
+    } else if (write && !mem->physical && frame_share_shared(frame)) {
         uint64_t fresh = frame_alloc();
         if (fresh) {
             memcpy(phys_to_virt(fresh), phys_to_virt(frame), PAGE_SIZE);

@@ -7,23 +7,27 @@
 #include <arch/layout.h>
 #include <mm/frame.h>
 #include <object/memory_phys.h>
+#include <object/quota.h>
 
-struct memory *memory_create_physical(uint64_t base, uint64_t size)
+enum cairn_error memory_create_physical(uint64_t base, uint64_t size, enum memory_cache cache,
+                                        struct quota *quota, struct memory **out)
 {
-    uint64_t pages = size / PAGE_SIZE;
-    size_t charge; /* nobody is charged: the kernel holds it for ever */
+    size_t charge;
     struct memory *m = memory_alloc(size, &charge);
     if (!m)
-        return NULL;
+        return CAIRN_E_NO_MEMORY;
     m->physical = true;
-    for (uint64_t page = 0; page < pages; page++) {
-        uint64_t l = page / MEMORY_FRAMES_PER_LIST;
-        if (page % MEMORY_FRAMES_PER_LIST == 0 && !(m->frame_lists[l] = frame_alloc())) {
-            kobject_release(&m->obj);
-            return NULL;
-        }
-        uint64_t *frames = phys_to_virt(m->frame_lists[l]);
-        frames[page % MEMORY_FRAMES_PER_LIST] = base + page * PAGE_SIZE;
+    m->cache = (uint8_t)cache;
+    charge -= size; /* the pages are the range's, not the kernel's */
+    enum cairn_error err = quota ? quota_charge_object(quota, &m->obj, charge) : CAIRN_OK;
+    if (err == CAIRN_OK)
+        err = memory_alloc_lists(m);
+    if (err != CAIRN_OK) {
+        kobject_release(&m->obj);
+        return err;
     }
-    return m;
+    for (uint64_t page = 0; page < size / PAGE_SIZE; page++)
+        *memory_frame_slot(m, page) = base + page * PAGE_SIZE;
+    *out = m;
+    return CAIRN_OK;
 }

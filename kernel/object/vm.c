@@ -97,14 +97,24 @@ static enum cairn_error check_range(uint64_t va, uint64_t len)
     return CAIRN_OK;
 }
 
+/* The PTE bits of each cache mode (enum memory_cache): PAT entry 3 is
+ * uncached, 1 write-combining (cpu_enable_features). */
+static const uint64_t cache_pte_flags[] = {
+    [MEMORY_CACHE_WRITE_BACK] = 0,
+    [MEMORY_CACHE_UNCACHED] = PTE_DEVICE | PTE_PCD | PTE_PWT,
+    [MEMORY_CACHE_WRITE_COMBINING] = PTE_DEVICE | PTE_PWT,
+};
+
 uint64_t vm_mapping_pte_flags(const struct vm_mapping *m, uint64_t phys)
 {
     uint64_t flags = PTE_OBJECT;
-    if ((m->prot & CAIRN_PROT_WRITE) && !frame_share_shared(phys))
+    /* A physical object's frames are never shared copy-on-write (and may
+     * be beyond RAM, which the owner counts cover). */
+    if ((m->prot & CAIRN_PROT_WRITE) && (m->memory->physical || !frame_share_shared(phys)))
         flags |= PTE_WRITE;
     if (!(m->prot & CAIRN_PROT_EXEC))
         flags |= pte_nx;
-    return flags;
+    return flags | cache_pte_flags[m->memory->cache];
 }
 
 /* The handle rights a mapping with prot needs. */

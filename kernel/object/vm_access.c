@@ -28,6 +28,8 @@ static enum cairn_error check_pages(uint64_t root, uint64_t va, size_t len, bool
             return CAIRN_E_NOT_FOUND;
         if (write && !(pte & PTE_WRITE))
             return CAIRN_E_ACCESS_DENIED;
+        if (pte & PTE_DEVICE)
+            return CAIRN_E_NOT_SUPPORTED;
     }
     return CAIRN_OK;
 }

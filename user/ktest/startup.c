@@ -1,6 +1,6 @@
 /*
  * startup.c - the initial capabilities the kernel hands a boot program in
- * its auxiliary vector: the irq and io-port controls, and the initial
+ * its auxiliary vector: the irq, io-port and device-memory controls, and the initial
  * ramdisk as a read-only memory object.
  */
 #include "ktest.h"
@@ -33,10 +33,11 @@ KTEST(startup_initial_handles, KTEST_QUICK)
     expect_handle(rt_startup_handle(CAIRN_AT_IRQ_CONTROL), CAIRN_OBJ_IRQ_CONTROL, CONTROL_RIGHTS);
     expect_handle(rt_startup_handle(CAIRN_AT_IOPORT_CONTROL), CAIRN_OBJ_IOPORT_CONTROL,
                   CONTROL_RIGHTS);
+    expect_handle(rt_startup_handle(CAIRN_AT_DEVICE_MEMORY), CAIRN_OBJ_DEVICE_MEMORY,
+                  CONTROL_RIGHTS);
     expect_handle(rt_startup_handle(CAIRN_AT_INITRD), CAIRN_OBJ_MEMORY, INITRD_RIGHTS);
     /* Reserved and unknown keys name nothing. */
     EXPECT_EQ(rt_startup_handle(CAIRN_AT_PROCESS_SELF), CAIRN_HANDLE_NONE);
-    EXPECT_EQ(rt_startup_handle(CAIRN_AT_DEVICE_MEMORY), CAIRN_HANDLE_NONE);
     EXPECT_EQ(rt_startup_handle(0), CAIRN_HANDLE_NONE);
     EXPECT_EQ(rt_startup_handle(0x7777), CAIRN_HANDLE_NONE);
     uint64_t v = 1;

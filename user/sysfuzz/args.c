@@ -201,6 +201,31 @@ static uint64_t msginfo_value(uint64_t v)
     return info;
 }
 
+/* RAM, the kernel image, the local APIC, I/O APIC and HPET, q35's ECAM,
+ * a frame buffer, high holes, the top of the address space; sometimes
+ * not page-aligned. */
+static uint64_t phys_value(uint64_t v)
+{
+    static const uint64_t PHYS[] = {
+        0,
+        0x100000,
+        0x200000,
+        0xfee00000,
+        0xfec00000,
+        0xfed00000,
+        0xb0000000,
+        0xfd000000,
+        1ull << 35,
+        (1ull << 52) - PAGE_SIZE,
+        1ull << 52,
+        0ull - PAGE_SIZE,
+        0ull - 2 * PAGE_SIZE,
+    };
+    uint64_t base =
+        (v & 3) ? PHYS[(v >> 2) % COUNT_OF(PHYS)] : ((v >> 2) % (1ull << 28)) * PAGE_SIZE;
+    return ((v >> 40) % 8 == 0) ? base + (v >> 44) % PAGE_SIZE : base;
+}
+
 static uint64_t prot_value(uint64_t v)
 {
     static const uint64_t PROTS[] = {1, 1, 3, 3, 5, 5, 7, 0, 2, 4, 9};
@@ -299,6 +324,14 @@ uint64_t args_hinted(enum hint hint, uint64_t v)
         return (v & 7) ? ((v >> 8) % 256 + 1) * PAGE_SIZE : (v >> 8) % 1024;
     case HINT_LENGTH:
         return (v >> 8) % (WRITE_MAX + 1);
+    case HINT_DEVICE_MEMORY:
+        if (pick_typed(CAIRN_OBJ_DEVICE_MEMORY, ROLE_ANY, v, &h))
+            return h;
+        break;
+    case HINT_PHYS:
+        return phys_value(v);
+    case HINT_MEMORY_FLAGS:
+        return (v & 3) ? (v >> 8) % 2 : (v >> 8) % 5;
     case HINT_NONE:
         break;
     }

@@ -44,6 +44,9 @@ enum hint {
     HINT_QUOTA,        /* a process quota: up to 1 MiB, sometimes too small */
     HINT_LENGTH,       /* a byte count up to a few hundred */
     HINT_IPC_BUFFER,   /* a page for ipc_buffer_set: the fuzzer's IPC page, a window page, 0 */
+    HINT_DEVICE_MEMORY, /* the device-memory control handle */
+    HINT_PHYS,         /* a physical address: RAM, the kernel's MMIO, a hole, the top */
+    HINT_MEMORY_FLAGS, /* memory_create_physical flags, valid most often */
 };
 
 /* Tells the hints how many CPUs there are. */

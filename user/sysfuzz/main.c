@@ -103,6 +103,7 @@ static void adopt_startup_handles(void)
     } initial[] = {
         {CAIRN_AT_IRQ_CONTROL, CAIRN_OBJ_IRQ_CONTROL},
         {CAIRN_AT_IOPORT_CONTROL, CAIRN_OBJ_IOPORT_CONTROL},
+        {CAIRN_AT_DEVICE_MEMORY, CAIRN_OBJ_DEVICE_MEMORY},
         {CAIRN_AT_INITRD, CAIRN_OBJ_MEMORY},
     };
     for (unsigned i = 0; i < sizeof(initial) / sizeof(initial[0]); i++) {

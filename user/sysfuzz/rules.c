@@ -214,6 +214,28 @@ static void fix_ioport_create(struct call *c, const uint64_t *draws)
     c->args[2] = 1 + count % (FUZZ_PORT_BASE + FUZZ_PORT_SPAN - c->args[1]);
 }
 
+/* The fuzzer never makes a device-memory object: it maps and writes
+ * memory objects it holds (directly, and by passing window pages to calls
+ * that write), and a write to real device registers could do anything.
+ * So a range the kernel could accept (page-aligned, not empty, at most
+ * 1 GiB, ending below 2^52, the widest physical address any x86_64 CPU
+ * has) is moved to start at FUZZ_KEPT_PHYS, the kernel image's first page
+ * (KERNEL_PHYS in the kernel's arch/layout.h), which the kernel always
+ * refuses with RESERVED. Handle, flags and every range the ABI rejects stay
+ * as drawn, so every refusal is still reached. */
+#define FUZZ_KEPT_PHYS 0x200000ull
+#define PHYS_TOP       (1ull << 52)
+
+static void fix_memory_create_physical(struct call *c, const uint64_t *draws)
+{
+    (void)draws;
+    uint64_t base = c->args[1], size = c->args[2];
+    if (size == 0 || base % PAGE_SIZE || size % PAGE_SIZE || size > CAIRN_MEMORY_MAX_SIZE ||
+        base >= PHYS_TOP || size > PHYS_TOP - base)
+        return;
+    c->args[1] = FUZZ_KEPT_PHYS;
+}
+
 /* Keeps a range that could be accepted off the fuzzer's memory: a user
  * address is moved into the window (keeping its offset in the page), and
  * a range from the window that does not wrap and ends in user space ends
@@ -316,6 +338,7 @@ static const struct rule RULES[] = {
     {.number = SYS_HANDLE_GRANT},
     {.number = SYS_VM_READ, .writes = ARG(2), .fix = fix_vm_read},
     {.number = SYS_VM_WRITE, .fix = fix_vm_write},
+    {.number = SYS_MEMORY_CREATE_PHYSICAL, .fix = fix_memory_create_physical},
 };
 
 static const struct rule *rule_of(uint64_t number)

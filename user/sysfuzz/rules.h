@@ -1,7 +1,8 @@
 /*
  * rules.h - what keeps the fuzzer alive and its run finite: changes to
  * drawn arguments, only where a call could otherwise block for ever, end
- * the process, or make the kernel write over the fuzzer's own memory.
+ * the process, make the kernel write over the fuzzer's own memory, or
+ * reach real devices (no device-memory object is ever made).
  *
  * A call the table does not know (a new one) is made with its arguments
  * as drawn, except that none may point into the fuzzer's image or stack.

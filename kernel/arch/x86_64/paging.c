@@ -295,7 +295,7 @@ uint64_t paging_user_frame(uint64_t root, uint64_t va, uint64_t need)
 {
     uint64_t *pte = entry_at(root, va, 1);
     need |= PTE_PRESENT | PTE_USER;
-    if (!pte || (*pte & need) != need)
+    if (!pte || (*pte & need) != need || (*pte & PTE_DEVICE))
         return 0;
     return *pte & PTE_ADDR;
 }

@@ -6,11 +6,11 @@
  * Every boot program (the run= list, core/launcher.h) gets today:
  *   CAIRN_AT_IRQ_CONTROL     the irq control (object/irq.h)
  *   CAIRN_AT_IOPORT_CONTROL  the io-port control (object/ioport.h)
+ *   CAIRN_AT_DEVICE_MEMORY   the device-memory control (object/device_memory.h)
  * each with MANAGE, DUPLICATE, TRANSFER and REVOKE, and, when there is
  * one, the initial ramdisk (core/initrd.h) with READ, MAP, DUPLICATE,
  * TRANSFER and REVOKE under CAIRN_AT_INITRD, its size under
- * CAIRN_AT_INITRD_SIZE. The keys for the process itself and device
- * memory are reserved.
+ * CAIRN_AT_INITRD_SIZE. The key for the process itself is reserved.
  *
  * Only boot programs get these: a process made some other way must be
  * handed what it needs by its creator.
@@ -22,7 +22,7 @@
 
 struct process;
 
-#define STARTUP_MAX_AUX 4 /* entries startup_grant() may fill */
+#define STARTUP_MAX_AUX 5 /* entries startup_grant() may fill */
 
 /* Installs the initial handles in p's table and describes them in
  * aux[0..STARTUP_MAX_AUX-1]. Returns how many, or -1 and *why. On failure

@@ -64,5 +64,6 @@ void irq_destroy_object(struct kobject *o);
 void irq_control_destroy_object(struct kobject *o);
 void ioport_destroy_object(struct kobject *o);
 void ioport_control_destroy_object(struct kobject *o);
+void device_memory_control_destroy_object(struct kobject *o);
 
 #endif

@@ -25,6 +25,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* How mappings of an object cache its pages. Anonymous objects and the
+ * initial ramdisk are RAM (write-back); device memory (object/device_memory.h)
+ * is uncached or write-combining, and the kernel never reaches it through
+ * the physical window (PTE_DEVICE, arch/paging.h). */
+enum memory_cache {
+    MEMORY_CACHE_WRITE_BACK,
+    MEMORY_CACHE_UNCACHED,
+    MEMORY_CACHE_WRITE_COMBINING,
+};
+
 /* Frame addresses one frame list holds: a list is one frame. */
 #define MEMORY_FRAMES_PER_LIST 512u
 
@@ -36,6 +46,7 @@ struct memory {
     unsigned unsettled;     /* lock: TLB shootdowns in flight for a clone or copy of it */
     uint64_t copying;       /* lock: 1 + the page a copy-on-write copy holds back, or 0 */
     bool physical; /* a physical range it does not own (memory_phys.h): frames never freed */
+    uint8_t cache; /* enum memory_cache; fixed */
     uint64_t frame_lists[]; /* physical addresses of the frames listing the pages' frames */
 };
 

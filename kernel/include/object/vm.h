@@ -72,7 +72,8 @@ void vm_space_init(struct vm_space *vs);
 void vm_space_teardown(struct vm_space *vs, struct quota *q);
 
 /* The page-table flags (PTE_*) page frame `phys` of m gets: the mapping's
- * protection, without write while the frame is shared. m->memory->lock
+ * protection, without write while the frame is shared, and the object's
+ * cache mode (PTE_DEVICE with it for device memory). m->memory->lock
  * held. */
 uint64_t vm_mapping_pte_flags(const struct vm_mapping *m, uint64_t phys);
 

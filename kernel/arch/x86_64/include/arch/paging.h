@@ -32,6 +32,13 @@
  * mapping holds it. */
 #define PTE_OBJECT (1ull << 9)
 
+/* Software-available bit: the frame is device memory (object/device_memory.h),
+ * mapped uncached or write-combining. The kernel never reads or writes such
+ * a page through the physical window, where it would be cached (and may not
+ * be mapped at all): paging_user_frame() does not return it, and vm_read,
+ * vm_write refuse it. */
+#define PTE_DEVICE (1ull << 10)
+
 /* PTE_NX when the CPU has NX, else 0 (the bit is reserved without it). */
 extern uint64_t pte_nx;
 
@@ -122,8 +129,10 @@ size_t paging_unmap_user(uint64_t root, uint64_t va, uint64_t len, struct paging
 uint64_t paging_user_pte(uint64_t root, uint64_t va);
 
 /* The frame that user page va maps in root when its PTE has every bit of
- * need (PTE_PRESENT and PTE_USER are added), else 0. The frame stays the
- * page's only while the caller holds off changes to root (the vm lock). */
+ * need (PTE_PRESENT and PTE_USER are added) and is not device memory
+ * (PTE_DEVICE), else 0: what it returns may be reached through the
+ * physical window. The frame stays the page's only while the caller holds
+ * off changes to root (the vm lock). */
 uint64_t paging_user_frame(uint64_t root, uint64_t va, uint64_t need);
 
 static inline void paging_switch(uint64_t root)
