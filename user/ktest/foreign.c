@@ -35,7 +35,7 @@
 
 void kt_foreign_code(void), kt_foreign_code_end(void);
 void kt_foreign_regs(void), kt_foreign_regs_after(void), kt_foreign_regs_spin(void);
-void kt_foreign_chain(void), kt_foreign_call_then_exit(void);
+void kt_foreign_chain(void), kt_foreign_call_then_exit(void), kt_foreign_spin_then_exit(void);
 
 #define FOREIGN_ENTRY(stub) (FOREIGN_CODE + ((uint64_t)(stub) - (uint64_t)kt_foreign_code))
 
@@ -493,6 +493,30 @@ KTEST(foreign_unmarked_during_a_call_resumes_with_native_calls, KTEST_QUICK)
     }
     fchild_free(&f);
     cairn_handle_close(ep);
+}
+
+/* Unmarked while it runs, on any CPU: its next system call is its own,
+ * whether or not it was switched out in between. */
+KTEST(foreign_unmarked_while_running_makes_native_calls, KTEST_QUICK)
+{
+    const uint64_t go = 5;
+    for (uint32_t cpu = 0; cpu < kt_cpus(); cpu++) {
+        struct fchild f;
+        int64_t status = -1;
+        long ep = cairn_endpoint_create();
+        if (fchild_new(&f) &&
+            fchild_run_marked(&f, ep, 10, FOREIGN_ENTRY(kt_foreign_spin_then_exit), CHILD_STACK,
+                              cpu)) {
+            cairn_sleep(5 * MS);
+            EXPECT_EQ(cairn_process_set_syscall_handler(f.c.process, CAIRN_HANDLE_NONE), 0);
+            EXPECT_EQ(cairn_vm_write(f.c.process, CHILD_STACK, &go, sizeof(go)), sizeof(go));
+            EXPECT_EQ(kt_child_wait(&f.c, &status), CAIRN_EXIT_STATUS);
+            EXPECT_EQ(status, 5);
+            expect_no_call(ep);
+        }
+        fchild_free(&f);
+        cairn_handle_close(ep);
+    }
 }
 
 KTEST(foreign_marking_again_replaces_the_endpoint_and_badge, KTEST_QUICK)

@@ -13,7 +13,7 @@
     .text
     .globl kt_foreign_code, kt_foreign_code_end
     .globl kt_foreign_regs, kt_foreign_regs_after, kt_foreign_regs_spin
-    .globl kt_foreign_chain, kt_foreign_call_then_exit
+    .globl kt_foreign_chain, kt_foreign_call_then_exit, kt_foreign_spin_then_exit
 kt_foreign_code:
 
 /* RDI = base. Every general register but RSP, RCX and R11 set to base + k
@@ -67,6 +67,19 @@ kt_foreign_call_then_exit:
     mov %rdi, %rax
     syscall
     mov %rax, %rdi
+    mov $SYS_EXIT, %eax
+    syscall
+    ud2
+
+/* Spins until the 64-bit word at RDI is not 0, then makes a call with
+ * RAX = SYS_EXIT and RDI = that word. */
+kt_foreign_spin_then_exit:
+    mov (%rdi), %rax
+    test %rax, %rax
+    jnz 1f
+    pause
+    jmp kt_foreign_spin_then_exit
+1:  mov %rax, %rdi
     mov $SYS_EXIT, %eax
     syscall
     ud2
