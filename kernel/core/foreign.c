@@ -2,11 +2,13 @@
  * foreign.c - forwarding a marked process's system calls to its handler
  * (see core/foreign.h and include/cairn/foreign.h).
  */
+#include <arch/syscall.h>
 #include <arch/trap.h>
 #include <cairn/error.h>
 #include <cairn/foreign.h>
 #include <cairn/ipc.h>
 #include <cairn/process.h>
+#include <cairn/syscalls.h>
 #include <core/foreign.h>
 #include <core/process.h>
 #include <core/sched.h>
@@ -69,13 +71,11 @@ static void foreign_apply_reply(struct trap_frame *f, const struct ipc_message *
     }
 }
 
-void foreign_syscall(struct trap_frame *f)
+/* Sends the call in f to the handler ep as a message and applies the
+ * reply; consumes the reference to ep. */
+static void foreign_forward(struct trap_frame *f, struct endpoint *ep, uint64_t badge)
 {
     struct thread *self = sched_current();
-    uint64_t badge;
-    struct endpoint *ep = foreign_handler(self->process, &badge);
-    if (!ep)
-        process_kill_current("a foreign system call with no handler");
     struct ipc_message msg = {
         .info = CAIRN_MSGINFO(CAIRN_FOREIGN_SYSCALL),
         .words = {f->rax, f->rdi, f->rsi, f->rdx},
@@ -89,6 +89,30 @@ void foreign_syscall(struct trap_frame *f)
             process_kill_current("its system-call handler ended before replying");
         foreign_apply_reply(f, &msg);
     }
+}
+
+/* A SYSCALL of a thread whose process was unmarked after the thread was
+ * switched in (the entry changes only at a switch): a native call, made as
+ * syscall_entry.S makes it. The frame is the same struct trap_frame, so
+ * the calls with their own register use find it where they look. */
+static void foreign_native_call(struct trap_frame *f)
+{
+    syscall_select_entry(false);
+    if (f->rax >= SYS_COUNT) {
+        f->rax = (uint64_t)-CAIRN_E_INVALID_SYSCALL;
+        return;
+    }
+    f->rax = (uint64_t)syscall_table[f->rax].handler(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+}
+
+void foreign_syscall(struct trap_frame *f)
+{
+    uint64_t badge;
+    struct endpoint *ep = foreign_handler(sched_current()->process, &badge);
+    if (ep)
+        foreign_forward(f, ep, badge);
+    else
+        foreign_native_call(f);
     /* The same slow work as a native system call's return; every user
      * register is in the frame, so a suspension may stop the thread here. */
     kobject_reap();

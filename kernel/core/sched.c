@@ -493,6 +493,10 @@ enum cairn_error sched_resume(struct thread *t)
     bool dead = t->state == THREAD_DEAD;
     t->suspend_requested = false;
     if (t->stopped && t->state == THREAD_BLOCKED) {
+        /* Cleared here, not only by sched_stop_current: a thread parked at
+         * creation (sched_park_new) never passes through it, and would
+         * count as stopped in every later wait. */
+        t->stopped = false;
         t->state = THREAD_RUNNABLE;
         t->wake_reason = WAKE_SIGNALLED;
         enqueue(rq, t);

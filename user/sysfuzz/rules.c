@@ -185,6 +185,24 @@ static void fix_not_self(struct call *c, const uint64_t *draws)
         c->args[0] = NEVER_A_HANDLE;
 }
 
+/* Marked, the fuzzer would send each of its own system calls to an
+ * endpoint as a message and never get an answer it understands: its own
+ * process (0, or any value whose low 32 bits are 0, in case the kernel
+ * ever looked at those only) is only ever asked to be unmarked, which the
+ * kernel refuses (INVALID_ARGUMENT) and which would change nothing if it
+ * did not. It holds no other handle to itself. Its children may be marked
+ * with any endpoint: their threads start at addresses of the fuzzer's
+ * image, so one makes a system call only if a mapping put code there by
+ * chance; a server's reply (the call's own label) then kills it, and a
+ * call nobody takes waits until the child is killed, as the fuzzer kills
+ * every process it lets go of. */
+static void fix_set_syscall_handler(struct call *c, const uint64_t *draws)
+{
+    (void)draws;
+    if ((uint32_t)c->args[0] == CAIRN_PROCESS_SELF)
+        c->args[1] = CAIRN_HANDLE_NONE;
+}
+
 /* A suspended thread of the fuzzer's would never end: resume instead. */
 static void fix_thread_control(struct call *c, const uint64_t *draws)
 {
@@ -338,6 +356,7 @@ static const struct rule RULES[] = {
     {.number = SYS_HANDLE_GRANT},
     {.number = SYS_VM_READ, .writes = ARG(2), .fix = fix_vm_read},
     {.number = SYS_VM_WRITE, .fix = fix_vm_write},
+    {.number = SYS_PROCESS_SET_SYSCALL_HANDLER, .fix = fix_set_syscall_handler},
     {.number = SYS_MEMORY_CREATE_PHYSICAL, .fix = fix_memory_create_physical},
 };
 

@@ -13,7 +13,9 @@ struct trap_frame;
 
 /* Entered from foreign_entry.S with the full user frame of a SYSCALL made
  * by a marked process, interrupts off. Forwards the call and applies the
- * reply; on return the frame is what the thread resumes with. */
+ * reply; a process unmarked since the thread was switched in makes the
+ * call natively instead. On return the frame is what the thread resumes
+ * with. */
 void foreign_syscall(struct trap_frame *f);
 
 /* True when p's threads must enter through foreign_entry.S; read at every
