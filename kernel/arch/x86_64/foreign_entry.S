@@ -15,14 +15,7 @@
     .text
     .globl foreign_syscall_entry
 foreign_syscall_entry:
-    swapgs
-    mov %rsp, %gs:CPU_OFFSET_USER_RSP
-    mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
-    pushq $USER_DS
-    pushq %gs:CPU_OFFSET_USER_RSP
-    pushq %r11                  /* RFLAGS */
-    pushq $USER_CS
-    pushq %rcx                  /* RIP */
+    SYSCALL_ENTER
     pushq $0                    /* error */
     pushq $VECTOR_FOREIGN_SYSCALL
     PUSH_GPRS

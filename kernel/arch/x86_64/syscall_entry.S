@@ -8,6 +8,7 @@
  * would fault in ring 0 (the Intel SYSRET erratum): IRETQ then raises the
  * fault in ring 3 instead.
  */
+#include <arch/gprs.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
 #include <cairn/syscalls.h>
@@ -25,14 +26,7 @@
     .text
     .globl syscall_entry
 syscall_entry:
-    swapgs
-    mov %rsp, %gs:CPU_OFFSET_USER_RSP
-    mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
-    pushq $USER_DS
-    pushq %gs:CPU_OFFSET_USER_RSP
-    pushq %r11                  /* RFLAGS */
-    pushq $USER_CS
-    pushq %rcx                  /* RIP */
+    SYSCALL_ENTER
     /* Only the registers the C handler may clobber and the caller expects
      * back are saved: RDX RSI RDI R8 R9 R10. RBX RBP R12-R15 survive the C
      * call; RCX and R11 are the ABI's to clobber; RAX is the result. Their

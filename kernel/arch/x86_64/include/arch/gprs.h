@@ -6,6 +6,9 @@
 #define CAIRN_ARCH_GPRS_H
 
 #ifdef __ASSEMBLER__
+#include <arch/percpu.h>
+#include <arch/trap.h>
+
 /* clang-format off */
 .macro PUSH_GPRS
     pushq %rax
@@ -23,6 +26,21 @@
     pushq %r13
     pushq %r14
     pushq %r15
+.endm
+
+/* The first half of every SYSCALL entry: to the thread's kernel stack (the
+ * user RSP parked in struct cpu meanwhile), then the frame's top five
+ * words as an interrupt from ring 3 would have pushed them (RCX holds the
+ * return RIP and R11 the RFLAGS, as SYSCALL left them). */
+.macro SYSCALL_ENTER
+    swapgs
+    mov %rsp, %gs:CPU_OFFSET_USER_RSP
+    mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
+    pushq $USER_DS
+    pushq %gs:CPU_OFFSET_USER_RSP
+    pushq %r11                  /* RFLAGS */
+    pushq $USER_CS
+    pushq %rcx                  /* RIP */
 .endm
 
 .macro POP_GPRS
