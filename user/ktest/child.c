@@ -90,3 +90,15 @@ void kt_child_free(struct child *c)
     }
     *c = (struct child){0};
 }
+
+bool kt_thread_reaches(long thread, uint32_t state)
+{
+    for (int i = 0; i < 2000; i++) {
+        struct cairn_thread_info info = {0};
+        cairn_thread_control(thread, CAIRN_THREAD_INFO, &info);
+        if (info.state == state)
+            return true;
+        cairn_sleep(1000000);
+    }
+    return false;
+}

@@ -48,4 +48,8 @@ long kt_child_wait(struct child *c, int64_t *status);
 /* Kills c if it still runs and closes every handle of c. */
 void kt_child_free(struct child *c);
 
+/* Waits up to 2 s for the thread to reach state (enum cairn_thread_state,
+ * as thread_control INFO reports it). */
+bool kt_thread_reaches(long thread, uint32_t state);
+
 #endif

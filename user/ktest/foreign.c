@@ -187,19 +187,6 @@ static bool read_stopped(long thread, struct cairn_thread_regs *regs)
     return false;
 }
 
-/* Waits up to 2 s for the thread to reach state. */
-static bool reaches(long thread, uint32_t state)
-{
-    for (int i = 0; i < 2000; i++) {
-        struct cairn_thread_info info = {0};
-        cairn_thread_control(thread, CAIRN_THREAD_INFO, &info);
-        if (info.state == state)
-            return true;
-        cairn_sleep(MS);
-    }
-    return false;
-}
-
 KTEST(foreign_call_forwards_rax_rdi_rsi_rdx_and_badge_and_the_reply_sets_rax, KTEST_QUICK)
 {
     static const uint64_t replies[] = {
@@ -311,7 +298,7 @@ KTEST(foreign_call_registers_are_read_and_written_until_the_reply, KTEST_QUICK)
     EXPECT_EQ(info.state, CAIRN_THREAD_RUNNING);
     /* Suspended in its loop it shows what both calls left. */
     EXPECT_EQ(cairn_thread_control(f.c.thread, CAIRN_THREAD_SUSPEND, NULL), 0);
-    EXPECT_TRUE(reaches(f.c.thread, CAIRN_THREAD_STOPPED));
+    EXPECT_TRUE(kt_thread_reaches(f.c.thread, CAIRN_THREAD_STOPPED));
     EXPECT_EQ(cairn_thread_control(f.c.thread, CAIRN_THREAD_READ_REGS, &regs), 0);
     uint64_t spin = FOREIGN_ENTRY(kt_foreign_regs_spin);
     EXPECT_TRUE(regs.rip >= spin && regs.rip < spin + 4);
@@ -344,7 +331,7 @@ KTEST(foreign_call_suspended_meanwhile_stops_with_the_reply_in_rax, KTEST_QUICK)
     EXPECT_EQ(cairn_thread_control(f.c.thread, CAIRN_THREAD_INFO, &info), 0);
     EXPECT_EQ(info.suspended, 1);
     EXPECT_EQ(answer(CAIRN_FOREIGN_RETURN, 0x55), 0);
-    EXPECT_TRUE(reaches(f.c.thread, CAIRN_THREAD_STOPPED));
+    EXPECT_TRUE(kt_thread_reaches(f.c.thread, CAIRN_THREAD_STOPPED));
     EXPECT_EQ(cairn_thread_control(f.c.thread, CAIRN_THREAD_READ_REGS, &regs), 0);
     EXPECT_EQ(regs.rax, 0x55);
     EXPECT_EQ(regs.rsi, 1);
@@ -590,7 +577,7 @@ KTEST(foreign_mark_keeps_the_endpoint_after_its_last_handle_closes, KTEST_QUICK)
         ep = 0;
         /* Its call waits on an endpoint no one can receive on any more. */
         EXPECT_EQ(cairn_thread_control(f.c.thread, CAIRN_THREAD_RESUME, NULL), 0);
-        EXPECT_TRUE(reaches(f.c.thread, CAIRN_THREAD_BLOCKED));
+        EXPECT_TRUE(kt_thread_reaches(f.c.thread, CAIRN_THREAD_BLOCKED));
         cairn_sleep(5 * MS);
         EXPECT_EQ(cairn_process_info(f.c.process, &pinfo), 0);
         EXPECT_EQ(pinfo.state, CAIRN_PROCESS_RUNNING);
@@ -878,7 +865,7 @@ static void one_foreign_round(void)
     if (marked_child(&f, orphan, 4, FOREIGN_ENTRY(kt_foreign_chain), 0x40)) {
         cairn_handle_close(orphan);
         orphan = 0;
-        EXPECT_TRUE(reaches(f.c.thread, CAIRN_THREAD_BLOCKED));
+        EXPECT_TRUE(kt_thread_reaches(f.c.thread, CAIRN_THREAD_BLOCKED));
         cairn_process_kill(f.c.process);
         EXPECT_EQ(kt_child_wait(&f.c, &status), CAIRN_EXIT_KILLED);
     }

@@ -289,19 +289,6 @@ KTEST(ipc_fastpath_reply_recv_checks_its_handle, KTEST_QUICK)
     cairn_handle_close(ep);
 }
 
-/* Waits up to 2 s for the thread to reach state (thread_control INFO). */
-static bool reaches(long thread, uint32_t state)
-{
-    for (int i = 0; i < 2000; i++) {
-        struct cairn_thread_info info = {0};
-        cairn_thread_control(thread, CAIRN_THREAD_INFO, &info);
-        if (info.state == state)
-            return true;
-        cairn_sleep(1000000);
-    }
-    return false;
-}
-
 static long go;              /* notification: the server may answer */
 static volatile long answer; /* the caller's result; 1: the expected reply */
 
@@ -345,11 +332,11 @@ KTEST(ipc_fastpath_leaves_a_suspended_caller_stopped, KTEST_QUICK)
     long server = kt_spawn(late_server, (uint64_t)ep, SERVER_CPU);
     long caller = kt_spawn(one_call, (uint64_t)ep, SERVER_CPU);
     EXPECT_TRUE(server > 0 && caller > 0);
-    EXPECT_TRUE(reaches(caller, CAIRN_THREAD_BLOCKED));
-    EXPECT_TRUE(reaches(server, CAIRN_THREAD_BLOCKED));
+    EXPECT_TRUE(kt_thread_reaches(caller, CAIRN_THREAD_BLOCKED));
+    EXPECT_TRUE(kt_thread_reaches(server, CAIRN_THREAD_BLOCKED));
     EXPECT_EQ(cairn_thread_control(caller, CAIRN_THREAD_SUSPEND, NULL), 0);
     EXPECT_EQ(cairn_notification_signal(go, 1), 0);
-    EXPECT_TRUE(reaches(caller, CAIRN_THREAD_STOPPED));
+    EXPECT_TRUE(kt_thread_reaches(caller, CAIRN_THREAD_STOPPED));
     EXPECT_EQ(cairn_thread_control(caller, CAIRN_THREAD_READ_REGS, &regs), 0);
     EXPECT_EQ(regs.rax, 0);
     EXPECT_EQ(regs.rsi, CAIRN_MSGINFO(LABEL_FAST + 100));
@@ -378,11 +365,11 @@ KTEST(ipc_fastpath_leaves_a_suspended_receiver_stopped, KTEST_QUICK)
     go = cairn_notification_create();
     answer = 0;
     long server = kt_spawn(late_server, (uint64_t)ep, SERVER_CPU);
-    EXPECT_TRUE(server > 0 && reaches(server, CAIRN_THREAD_BLOCKED));
+    EXPECT_TRUE(server > 0 && kt_thread_reaches(server, CAIRN_THREAD_BLOCKED));
     EXPECT_EQ(cairn_thread_control(server, CAIRN_THREAD_SUSPEND, NULL), 0);
     long caller = kt_spawn(one_call, (uint64_t)ep, SERVER_CPU);
     EXPECT_TRUE(caller > 0);
-    EXPECT_TRUE(reaches(server, CAIRN_THREAD_STOPPED));
+    EXPECT_TRUE(kt_thread_reaches(server, CAIRN_THREAD_STOPPED));
     EXPECT_EQ(cairn_thread_control(server, CAIRN_THREAD_READ_REGS, &regs), 0);
     EXPECT_EQ(regs.rax, 0);
     EXPECT_EQ(regs.rsi, CAIRN_MSGINFO(LABEL_FAST));

@@ -27,19 +27,6 @@ static struct cairn_thread_info info_of(long thread)
     return info;
 }
 
-/* Waits up to 2 s for the thread to reach state. */
-static bool reaches(long thread, uint32_t state)
-{
-    for (int i = 0; i < 2000; i++) {
-        struct cairn_thread_info info = {0};
-        cairn_thread_control(thread, CAIRN_THREAD_INFO, &info);
-        if (info.state == state)
-            return true;
-        cairn_sleep(MS);
-    }
-    return false;
-}
-
 KTEST(thread_created_suspended_runs_with_written_registers, KTEST_QUICK)
 {
     struct child c;
@@ -85,7 +72,7 @@ KTEST(suspend_stops_a_running_thread_and_resume_redirects_it, KTEST_QUICK)
     cairn_sleep(2 * MS);
     EXPECT_ERR(cairn_thread_control(c.thread, CAIRN_THREAD_READ_REGS, &regs), CAIRN_E_BUSY);
     EXPECT_EQ(cairn_thread_control(c.thread, CAIRN_THREAD_SUSPEND, NULL), 0);
-    EXPECT_TRUE(reaches(c.thread, CAIRN_THREAD_STOPPED));
+    EXPECT_TRUE(kt_thread_reaches(c.thread, CAIRN_THREAD_STOPPED));
     EXPECT_EQ(cairn_thread_control(c.thread, CAIRN_THREAD_READ_REGS, &regs), 0);
     uint64_t loop = CHILD_ENTRY(kt_child_loop);
     EXPECT_TRUE(regs.rip >= loop && regs.rip < loop + 8);
@@ -118,7 +105,7 @@ KTEST(suspended_thread_blocked_in_a_wait_stops_when_it_completes, KTEST_QUICK)
     long t = cairn_thread_create(CAIRN_PROCESS_SELF, &params);
     struct cairn_thread_regs regs;
     EXPECT_TRUE(t > 0);
-    EXPECT_TRUE(reaches(t, CAIRN_THREAD_BLOCKED));
+    EXPECT_TRUE(kt_thread_reaches(t, CAIRN_THREAD_BLOCKED));
     /* The wait is not interrupted: the thread stays blocked, not stopped. */
     EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_SUSPEND, NULL), 0);
     cairn_sleep(2 * MS);
@@ -128,7 +115,7 @@ KTEST(suspended_thread_blocked_in_a_wait_stops_when_it_completes, KTEST_QUICK)
     EXPECT_ERR(cairn_thread_control(t, CAIRN_THREAD_READ_REGS, &regs), CAIRN_E_BUSY);
     /* Its wait completes; it stops with the result in its registers. */
     EXPECT_EQ(cairn_notification_signal(n, 8), 0);
-    EXPECT_TRUE(reaches(t, CAIRN_THREAD_STOPPED));
+    EXPECT_TRUE(kt_thread_reaches(t, CAIRN_THREAD_STOPPED));
     EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_READ_REGS, &regs), 0);
     EXPECT_EQ(regs.rax, 8);
     EXPECT_EQ(regs.rdi, (uint64_t)n);
@@ -136,7 +123,7 @@ KTEST(suspended_thread_blocked_in_a_wait_stops_when_it_completes, KTEST_QUICK)
     EXPECT_EQ(regs.r11, regs.rflags);
     EXPECT_EQ(regs.rsp, SHARED_RSP);
     EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_RESUME, NULL), 0);
-    EXPECT_TRUE(reaches(t, CAIRN_THREAD_DEAD));
+    EXPECT_TRUE(kt_thread_reaches(t, CAIRN_THREAD_DEAD));
     /* A thread that has ended. */
     EXPECT_ERR(cairn_thread_control(t, CAIRN_THREAD_SUSPEND, NULL), CAIRN_E_PEER_DEAD);
     EXPECT_ERR(cairn_thread_control(t, CAIRN_THREAD_RESUME, NULL), CAIRN_E_PEER_DEAD);
@@ -163,7 +150,7 @@ KTEST(thread_suspends_itself_and_resumes_with_written_registers, KTEST_QUICK)
     args[1] = (uint64_t)n;
     EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_RESUME, NULL), 0);
     /* It stops at the end of its own suspend call, every register kept. */
-    EXPECT_TRUE(reaches(t, CAIRN_THREAD_STOPPED));
+    EXPECT_TRUE(kt_thread_reaches(t, CAIRN_THREAD_STOPPED));
     EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_READ_REGS, &regs), 0);
     EXPECT_EQ(regs.rax, 0);
     EXPECT_EQ(regs.rbx, 0x1111);
@@ -175,7 +162,7 @@ KTEST(thread_suspends_itself_and_resumes_with_written_registers, KTEST_QUICK)
     EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_WRITE_REGS, &regs), 0);
     EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_RESUME, NULL), 0);
     EXPECT_EQ(cairn_notification_wait(n, 2000 * MS), 1);
-    EXPECT_TRUE(reaches(t, CAIRN_THREAD_DEAD));
+    EXPECT_TRUE(kt_thread_reaches(t, CAIRN_THREAD_DEAD));
     cairn_handle_close(t);
     cairn_handle_close(n);
 }
@@ -208,13 +195,13 @@ KTEST(suspended_receiver_stops_with_the_message_and_answers_once_resumed, KTEST_
     long ep = cairn_endpoint_create();
     call_result = 0;
     long server = kt_spawn(answer_once, (uint64_t)ep, RT_AFFINITY_ANY);
-    EXPECT_TRUE(server > 0 && reaches(server, CAIRN_THREAD_BLOCKED));
+    EXPECT_TRUE(server > 0 && kt_thread_reaches(server, CAIRN_THREAD_BLOCKED));
     EXPECT_EQ(cairn_thread_control(server, CAIRN_THREAD_SUSPEND, NULL), 0);
     long client = kt_spawn(call_once, (uint64_t)ep, RT_AFFINITY_ANY);
     EXPECT_TRUE(client > 0);
     /* The receive completes; the receiver stops holding the message, and
      * the caller waits for the reply meanwhile. */
-    EXPECT_TRUE(reaches(server, CAIRN_THREAD_STOPPED));
+    EXPECT_TRUE(kt_thread_reaches(server, CAIRN_THREAD_STOPPED));
     EXPECT_EQ(cairn_thread_control(server, CAIRN_THREAD_READ_REGS, &regs), 0);
     EXPECT_EQ(regs.rax, 0);
     EXPECT_EQ(CAIRN_MSGINFO_LABEL(regs.rsi), 3);
@@ -222,7 +209,7 @@ KTEST(suspended_receiver_stops_with_the_message_and_answers_once_resumed, KTEST_
     EXPECT_EQ(regs.r10, 8);
     EXPECT_EQ(regs.r8, 9);
     EXPECT_EQ(regs.r9, 10);
-    EXPECT_TRUE(reaches(client, CAIRN_THREAD_BLOCKED));
+    EXPECT_TRUE(kt_thread_reaches(client, CAIRN_THREAD_BLOCKED));
     EXPECT_EQ(call_result, 0);
     EXPECT_EQ(cairn_thread_control(server, CAIRN_THREAD_RESUME, NULL), 0);
     kt_join(2);
@@ -240,7 +227,7 @@ KTEST(killing_a_process_ends_its_stopped_threads, KTEST_QUICK)
         kt_child_start(&c, kt_child_exit, 3, CAIRN_THREAD_SUSPENDED) > 0) {
         EXPECT_EQ(cairn_process_kill(c.process), 0);
         EXPECT_EQ(kt_child_wait(&c, &status), CAIRN_EXIT_KILLED);
-        EXPECT_TRUE(reaches(c.thread, CAIRN_THREAD_DEAD));
+        EXPECT_TRUE(kt_thread_reaches(c.thread, CAIRN_THREAD_DEAD));
     }
     kt_child_free(&c);
 }

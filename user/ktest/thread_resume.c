@@ -3,6 +3,7 @@
  * ordinary thread: once it blocks in a wait it is blocked, not stopped,
  * so its registers are not to be had and a resume does not wake it.
  */
+#include "child.h"
 #include "ktest.h"
 #include <cairn/error.h>
 #include <cairn/process.h>
@@ -12,19 +13,6 @@
 void kt_wait_and_exit(void);
 
 static uint8_t wait_stack[256] __attribute__((aligned(16)));
-
-/* Waits up to 2 s for the thread to reach state. */
-static bool reaches(long thread, uint32_t state)
-{
-    for (int i = 0; i < 2000; i++) {
-        struct cairn_thread_info info = {0};
-        cairn_thread_control(thread, CAIRN_THREAD_INFO, &info);
-        if (info.state == state)
-            return true;
-        cairn_sleep(MS);
-    }
-    return false;
-}
 
 KTEST(thread_created_suspended_then_resumed_blocks_as_any_other, KTEST_QUICK)
 {
@@ -43,7 +31,7 @@ KTEST(thread_created_suspended_then_resumed_blocks_as_any_other, KTEST_QUICK)
     EXPECT_TRUE(t > 0);
     EXPECT_EQ(cairn_thread_control(t, CAIRN_THREAD_RESUME, NULL), 0);
     /* It waits on n for ever: blocked, not stopped. */
-    EXPECT_TRUE(reaches(t, CAIRN_THREAD_BLOCKED));
+    EXPECT_TRUE(kt_thread_reaches(t, CAIRN_THREAD_BLOCKED));
     EXPECT_ERR(cairn_thread_control(t, CAIRN_THREAD_READ_REGS, &regs), CAIRN_E_BUSY);
     EXPECT_ERR(cairn_thread_control(t, CAIRN_THREAD_WRITE_REGS, &regs), CAIRN_E_BUSY);
     /* A resume does not end its wait. */
@@ -53,7 +41,7 @@ KTEST(thread_created_suspended_then_resumed_blocks_as_any_other, KTEST_QUICK)
     EXPECT_EQ(info.state, CAIRN_THREAD_BLOCKED);
     EXPECT_EQ(info.suspended, 0);
     EXPECT_EQ(cairn_notification_signal(n, 1), 0);
-    EXPECT_TRUE(reaches(t, CAIRN_THREAD_DEAD));
+    EXPECT_TRUE(kt_thread_reaches(t, CAIRN_THREAD_DEAD));
     cairn_handle_close(t);
     cairn_handle_close(n);
 }
