@@ -163,32 +163,55 @@ static long record_filler;
 #define FILLER_VA    (EXHAUST_VA + 0x100000000ull)
 #define FILLER_PAGES 256
 
-/* Spends the process's quota down to less than two mapping records: big
- * and small objects first, then records, by protecting every other page of
- * a long mapping (each protect in its middle splits it twice), so that any
- * call that must split a mapping is refused whatever a record costs. */
+static uint64_t filler_next_page; /* the next page of the filler to protect */
+
+/* Splits the record filler once more; false once the quota refuses. */
+static bool spend_on_records(void)
+{
+    if (filler_next_page >= FILLER_PAGES - 1)
+        return false;
+    long r = cairn_vm_protect(CAIRN_PROCESS_SELF, FILLER_VA + filler_next_page * PAGE, PAGE, RO);
+    EXPECT_TRUE(r == 0 || r == -CAIRN_E_QUOTA);
+    if (r == 0)
+        filler_next_page += 2;
+    return r == 0;
+}
+
+/* Creates one object with create() and keeps it; false once refused. */
+static bool spend_on(long (*create)(void))
+{
+    long h = nspent < 1024 ? create() : -CAIRN_E_QUOTA;
+    EXPECT_TRUE(h > 0 || h == -CAIRN_E_QUOTA);
+    if (h > 0)
+        spent[nspent++] = h;
+    return h > 0;
+}
+
+static long one_page(void)
+{
+    return cairn_memory_create(PAGE);
+}
+
+/* Spends the process's quota until nothing small fits any more: big
+ * objects first, then pages, notifications, endpoints and mapping records
+ * (protecting every other page of a long mapping splits it twice each
+ * time) in turn until none of them fits, so that every creating or
+ * splitting call is refused whatever each of those costs. */
 static void spend_quota(void)
 {
     long h = 0;
     nspent = 0;
     record_filler = cairn_memory_create(FILLER_PAGES * PAGE);
-    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, record_filler, 0, FILLER_VA, FILLER_PAGES * PAGE, RW),
-              FILLER_VA);
+    EXPECT_EQ(
+        cairn_vm_map(CAIRN_PROCESS_SELF, record_filler, 0, FILLER_VA, FILLER_PAGES * PAGE, RW),
+        FILLER_VA);
     while (nspent < 1024 && (h = cairn_memory_create(MIB)) > 0)
         spent[nspent++] = h;
     EXPECT_ERR(h, CAIRN_E_QUOTA);
-    while (nspent < 1024 && (h = cairn_memory_create(PAGE)) > 0)
-        spent[nspent++] = h;
-    EXPECT_ERR(h, CAIRN_E_QUOTA);
-    while (nspent < 1024 && (h = cairn_notification_create()) > 0)
-        spent[nspent++] = h;
-    EXPECT_ERR(h, CAIRN_E_QUOTA);
-    for (uint64_t page = 1; page < FILLER_PAGES - 1; page += 2) {
-        h = cairn_vm_protect(CAIRN_PROCESS_SELF, FILLER_VA + page * PAGE, PAGE, RO);
-        if (h != 0)
-            break;
-    }
-    EXPECT_ERR(h, CAIRN_E_QUOTA);
+    filler_next_page = 1;
+    while (spend_on(one_page) || spend_on(cairn_notification_create) ||
+           spend_on(cairn_endpoint_create) || spend_on_records())
+        ;
 }
 
 static void give_quota_back(void)

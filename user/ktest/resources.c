@@ -8,6 +8,10 @@
 #include "ktest.h"
 #include "leak.h"
 #include <cairn/error.h>
+#include <cairn/irq.h>
+#include <cairn/ioport.h>
+#include <cairn/startup.h>
+#include <cairn/vm.h>
 #include <cairn/process.h>
 #include <cairn/system.h>
 
@@ -50,6 +54,42 @@ static long create_thread(uint64_t entry, uint64_t stack, uint64_t arg, uint32_t
     return cairn_thread_create(CAIRN_PROCESS_SELF, &params);
 }
 
+#define ROUND_VA      0x540000000000ull /* two pages no other test maps */
+#define QUIET_ISA_IRQ 3                 /* COM2: no device raises it here */
+#define POST_PORT     0x80
+
+/* A memory object mapped, cloned copy-on-write, the clone mapped and
+ * written (so a frame is copied), then all of it undone. */
+static void one_round_of_memory(void)
+{
+    const uint64_t rw = CAIRN_PROT_READ | CAIRN_PROT_WRITE;
+    long m = cairn_memory_create(4096);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, m, 0, ROUND_VA, 4096, rw), ROUND_VA);
+    *(volatile uint64_t *)ROUND_VA = 1;
+    long clone = cairn_memory_clone(m, 0, 4096);
+    EXPECT_TRUE(clone > 0);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, clone, 0, ROUND_VA + 4096, 4096, rw),
+              ROUND_VA + 4096);
+    *(volatile uint64_t *)(ROUND_VA + 4096) = 2;
+    EXPECT_EQ(*(volatile uint64_t *)ROUND_VA, 1);
+    EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, ROUND_VA, 2 * 4096), 0);
+    cairn_handle_close(clone);
+    cairn_handle_close(m);
+}
+
+/* An irq object on a line nothing raises, and an io-port range opened in
+ * this process's I/O bitmap, from the boot program's controls. */
+static void one_round_of_devices(long n)
+{
+    long irq = cairn_irq_create(rt_startup_handle(CAIRN_AT_IRQ_CONTROL), QUIET_ISA_IRQ,
+                                CAIRN_IRQ_ISA, n, 1);
+    long io = cairn_ioport_create(rt_startup_handle(CAIRN_AT_IOPORT_CONTROL), POST_PORT, 1);
+    EXPECT_TRUE(irq > 0 && io > 0);
+    EXPECT_EQ(cairn_ioport_enable(io), 0);
+    cairn_handle_close(io);
+    cairn_handle_close(irq);
+}
+
 static void one_round_of_every_object(void)
 {
     long n = cairn_notification_create();
@@ -59,6 +99,8 @@ static void one_round_of_every_object(void)
     long t = create_thread((uint64_t)kt_signal_and_exit, SHARED_RSP, (uint64_t)n, 32, 0xffffffff);
     EXPECT_TRUE(n > 0 && e > 0 && dup > 0 && minted > 0 && t > 0);
     EXPECT_EQ(cairn_notification_wait(n, UINT64_MAX), 1);
+    one_round_of_memory();
+    one_round_of_devices(n);
     EXPECT_EQ(cairn_handle_revoke(n), 0);
     cairn_handle_close(dup);
     cairn_handle_close(minted);
