@@ -533,6 +533,11 @@ enum cairn_error sched_resume(struct thread *t)
     bool dead = t->state == THREAD_DEAD;
     t->suspend_requested = false;
     if (t->stopped && t->state == THREAD_BLOCKED) {
+        /* Cleared here, not only in sched_stop_current: a thread created
+         * suspended was parked (sched_park_new) and starts straight in
+         * ring 3, where a stale flag would let a later RESUME wake it out
+         * of a system call's wait and INFO report it STOPPED there. */
+        t->stopped = false;
         t->state = THREAD_RUNNABLE;
         t->wake_reason = WAKE_SIGNALLED;
         enqueue(rq, t);
