@@ -82,10 +82,24 @@ static uint64_t mix(uint64_t *x)
     return *x;
 }
 
+/* Whether a held handle may leave the fuzzer's table with a message. A
+ * helper's own handle may not (its thread would lose it), nor a process
+ * handle: the fuzzer kills every process it made before it lets go of
+ * the handle (fuzz.c), and a server just closes what it gets. A process
+ * outlives its handles once a thread has run in it, so one whose thread
+ * waits for ever (a page fault sent to an endpoint nobody receives on, a
+ * suspended thread) or that never ran one but holds a handle to itself
+ * would live past the leak check with nobody left able to kill it
+ * (process_create's notes in docs/syscalls.md). */
+static bool may_move(const struct pool_entry *e)
+{
+    return !(e && (e->pinned || e->type == CAIRN_OBJ_PROCESS));
+}
+
 /* Fills the IPC page's capability list for a message with handles: held
- * handles (moved or copied), stale ones and junk; a helper's own handle is
- * never moved (its thread would lose it). The servers close what they
- * get before they reply. The timeout a timed call reads is drawn too. */
+ * handles (moved, as may_move allows, or copied), stale ones and junk.
+ * The servers close what they get before they reply. The timeout a timed
+ * call reads is drawn too. */
 static void fill_ipc_page(uint64_t info, uint64_t draw)
 {
     struct cairn_ipc_buffer *page = (struct cairn_ipc_buffer *)layout_ipc_page();
@@ -95,9 +109,8 @@ static void fill_ipc_page(uint64_t info, uint64_t draw)
         uint32_t h = v % 8 == 0   ? (uint32_t)(v >> 8)
                      : v % 8 == 1 ? dead_handle(v >> 8)
                                   : pool_pick(v >> 8);
-        const struct pool_entry *e = pool_find(h);
         bool move = (v >> 4) & 1;
-        page->caps[i] = h | (move && !(e && e->pinned) ? CAIRN_IPC_CAP_MOVE : 0);
+        page->caps[i] = h | (move && may_move(pool_find(h)) ? CAIRN_IPC_CAP_MOVE : 0);
     }
     /* None, 0 (refused), or long enough that a server, which answers at
      * once, always does: a call that gave up while a server held its
