@@ -51,8 +51,12 @@
 
 /* Calls the slow handler with the arguments back from the frame at RSP
  * (the return address to syscall_entry.S is gone), then leaves as that
- * call would have returned. */
+ * call would have returned. The C fast path does not preserve RBX
+ * R12-R15 (it is built with -fcall-used-*, see the Makefile): they come
+ * back from the frame first, where the entry saved them, since the common
+ * exit expects them to hold the caller's values. */
 .macro TO_SLOW slow
+    LOAD_CALLEE_SAVED
     mov F_RDI(%rsp), %rdi
     mov F_RSI(%rsp), %rsi
     mov F_RDX(%rsp), %rdx
