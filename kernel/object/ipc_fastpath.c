@@ -60,8 +60,10 @@ static inline struct trap_frame *frame_of(const struct thread *t)
  * this CPU, nothing runnable here at its priority or above, not asked to
  * suspend (it must stop on its way out, which the slow path's wake-up
  * arranges), and neither it nor self in an exiting process; NULL
- * otherwise. suspend_requested is set under this lock (sched_suspend). (The callers look at
- * peer->cpu first, unlocked, only to give up early on another CPU's.) */
+ * otherwise. suspend_requested is set under this lock (sched_suspend).
+ * peer->cpu is looked at only here, under the lock: a peer on another
+ * CPU costs a trylock of our own run queue, and saves the hot path an
+ * unlocked early test. */
 static inline __attribute__((always_inline)) struct runqueue *
 lock_for_switch(const struct cpu *cpu, struct thread *self, struct thread *peer)
 {
@@ -93,6 +95,11 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
     rq->slice_end = 0;
     rq->current = next;
     cpu->thread = next;
+    /* lock_for_switch() read both processes' `exiting`, and a thread's
+     * process never changes: sched_switch_user_state()'s tests for a
+     * kernel thread fold away. */
+    if (!self->process || !next->process)
+        __builtin_unreachable();
     sched_switch_user_state(self, next);
     return (struct ipc_fastpath_switch){frame_of(next), &rq->lock};
 }
@@ -117,8 +124,7 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
     /* RESUME_RECV: a receive without a timeout and not through a bound
      * notification (receive_bound() clears it), so it takes any message
      * and has nothing to undo. */
-    if (r->ipc_resume != IPC_RESUME_RECV || r->cpu != cpu->index ||
-        !(rq = lock_for_switch(cpu, self, r)))
+    if (r->ipc_resume != IPC_RESUME_RECV || !(rq = lock_for_switch(cpu, self, r)))
         goto unlock;
 
     list_remove(&r->wait_link);
@@ -153,7 +159,7 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
     /* The handle must name the endpoint self's reply relation holds a
      * reference to, so it can be checked without the cap lock. A bound
      * notification makes the receive the slow path's receive_bound(). */
-    if ((handle | info) >> 32 || !c || c->cpu != cpu->index ||
+    if ((handle | info) >> 32 || !c ||
         __atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED) ||
         !cap_names(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
                    &ep->obj) ||

@@ -50,11 +50,11 @@ static inline __attribute__((always_inline)) void sched_switch_user_state(struct
         fpu_save(&prev->fpu);
     if (p) {
         iopb_switch(__atomic_load_n(&p->iopb, __ATOMIC_ACQUIRE));
-        context_load(process_root(p), next->kernel_stack + KERNEL_STACK_SIZE, next->fs_base);
+        context_load_user(process_root(p), next->kernel_stack + KERNEL_STACK_SIZE, next->fs_base);
         syscall_select_entry(foreign_abi(p));
         fpu_restore(&next->fpu);
     } else {
-        context_load(paging_kernel_root(), 0, 0);
+        context_load_kernel();
         iopb_switch(NULL);
     }
 }
