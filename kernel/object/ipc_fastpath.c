@@ -111,8 +111,8 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
     struct kobject *o;
     uint64_t badge;
     if ((handle | info) >> 32 ||
-        !(o = cap_try_lookup(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT,
-                             CAIRN_RIGHT_SIGNAL, &badge)))
+        !cap_try_lookup(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT,
+                        CAIRN_RIGHT_SIGNAL, &o, &badge))
         return slow_path;
     struct endpoint *ep = (struct endpoint *)o;
     if (!spin_try_acquire(&ep->lock))

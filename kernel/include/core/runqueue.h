@@ -46,12 +46,14 @@ static inline __attribute__((always_inline)) void sched_switch_user_state(struct
                                                                           struct thread *next)
 {
     struct process *p = next->process;
+    struct cpu *cpu = this_cpu();
     if (prev->process)
         fpu_save(&prev->fpu);
     if (p) {
         iopb_switch(__atomic_load_n(&p->iopb, __ATOMIC_ACQUIRE));
-        context_load_user(process_root(p), next->kernel_stack + KERNEL_STACK_SIZE, next->fs_base);
-        syscall_select_entry(foreign_abi(p));
+        context_load_user(cpu, process_root(p), next->kernel_stack + KERNEL_STACK_SIZE,
+                          next->fs_base);
+        syscall_select_entry(cpu, foreign_abi(p));
         fpu_restore(&next->fpu);
     } else {
         context_load_kernel();

@@ -36,9 +36,9 @@ static inline void context_load_space(struct cpu *cpu, uint64_t root, uint64_t f
 /* Points the CPU at the next thread: kernel stack for traps and SYSCALL
  * (stack_top, never 0), address space root, FS base. Inline: every switch
  * to a user thread (and the IPC fast path's) runs it. */
-static inline void context_load_user(uint64_t root, uint64_t stack_top, uint64_t fs_base)
+static inline void context_load_user(struct cpu *cpu, uint64_t root, uint64_t stack_top,
+                                     uint64_t fs_base)
 {
-    struct cpu *cpu = this_cpu();
     cpu->tss.rsp[0] = stack_top;
     cpu->kernel_rsp = stack_top;
     context_load_space(cpu, root, fs_base);
