@@ -100,7 +100,7 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
      * kernel thread fold away. */
     if (!self->process || !next->process)
         __builtin_unreachable();
-    sched_switch_user_state(self, next);
+    sched_switch_user_state(cpu, self, next);
     return (struct ipc_fastpath_switch){frame_of(next), &rq->lock};
 }
 
