@@ -61,9 +61,11 @@ static inline struct trap_frame *frame_of(const struct thread *t)
  * suspend (it must stop on its way out, which the slow path's wake-up
  * arranges), and neither it nor self in an exiting process; NULL
  * otherwise. suspend_requested is set under this lock (sched_suspend).
- * peer->cpu is looked at only here, under the lock: a peer on another
- * CPU costs a trylock of our own run queue, and saves the hot path an
- * unlocked early test. */
+ * What counts is peer->cpu read here, under the lock. The call reads it
+ * only here (a peer on another CPU then costs a trylock of our own run
+ * queue, and the same-CPU case one test less); the reply_recv also reads
+ * it first, unlocked, to give up before the handle check and the
+ * endpoint lock. */
 static inline __attribute__((always_inline)) struct runqueue *
 lock_for_switch(const struct cpu *cpu, struct thread *self, struct thread *peer)
 {
@@ -159,7 +161,7 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
     /* The handle must name the endpoint self's reply relation holds a
      * reference to, so it can be checked without the cap lock. A bound
      * notification makes the receive the slow path's receive_bound(). */
-    if ((handle | info) >> 32 || !c ||
+    if ((handle | info) >> 32 || !c || c->cpu != cpu->index ||
         __atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED) ||
         !cap_names(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
                    &ep->obj) ||
