@@ -75,16 +75,16 @@ syscall_exit:
     mov FRAME_RDI(%rsp), %rdi
     mov FRAME_RSI(%rsp), %rsi
     mov FRAME_RDX(%rsp), %rdx
-    add $FRAME_RIP, %rsp
-    mov 0(%rsp), %rcx           /* RIP */
+    mov FRAME_RIP(%rsp), %rcx
     mov %rcx, %r11
     shr $47, %r11
     jnz 1f
-    mov 16(%rsp), %r11          /* RFLAGS */
-    mov 24(%rsp), %rsp          /* user RSP */
+    mov FRAME_RIP+16(%rsp), %r11 /* RFLAGS */
+    mov FRAME_RIP+24(%rsp), %rsp /* user RSP */
     swapgs
     sysretq
-1:  swapgs
+1:  add $FRAME_RIP, %rsp
+    swapgs
     iretq
 
 .Lbad_number:
