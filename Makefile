@@ -77,6 +77,15 @@ $(BUILD)/kernel/%.c.o: kernel/%.c | $(SYSCALLS_H)
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
+# The IPC fast path's C halves are called only from assembly
+# (ipc_fastpath_entry.S), which keeps the user's RBX RBP R12-R15 in the
+# frame and reloads them itself: they need not save RBX R12-R15, and they
+# leave RBP alone (no frame pointer; GCC cannot make RBP call-used): it
+# still holds the user's value, as on entry to any system call, which
+# backtrace.c's walk stops at (not kernel memory).
+$(BUILD)/kernel/object/ipc_fastpath.c.o: KERNEL_CFLAGS += -fomit-frame-pointer -ffixed-rbp \
+	-fcall-used-rbx -fcall-used-r12 -fcall-used-r13 -fcall-used-r14 -fcall-used-r15
+
 $(BUILD)/kernel/%.S.o: kernel/%.S | $(SYSCALLS_H)
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_ASFLAGS) -c $< -o $@

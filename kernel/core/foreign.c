@@ -3,6 +3,7 @@
  * (see core/foreign.h and include/cairn/foreign.h).
  */
 #include <arch/syscall.h>
+#include <arch/percpu.h>
 #include <arch/trap.h>
 #include <cairn/error.h>
 #include <cairn/foreign.h>
@@ -97,7 +98,7 @@ static void foreign_forward(struct trap_frame *f, struct endpoint *ep, uint64_t 
  * the calls with their own register use find it where they look. */
 static void foreign_native_call(struct trap_frame *f)
 {
-    syscall_select_entry(false);
+    syscall_select_entry(this_cpu(), false);
     if (f->rax >= SYS_COUNT) {
         f->rax = (uint64_t)-CAIRN_E_INVALID_SYSCALL;
         return;

@@ -60,8 +60,12 @@ static inline struct trap_frame *frame_of(const struct thread *t)
  * this CPU, nothing runnable here at its priority or above, not asked to
  * suspend (it must stop on its way out, which the slow path's wake-up
  * arranges), and neither it nor self in an exiting process; NULL
- * otherwise. suspend_requested is set under this lock (sched_suspend). (The callers look at
- * peer->cpu first, unlocked, only to give up early on another CPU's.) */
+ * otherwise. suspend_requested is set under this lock (sched_suspend).
+ * What counts is peer->cpu read here, under the lock. The call reads it
+ * only here (a peer on another CPU then costs a trylock of our own run
+ * queue, and the same-CPU case one test less); the reply_recv also reads
+ * it first, unlocked, to give up before the handle check and the
+ * endpoint lock. */
 static inline __attribute__((always_inline)) struct runqueue *
 lock_for_switch(const struct cpu *cpu, struct thread *self, struct thread *peer)
 {
@@ -93,7 +97,12 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
     rq->slice_end = 0;
     rq->current = next;
     cpu->thread = next;
-    sched_switch_user_state(self, next);
+    /* lock_for_switch() read both processes' `exiting`, and a thread's
+     * process never changes: sched_switch_user_state()'s tests for a
+     * kernel thread fold away. */
+    if (!self->process || !next->process)
+        __builtin_unreachable();
+    sched_switch_user_state(cpu, self, next);
     return (struct ipc_fastpath_switch){frame_of(next), &rq->lock};
 }
 
@@ -104,8 +113,8 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
     struct kobject *o;
     uint64_t badge;
     if ((handle | info) >> 32 ||
-        !(o = cap_try_lookup(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT,
-                             CAIRN_RIGHT_SIGNAL, &badge)))
+        !cap_try_lookup(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT,
+                        CAIRN_RIGHT_SIGNAL, &o, &badge))
         return slow_path;
     struct endpoint *ep = (struct endpoint *)o;
     if (!spin_try_acquire(&ep->lock))
@@ -117,8 +126,7 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
     /* RESUME_RECV: a receive without a timeout and not through a bound
      * notification (receive_bound() clears it), so it takes any message
      * and has nothing to undo. */
-    if (r->ipc_resume != IPC_RESUME_RECV || r->cpu != cpu->index ||
-        !(rq = lock_for_switch(cpu, self, r)))
+    if (r->ipc_resume != IPC_RESUME_RECV || !(rq = lock_for_switch(cpu, self, r)))
         goto unlock;
 
     list_remove(&r->wait_link);

@@ -51,8 +51,12 @@
 
 /* Calls the slow handler with the arguments back from the frame at RSP
  * (the return address to syscall_entry.S is gone), then leaves as that
- * call would have returned. */
+ * call would have returned. The C fast path does not preserve RBX
+ * R12-R15 (it is built with -fcall-used-*, see the Makefile): they come
+ * back from the frame first, where the entry saved them, since the common
+ * exit expects them to hold the caller's values. */
 .macro TO_SLOW slow
+    LOAD_CALLEE_SAVED
     mov F_RDI(%rsp), %rdi
     mov F_RSI(%rsp), %rsi
     mov F_RDX(%rsp), %rdx
@@ -60,6 +64,34 @@
     mov F_R8(%rsp), %r8
     mov F_R9(%rsp), %r9
     call \slow
+    jmp syscall_exit
+.endm
+
+/* Returns to ring 3 on the frame at RSP (the thread switched to) with
+ * RAX 0, its RDI from its frame (the badge, for a receiver), and the
+ * message in RSI RDX R10 R8 R9 already (a macro: each entry has its own
+ * copy, which spares a jump). SYSRET, as the common exit, unless exit
+ * work is due or RIP is not canonical: then the message goes into the
+ * frame and the common exit does the rest. */
+.macro EXIT_TO_PEER
+    LOAD_CALLEE_SAVED
+    mov F_RDI(%rsp), %rdi
+    xor %eax, %eax
+    cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
+    jne 3f
+    mov F_RIP(%rsp), %rcx
+    mov %rcx, %r11
+    shr $47, %r11
+    jnz 3f
+    mov F_RFLAGS(%rsp), %r11
+    mov F_RSP(%rsp), %rsp
+    swapgs
+    sysretq
+3:  mov %rsi, F_RSI(%rsp)
+    mov %rdx, F_RDX(%rsp)
+    mov %r10, F_R10(%rsp)
+    mov %r8, F_R8(%rsp)
+    mov %r9, F_R9(%rsp)
     jmp syscall_exit
 .endm
 
@@ -86,37 +118,11 @@
     mov F_R9(%rsp), %r9
     mov %rax, %rsp
     addl $1, SPINLOCK_SERVING(%r11) /* the holder alone writes `serving` */
-    jmp ipc_fastpath_exit
+    EXIT_TO_PEER
 1:  TO_SLOW \slow
 .endm
 
     .text
-/* Returns to ring 3 on the frame at RSP (the thread switched to) with RAX
- * 0, its RDI from its frame (the badge, for a receiver), and the message
- * in RSI RDX R10 R8 R9 already. SYSRET, as the common exit, unless exit
- * work is due or RIP is not canonical: then the message goes into the
- * frame and the common exit does the rest. */
-ipc_fastpath_exit:
-    LOAD_CALLEE_SAVED
-    mov F_RDI(%rsp), %rdi
-    xor %eax, %eax
-    cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
-    jne 2f
-    mov F_RIP(%rsp), %rcx
-    mov %rcx, %r11
-    shr $47, %r11
-    jnz 2f
-    mov F_RFLAGS(%rsp), %r11
-    mov F_RSP(%rsp), %rsp
-    swapgs
-    sysretq
-2:  mov %rsi, F_RSI(%rsp)
-    mov %rdx, F_RDX(%rsp)
-    mov %r10, F_R10(%rsp)
-    mov %r8, F_R8(%rsp)
-    mov %r9, F_R9(%rsp)
-    jmp syscall_exit
-
     FASTPATH_ENTRY sys_ipc_call, ipc_fastpath_call, sys_ipc_call_slow
     FASTPATH_ENTRY sys_ipc_reply_recv, ipc_fastpath_reply_recv, sys_ipc_reply_recv_slow
 

@@ -18,9 +18,16 @@
 #define FRAME_R14 (1 * 8)
 #define FRAME_R13 (2 * 8)
 #define FRAME_R12 (3 * 8)
+#define FRAME_R10 (5 * 8)
+#define FRAME_R9  (6 * 8)
+#define FRAME_R8  (7 * 8)
 #define FRAME_RBP (8 * 8)
+#define FRAME_RDI (9 * 8)
+#define FRAME_RSI (10 * 8)
+#define FRAME_RDX (11 * 8)
 #define FRAME_RBX (13 * 8)
 #define FRAME_RAX (14 * 8)
+#define FRAME_RIP (17 * 8)          /* after error and vector */
 #define CAIRN_E_INVALID_SYSCALL 1 /* include/cairn/error.h */
 
     .text
@@ -30,16 +37,15 @@ syscall_entry:
     /* Only the registers the C handler may clobber and the caller expects
      * back are saved: RDX RSI RDI R8 R9 R10. RBX RBP R12-R15 survive the C
      * call; RCX and R11 are the ABI's to clobber; RAX is the result. Their
-     * slots (and error, vector) are left unwritten. */
-    sub $40, %rsp               /* error, vector, rax, rbx, rcx */
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    sub $8, %rsp                /* rbp */
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    sub $40, %rsp               /* r11 .. r15 */
+     * slots (and error, vector) are left unwritten: one SUB and six
+     * stores rather than pushes and three SUBs. */
+    sub $FRAME_RIP, %rsp
+    mov %rdx, FRAME_RDX(%rsp)
+    mov %rsi, FRAME_RSI(%rsp)
+    mov %rdi, FRAME_RDI(%rsp)
+    mov %r8, FRAME_R8(%rsp)
+    mov %r9, FRAME_R9(%rsp)
+    mov %r10, FRAME_R10(%rsp)
     /* The argument registers still hold the caller's values: call the
      * handler straight from the table (24-byte entries, handler at +8),
      * with R10 moved to RCX, the C ABI's fourth argument. SFMASK has
@@ -57,24 +63,22 @@ syscall_exit:
     cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
     jne .Lexit_work
 .Lreturn:
-    add $40, %rsp
-    popq %r10
-    popq %r9
-    popq %r8
-    add $8, %rsp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    add $40, %rsp
-    mov 0(%rsp), %rcx           /* RIP */
+    mov FRAME_R10(%rsp), %r10
+    mov FRAME_R9(%rsp), %r9
+    mov FRAME_R8(%rsp), %r8
+    mov FRAME_RDI(%rsp), %rdi
+    mov FRAME_RSI(%rsp), %rsi
+    mov FRAME_RDX(%rsp), %rdx
+    mov FRAME_RIP(%rsp), %rcx
     mov %rcx, %r11
     shr $47, %r11
     jnz 1f
-    mov 16(%rsp), %r11          /* RFLAGS */
-    mov 24(%rsp), %rsp          /* user RSP */
+    mov FRAME_RIP+16(%rsp), %r11 /* RFLAGS */
+    mov FRAME_RIP+24(%rsp), %rsp /* user RSP */
     swapgs
     sysretq
-1:  swapgs
+1:  add $FRAME_RIP, %rsp
+    swapgs
     iretq
 
 .Lbad_number:

@@ -41,20 +41,22 @@ extern struct runqueue runqueues[MAX_CPUS];
  * its address space, kernel stack (TSS RSP0), FS base, I/O bitmap and
  * SYSCALL entry (native or foreign ABI). The one place for the work of a
  * thread switch, done by every switch: schedule()'s and the IPC fast
- * path's direct one alike (object/ipc_fastpath.c). Interrupts off. */
-static inline __attribute__((always_inline)) void sched_switch_user_state(struct thread *prev,
-                                                                          struct thread *next)
+ * path's direct one alike (object/ipc_fastpath.c). Interrupts off; cpu
+ * is this_cpu(), which the caller may have at hand already. */
+static inline __attribute__((always_inline)) void
+sched_switch_user_state(struct cpu *cpu, struct thread *prev, struct thread *next)
 {
     struct process *p = next->process;
     if (prev->process)
         fpu_save(&prev->fpu);
     if (p) {
         iopb_switch(__atomic_load_n(&p->iopb, __ATOMIC_ACQUIRE));
-        context_load(process_root(p), next->kernel_stack + KERNEL_STACK_SIZE, next->fs_base);
-        syscall_select_entry(foreign_abi(p));
+        context_load_user(cpu, process_root(p), next->kernel_stack + KERNEL_STACK_SIZE,
+                          next->fs_base);
+        syscall_select_entry(cpu, foreign_abi(p));
         fpu_restore(&next->fpu);
     } else {
-        context_load(paging_kernel_root(), 0, 0);
+        context_load_kernel();
         iopb_switch(NULL);
     }
 }

@@ -44,27 +44,25 @@ enum cairn_error cap_lookup(struct process *p, cairn_handle_t h, enum cairn_obje
  * use it. */
 extern struct spinlock cap_lock;
 
-/* cap_lookup() for the IPC fast path, with interrupts off: the object of
- * the LIVE slot of p's table that h names, with type and every right in
- * rights, with a new reference, or NULL; NULL also when the cap lock is
- * taken (the caller then takes the slow path rather than wait). Under the
- * cap lock the check is exactly cap_lookup()'s: generation, revocation,
- * type and rights. */
-static inline struct kobject *cap_try_lookup(struct process *p, cairn_handle_t h,
-                                             enum cairn_object_type type, uint32_t rights,
-                                             uint64_t *badge)
+/* cap_lookup() for the IPC fast path, with interrupts off: true with
+ * *object the object of the LIVE slot of p's table that h names, with type
+ * and every right in rights, with a new reference; false if there is none,
+ * and also when the cap lock is taken (the caller then takes the slow path
+ * rather than wait). Under the cap lock the check is exactly
+ * cap_lookup()'s: generation, revocation, type and rights. */
+static inline bool cap_try_lookup(struct process *p, cairn_handle_t h, enum cairn_object_type type,
+                                  uint32_t rights, struct kobject **object, uint64_t *badge)
 {
     if (!spin_try_acquire(&cap_lock))
-        return NULL;
+        return false;
     struct handle_slot *slot = handle_get_live(&p->handles, h, type, rights);
-    struct kobject *o = NULL;
     if (slot) {
-        o = slot->object;
+        *object = slot->object;
         *badge = slot->badge;
-        kobject_retain_held(o); /* the slot holds one */
+        kobject_retain_held(*object); /* the slot holds one */
     }
     spin_release(&cap_lock);
-    return o;
+    return slot != NULL;
 }
 
 /*

@@ -89,6 +89,10 @@ struct handle_slot {
     uint8_t type;        /* enum cairn_object_type */
     uint8_t state;       /* enum handle_slot_state */
 };
+_Static_assert(offsetof(struct handle_slot, type) == offsetof(struct handle_slot, generation) + 2 &&
+                   offsetof(struct handle_slot, state) ==
+                       offsetof(struct handle_slot, generation) + 3,
+               "handle_get_live() reads generation, type and state as one little-endian word");
 
 /* Embeddable; every field is private to this module. */
 struct handle_table {
@@ -119,8 +123,13 @@ static inline struct handle_slot *handle_get_live(const struct handle_table *t, 
     if (!chunk) /* only for a reader racing the table's growth (cap_names()) */
         return NULL;
     struct handle_slot *s = &chunk[index % HANDLE_CHUNK_SLOTS];
-    if (s->generation != h >> CAIRN_HANDLE_INDEX_BITS || s->state != HANDLE_SLOT_LIVE ||
-        s->type != type || (s->rights & rights_needed) != rights_needed)
+    /* generation, type and state are compared as one 32-bit word (the IPC
+     * fast path looks up a handle on every call). */
+    uint32_t expect =
+        (h >> CAIRN_HANDLE_INDEX_BITS) | (uint32_t)type << 16 | (uint32_t)HANDLE_SLOT_LIVE << 24;
+    uint32_t got;
+    __builtin_memcpy(&got, &s->generation, sizeof(got));
+    if (got != expect || (s->rights & rights_needed) != rights_needed)
         return NULL;
     return s;
 }

@@ -135,6 +135,9 @@ uint64_t paging_user_pte(uint64_t root, uint64_t va);
  * off changes to root (the vm lock). */
 uint64_t paging_user_frame(uint64_t root, uint64_t va, uint64_t need);
 
+/* Loads root into CR3. After a CPU's first thread switch only
+ * context_load_space() (arch/context.h) may load a different root: it
+ * keeps a copy of the loaded one in cpu->root and trusts it. */
 static inline void paging_switch(uint64_t root)
 {
     __asm__ volatile("mov %0, %%cr3" : : "r"(root) : "memory");

@@ -47,6 +47,10 @@ struct cpu {
     struct thread *thread; /* the thread running on this CPU */
     volatile uint64_t timer_interrupts;
     uint64_t fs_base; /* the FS_BASE MSR as last written */
+    /* The root context_load_space() last loaded into CR3 (0: none yet).
+     * CR3 is written elsewhere only at boot, before the first switch, and
+     * by a TLB flush that reloads the same root (tlb.c). */
+    uint64_t root;
     bool foreign_entry; /* LSTAR points at foreign_entry.S (arch/syscall.h) */
     uint64_t gdt[7];
     /* arch/iopb.h: the bitmap of the running thread's process (NULL: none,

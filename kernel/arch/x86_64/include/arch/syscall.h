@@ -16,10 +16,9 @@ extern char syscall_entry[], foreign_syscall_entry[];
  * syscall_entry otherwise; writes the MSR only when that changes. Called
  * at every switch to a user thread (inline for that reason), interrupts
  * off. */
-static inline void syscall_select_entry(bool foreign)
+static inline void syscall_select_entry(struct cpu *cpu, bool foreign)
 {
-    struct cpu *cpu = this_cpu();
-    if (cpu->foreign_entry == foreign)
+    if (__builtin_expect(cpu->foreign_entry == foreign, 1))
         return;
     wrmsr(MSR_LSTAR, (uint64_t)(foreign ? foreign_syscall_entry : syscall_entry));
     cpu->foreign_entry = foreign;
