@@ -9,7 +9,6 @@
 #include <cairn/foreign.h>
 #include <cairn/ipc.h>
 #include <cairn/process.h>
-#include <cairn/syscalls.h>
 #include <core/foreign.h>
 #include <core/process.h>
 #include <core/sched.h>
@@ -92,18 +91,19 @@ static void foreign_forward(struct trap_frame *f, struct endpoint *ep, uint64_t 
     }
 }
 
+/* SYSCALL is 0f 05: two bytes before the address it returns to. */
+#define SYSCALL_INSN_BYTES 2
+
 /* A SYSCALL of a thread whose process was unmarked after the thread was
- * switched in (the entry changes only at a switch): a native call, made as
- * syscall_entry.S makes it. The frame is the same struct trap_frame, so
- * the calls with their own register use find it where they look. */
-static void foreign_native_call(struct trap_frame *f)
+ * switched in (the entry changes only at a switch): points this CPU back
+ * at the native entry and restarts the instruction there, so the call is
+ * made exactly as any native call is (the native and IPC entries assume
+ * their own stack layout, so they are not called from here). Every
+ * register is in the frame and RAX still holds the call number. */
+static void foreign_restart_native(struct trap_frame *f)
 {
     syscall_select_entry(this_cpu(), false);
-    if (f->rax >= SYS_COUNT) {
-        f->rax = (uint64_t)-CAIRN_E_INVALID_SYSCALL;
-        return;
-    }
-    f->rax = (uint64_t)syscall_table[f->rax].handler(f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+    f->rip -= SYSCALL_INSN_BYTES;
 }
 
 void foreign_syscall(struct trap_frame *f)
@@ -113,7 +113,7 @@ void foreign_syscall(struct trap_frame *f)
     if (ep)
         foreign_forward(f, ep, badge);
     else
-        foreign_native_call(f);
+        foreign_restart_native(f);
     /* The same slow work as a native system call's return; every user
      * register is in the frame, so a suspension may stop the thread here. */
     kobject_reap();
