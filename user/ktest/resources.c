@@ -45,15 +45,6 @@ bool kt_memory_back_to(const struct cairn_system_info *before)
     return false;
 }
 
-/* thread_create in this process with the old flat arguments. */
-static long create_thread(uint64_t entry, uint64_t stack, uint64_t arg, uint32_t priority,
-                          uint32_t affinity)
-{
-    struct cairn_thread_params params = {
-        .entry = entry, .stack = stack, .arg = arg, .priority = priority, .affinity = affinity};
-    return cairn_thread_create(CAIRN_PROCESS_SELF, &params);
-}
-
 #define ROUND_VA      0x540000000000ull /* two pages no other test maps */
 #define QUIET_ISA_IRQ 3                 /* COM2: no device raises it here */
 #define POST_PORT     0x80
@@ -96,7 +87,8 @@ static void one_round_of_every_object(void)
     long e = cairn_endpoint_create();
     long dup = cairn_handle_duplicate(n, CAIRN_RIGHT_SIGNAL);
     long minted = cairn_handle_mint(e, CAIRN_RIGHT_SIGNAL, 42);
-    long t = create_thread((uint64_t)kt_signal_and_exit, SHARED_RSP, (uint64_t)n, 32, 0xffffffff);
+    long t =
+        kt_thread_create((uint64_t)kt_signal_and_exit, SHARED_RSP, (uint64_t)n, 32, 0xffffffff);
     EXPECT_TRUE(n > 0 && e > 0 && dup > 0 && minted > 0 && t > 0);
     EXPECT_EQ(cairn_notification_wait(n, UINT64_MAX), 1);
     one_round_of_memory();
@@ -205,7 +197,8 @@ KTEST(quota_exhaustion_fails_cleanly, KTEST_QUICK)
     int made = 0;
     long err = 0;
     while (made < MAX_THREADS) {
-        long t = create_thread((uint64_t)kt_wait_and_exit, SHARED_RSP, (uint64_t)n, 1, 0xffffffff);
+        long t =
+            kt_thread_create((uint64_t)kt_wait_and_exit, SHARED_RSP, (uint64_t)n, 1, 0xffffffff);
         if (t < 0) {
             err = t;
             break;
@@ -225,10 +218,11 @@ KTEST(quota_exhaustion_fails_cleanly, KTEST_QUICK)
 KTEST(thread_create_rejects_bad_arguments, KTEST_QUICK)
 {
     uint64_t entry = (uint64_t)kt_signal_and_exit;
-    EXPECT_ERR(create_thread(0xffff800000000000ul, SHARED_RSP, 0, 32, 0xffffffff),
+    EXPECT_ERR(kt_thread_create(0xffff800000000000ul, SHARED_RSP, 0, 32, 0xffffffff),
                CAIRN_E_BAD_ADDRESS);
-    EXPECT_ERR(create_thread(entry, 0xffffffff80000000ul, 0, 32, 0xffffffff), CAIRN_E_BAD_ADDRESS);
-    EXPECT_ERR(create_thread(entry, SHARED_RSP, 0, 64, 0xffffffff), CAIRN_E_INVALID_ARGUMENT);
-    EXPECT_ERR(create_thread(entry, SHARED_RSP, 0, 40, 0xffffffff), CAIRN_E_ACCESS_DENIED);
-    EXPECT_ERR(create_thread(entry, SHARED_RSP, 0, 32, 1000), CAIRN_E_INVALID_ARGUMENT);
+    EXPECT_ERR(kt_thread_create(entry, 0xffffffff80000000ul, 0, 32, 0xffffffff),
+               CAIRN_E_BAD_ADDRESS);
+    EXPECT_ERR(kt_thread_create(entry, SHARED_RSP, 0, 64, 0xffffffff), CAIRN_E_INVALID_ARGUMENT);
+    EXPECT_ERR(kt_thread_create(entry, SHARED_RSP, 0, 40, 0xffffffff), CAIRN_E_ACCESS_DENIED);
+    EXPECT_ERR(kt_thread_create(entry, SHARED_RSP, 0, 32, 1000), CAIRN_E_INVALID_ARGUMENT);
 }
