@@ -50,7 +50,7 @@ KERNEL_OBJ := $(patsubst %,$(BUILD)/%.o,$(KERNEL_C) $(KERNEL_S)) $(BUILD)/gen/fo
 
 # --- the system-call ABI: everything from kernel/syscalls.tbl -----------------
 SYSCALLS    := $(PYTHON) tools/syscalls.py kernel/syscalls.tbl
-SYSCALLS_IN := tools/syscalls.py kernel/syscalls.tbl include/cairn/error.h include/cairn/handle.h
+SYSCALLS_IN := tools/syscalls.py kernel/syscalls.tbl include/cairn/error.h include/cairn/handle.h include/cairn/log.h
 SYSCALLS_H  := $(BUILD)/gen/include/cairn/syscalls.h
 
 $(SYSCALLS_H): $(SYSCALLS_IN)

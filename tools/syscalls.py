@@ -504,6 +504,7 @@ def render_header(calls):
         "#include <cairn/ipc.h>",
         "#include <cairn/system.h>",
         "#include <cairn/process.h>",
+        "#include <cairn/log.h>",
     ]
     for call in calls:
         if call.custom_abi:

@@ -34,9 +34,10 @@ enum cairn_object_type {
     CAIRN_OBJ_DEVICE_MEMORY = 11,  /* the right to make memory objects of a physical range */
     CAIRN_OBJ_IRQ_CONTROL = 12,    /* the right to claim interrupt lines (irq objects) */
     CAIRN_OBJ_IOPORT_CONTROL = 13, /* the right to make io-port range objects */
+    CAIRN_OBJ_KERNEL_LOG = 14,     /* the right to read the kernel's log (cairn/log.h) */
 };
 
-#define CAIRN_OBJ_TYPE_COUNT 14
+#define CAIRN_OBJ_TYPE_COUNT 15
 
 /* Rights: what a handle lets its holder do with the object. */
 #define CAIRN_RIGHT_READ      (1u << 0) /* read memory, registers, state */

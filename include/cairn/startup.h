@@ -33,5 +33,8 @@
 /* Not a handle: the initial ramdisk's size in bytes (the archive itself,
  * not rounded up to pages). */
 #define CAIRN_AT_INITRD_SIZE 0x1005
+/* The kernel log (CAIRN_OBJ_KERNEL_LOG) with READ, DUPLICATE, TRANSFER and
+ * REVOKE: log_read copies out the kernel's recent log lines (cairn/log.h). */
+#define CAIRN_AT_KERNEL_LOG 0x1006
 
 #endif

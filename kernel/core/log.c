@@ -1,9 +1,11 @@
 /*
- * log.c - formats kernel messages and hands them to the console sinks.
+ * log.c - formats kernel messages, hands them to the console sinks and
+ * keeps them in the ring log_read reads (core/log_ring.h).
  */
 #include <arch/serial.h>
 #include <core/fbcon.h>
 #include <core/log.h>
+#include <core/log_ring.h>
 #include <core/panic.h>
 #include <core/spinlock.h>
 #include <lib/format.h>
@@ -61,6 +63,7 @@ void log_write(enum log_level level, const char *fmt, ...)
 
     bool irq = log_lock_take();
     emit(line, len, level_colour[level]);
+    log_ring_append(level, line, len - 1);
     log_lock_drop(irq);
 }
 

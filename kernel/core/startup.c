@@ -9,12 +9,15 @@
 #include <object/device_memory.h>
 #include <object/ioport.h>
 #include <object/irq.h>
+#include <object/kernel_log.h>
 #include <object/memory.h>
 
 _Static_assert(STARTUP_MAX_AUX <= EXEC_MAX_AUX, "the start-up block has room for every entry");
 
 #define CONTROL_RIGHTS                                                                             \
     (CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_REVOKE)
+#define KERNEL_LOG_RIGHTS                                                                          \
+    (CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_REVOKE)
 #define INITRD_RIGHTS                                                                              \
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER |           \
      CAIRN_RIGHT_REVOKE)
@@ -47,6 +50,8 @@ int startup_grant(struct process *p, struct exec_aux *aux, const char **why)
     if (err == CAIRN_OK)
         err = grant_one(p, device_memory_control_object(), CONTROL_RIGHTS, CAIRN_AT_DEVICE_MEMORY,
                         &aux[n++]);
+    if (err == CAIRN_OK)
+        err = grant_one(p, kernel_log_object(), KERNEL_LOG_RIGHTS, CAIRN_AT_KERNEL_LOG, &aux[n++]);
     if (err == CAIRN_OK && initrd) {
         err = grant_one(p, &initrd->obj, INITRD_RIGHTS, CAIRN_AT_INITRD, &aux[n++]);
         aux[n++] = (struct exec_aux){CAIRN_AT_INITRD_SIZE, initrd_size};

@@ -21,6 +21,7 @@ static void (*const destructors[CAIRN_OBJ_TYPE_COUNT])(struct kobject *) = {
     [CAIRN_OBJ_IOPORT] = ioport_destroy_object,
     [CAIRN_OBJ_IOPORT_CONTROL] = ioport_control_destroy_object,
     [CAIRN_OBJ_DEVICE_MEMORY] = device_memory_control_destroy_object,
+    [CAIRN_OBJ_KERNEL_LOG] = kernel_log_destroy_object,
 };
 
 void kobject_init(struct kobject *o, enum cairn_object_type type)

@@ -36,6 +36,9 @@ KTEST(startup_initial_handles, KTEST_QUICK)
     expect_handle(rt_startup_handle(CAIRN_AT_DEVICE_MEMORY), CAIRN_OBJ_DEVICE_MEMORY,
                   CONTROL_RIGHTS);
     expect_handle(rt_startup_handle(CAIRN_AT_INITRD), CAIRN_OBJ_MEMORY, INITRD_RIGHTS);
+    expect_handle(rt_startup_handle(CAIRN_AT_KERNEL_LOG), CAIRN_OBJ_KERNEL_LOG,
+                  CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER |
+                      CAIRN_RIGHT_REVOKE);
     /* Reserved and unknown keys name nothing. */
     EXPECT_EQ(rt_startup_handle(CAIRN_AT_PROCESS_SELF), CAIRN_HANDLE_NONE);
     EXPECT_EQ(rt_startup_handle(0), CAIRN_HANDLE_NONE);

@@ -6,6 +6,7 @@
 #include "pool.h"
 #include <cairn/handle.h>
 #include <cairn/ipc.h>
+#include <cairn/log.h>
 #include <rt/rt.h>
 #include <stdbool.h>
 
@@ -232,6 +233,24 @@ static uint64_t prot_value(uint64_t v)
     return PROTS[v % COUNT_OF(PROTS)];
 }
 
+/* A log_read length: 0 (position only), the smallest accepted, anything
+ * up to the limit, just too small or too large. */
+static uint64_t log_length_value(uint64_t v)
+{
+    switch ((v >> 8) % 5) {
+    case 0:
+        return 0;
+    case 1:
+        return CAIRN_LOG_RECORD_MAX;
+    case 2:
+        return (v >> 16) % (CAIRN_LOG_READ_MAX + 1);
+    case 3:
+        return CAIRN_LOG_RECORD_MAX - 1;
+    default:
+        return CAIRN_LOG_READ_MAX + 1 + (v >> 16) % 8;
+    }
+}
+
 uint64_t args_hinted(enum hint hint, uint64_t v)
 {
     uint64_t h;
@@ -332,6 +351,12 @@ uint64_t args_hinted(enum hint hint, uint64_t v)
         return phys_value(v);
     case HINT_MEMORY_FLAGS:
         return (v & 3) ? (v >> 8) % 2 : (v >> 8) % 5;
+    case HINT_KERNEL_LOG:
+        if (pick_typed(CAIRN_OBJ_KERNEL_LOG, ROLE_ANY, v, &h))
+            return h;
+        break;
+    case HINT_LOG_LENGTH:
+        return log_length_value(v);
     case HINT_NONE:
         break;
     }

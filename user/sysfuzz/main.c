@@ -105,6 +105,7 @@ static void adopt_startup_handles(void)
         {CAIRN_AT_IOPORT_CONTROL, CAIRN_OBJ_IOPORT_CONTROL},
         {CAIRN_AT_DEVICE_MEMORY, CAIRN_OBJ_DEVICE_MEMORY},
         {CAIRN_AT_INITRD, CAIRN_OBJ_MEMORY},
+        {CAIRN_AT_KERNEL_LOG, CAIRN_OBJ_KERNEL_LOG},
     };
     for (unsigned i = 0; i < sizeof(initial) / sizeof(initial[0]); i++) {
         cairn_handle_t h = rt_startup_handle(initial[i].key);

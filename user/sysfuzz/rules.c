@@ -8,6 +8,7 @@
 #include <cairn/handle.h>
 #include <cairn/process.h>
 #include <cairn/ipc.h>
+#include <cairn/log.h>
 #include <cairn/syscalls.h>
 #include <cairn/vm.h>
 #include <rt/rt.h>
@@ -286,6 +287,20 @@ static void confine_range(uint64_t *addr, uint64_t *len, uint64_t draw)
         *len %= REGION_END - *addr;
 }
 
+/* log_read writes up to len bytes at buf: a length the kernel could take
+ * beyond what any address may have written at it (WRITE_MAX) either has
+ * its buffer moved into the window (odd draws) or is cut to WRITE_MAX,
+ * which is exactly one largest record. */
+static void fix_log_read(struct call *c, const uint64_t *draws)
+{
+    if (c->args[3] <= WRITE_MAX || c->args[3] > CAIRN_LOG_READ_MAX)
+        return;
+    if (draws[0] & 1)
+        confine_range(&c->args[2], &c->args[3], draws[0] >> 1);
+    else
+        c->args[3] = WRITE_MAX;
+}
+
 /* Only the fuzzer's own space needs confining; another process's may be
  * changed anywhere. */
 static void fix_vm_map(struct call *c, const uint64_t *draws)
@@ -371,6 +386,7 @@ static const struct rule RULES[] = {
     {.number = SYS_VM_WRITE, .fix = fix_vm_write},
     {.number = SYS_PROCESS_SET_SYSCALL_HANDLER, .fix = fix_set_syscall_handler},
     {.number = SYS_MEMORY_CREATE_PHYSICAL, .fix = fix_memory_create_physical},
+    {.number = SYS_LOG_READ, .writes = ARG(2) | ARG(4), .fix = fix_log_read},
 };
 
 static const struct rule *rule_of(uint64_t number)

@@ -7,7 +7,9 @@
  *   CAIRN_AT_IRQ_CONTROL     the irq control (object/irq.h)
  *   CAIRN_AT_IOPORT_CONTROL  the io-port control (object/ioport.h)
  *   CAIRN_AT_DEVICE_MEMORY   the device-memory control (object/device_memory.h)
- * each with MANAGE, DUPLICATE, TRANSFER and REVOKE, and, when there is
+ * each with MANAGE, DUPLICATE, TRANSFER and REVOKE; the kernel log
+ * (object/kernel_log.h) under CAIRN_AT_KERNEL_LOG with READ, DUPLICATE,
+ * TRANSFER and REVOKE; and, when there is
  * one, the initial ramdisk (core/initrd.h) with READ, MAP, DUPLICATE,
  * TRANSFER and REVOKE under CAIRN_AT_INITRD, its size under
  * CAIRN_AT_INITRD_SIZE. The key for the process itself is reserved.
@@ -22,7 +24,7 @@
 
 struct process;
 
-#define STARTUP_MAX_AUX 5 /* entries startup_grant() may fill */
+#define STARTUP_MAX_AUX 6 /* entries startup_grant() may fill */
 
 /* Installs the initial handles in p's table and describes them in
  * aux[0..STARTUP_MAX_AUX-1]. Returns how many, or -1 and *why. On failure

@@ -65,5 +65,6 @@ void irq_control_destroy_object(struct kobject *o);
 void ioport_destroy_object(struct kobject *o);
 void ioport_control_destroy_object(struct kobject *o);
 void device_memory_control_destroy_object(struct kobject *o);
+void kernel_log_destroy_object(struct kobject *o);
 
 #endif
