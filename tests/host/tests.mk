@@ -14,3 +14,5 @@ HOST_TEST_SRCS_linux_stack := user/posix/stack.c
 HOST_TEST_CFLAGS_linux_stack := -Iuser/posix
 HOST_TEST_SRCS_namespace := user/nameserver/namespace.c
 HOST_TEST_CFLAGS_namespace := -Iuser/nameserver
+HOST_TEST_SRCS_log_store := user/log/store.c
+HOST_TEST_CFLAGS_log_store := -Iuser/log
