@@ -36,5 +36,14 @@
 /* The kernel log (CAIRN_OBJ_KERNEL_LOG) with READ, DUPLICATE, TRANSFER and
  * REVOKE: log_read copies out the kernel's recent log lines (cairn/log.h). */
 #define CAIRN_AT_KERNEL_LOG 0x1006
+/* Given by init, not the kernel (docs/services.md): the process's handle
+ * to the nameserver, an endpoint badged with its namespace's id (SIGNAL,
+ * TRANSFER). */
+#define CAIRN_AT_NAMESERVER 0x1007
+/* Given by init to a silo that provides schemes, and to the nameserver:
+ * the endpoint to serve on (unbadged: SIGNAL, WAIT, DUPLICATE, TRANSFER).
+ * init keeps it across restarts, so clients' handles stay good when the
+ * service is restarted. */
+#define CAIRN_AT_SERVICE_ENDPOINT 0x1008
 
 #endif

@@ -52,12 +52,13 @@ static void test_normalise(void)
 
 static void test_resolve_views(void)
 {
+    uint32_t next_id = 2;
     struct ns_table *t = calloc(1, sizeof(*t));
     struct ns_target r;
     uint32_t log, app, child, priv, ro;
     uint64_t old;
     ns_init(t);
-    CHECK_EQ(ns_create(t, NS_ROOT, "log", &log), 0);
+    CHECK_EQ(ns_create(t, log = next_id++, NS_ROOT, "log"), 0);
     CHECK_EQ(ns_register(t, log, "log", LOG_EP, &old), -CAIRN_E_ACCESS_DENIED);
     CHECK_EQ(ns_allow_provide(t, log, "log"), 0);
     CHECK_EQ(ns_register(t, log, "log", LOG_EP, &old), 0);
@@ -69,7 +70,7 @@ static void test_resolve_views(void)
     CHECK_EQ(r.service, LOG_EP);
     CHECK_EQ(ns_resolve(t, NS_ROOT, "tcp:/80", &r), -CAIRN_E_PEER_DEAD);
     /* A new namespace sees nothing. */
-    CHECK_EQ(ns_create(t, NS_ROOT, "app", &app), 0);
+    CHECK_EQ(ns_create(t, app = next_id++, NS_ROOT, "app"), 0);
     CHECK_EQ(ns_resolve(t, app, "log:", &r), -CAIRN_E_NOT_FOUND);
     CHECK_EQ(ns_bind(t, app, "log:", NS_INHERIT), 0);
     CHECK_EQ(ns_bind(t, app, "log:/", NS_INHERIT), -CAIRN_E_BUSY);
@@ -86,7 +87,7 @@ static void test_resolve_views(void)
     CHECK_EQ(ns_resolve(t, app, "proc:", &r), -CAIRN_E_NOT_FOUND);
     CHECK_EQ(ns_resolve(t, app, "bad path", &r), -CAIRN_E_INVALID_ARGUMENT);
     /* No binding widens the parent's view. */
-    CHECK_EQ(ns_create(t, app, "child", &child), 0);
+    CHECK_EQ(ns_create(t, child = next_id++, app, "child"), 0);
     CHECK_EQ(ns_bind(t, child, "file:", NS_INHERIT), -CAIRN_E_ACCESS_DENIED);
     CHECK_EQ(ns_bind(t, child, "proc:", NS_PRIVATE), -CAIRN_E_ACCESS_DENIED);
     CHECK_EQ(ns_bind(t, child, "file:/data/sub", NS_INHERIT), 0);
@@ -97,9 +98,9 @@ static void test_resolve_views(void)
     CHECK_EQ(r.flags, NS_FLAG_READ_ONLY);
     /* Private keeps its view when the parent loses it; inherit does not;
      * a private copy of a read-only view stays read-only. */
-    CHECK_EQ(ns_create(t, app, "priv", &priv), 0);
+    CHECK_EQ(ns_create(t, priv = next_id++, app, "priv"), 0);
     CHECK_EQ(ns_bind(t, priv, "log:", NS_PRIVATE), 0);
-    CHECK_EQ(ns_create(t, child, "ro", &ro), 0);
+    CHECK_EQ(ns_create(t, ro = next_id++, child, "ro"), 0);
     CHECK_EQ(ns_bind(t, ro, "log:", NS_PRIVATE), 0);
     CHECK_EQ(ns_unbind(t, app, "log:"), 0);
     CHECK_EQ(ns_unbind(t, app, "log:"), -CAIRN_E_NOT_FOUND);
@@ -111,7 +112,7 @@ static void test_resolve_views(void)
     CHECK_EQ(r.flags, NS_FLAG_READ_ONLY);
     /* A restarted provider replaces the registration. */
     uint32_t log2;
-    CHECK_EQ(ns_create(t, NS_ROOT, "log", &log2), 0);
+    CHECK_EQ(ns_create(t, log2 = next_id++, NS_ROOT, "log"), 0);
     CHECK_EQ(ns_allow_provide(t, log2, "log"), 0);
     CHECK_EQ(ns_register(t, log2, "log", LOG2_EP, &old), 0);
     CHECK_EQ(old, LOG_EP);
@@ -126,13 +127,18 @@ static void test_resolve_views(void)
     CHECK_EQ(n, 1);
     CHECK_EQ(closed[0], LOG2_EP);
     CHECK_EQ(ns_resolve(t, priv, "log:", &r), -CAIRN_E_PEER_DEAD);
-    /* A destroyed namespace answers nothing, and its id is never reused. */
+    /* A destroyed namespace answers nothing. */
     CHECK_EQ(ns_resolve(t, log2, "log:", &r), -CAIRN_E_ACCESS_DENIED);
+    CHECK(!ns_exists(t, log2));
+    CHECK(ns_exists(t, priv));
+    CHECK(ns_exists(t, NS_ROOT));
     CHECK_EQ(ns_destroy(t, log2, closed, &n), -CAIRN_E_NOT_FOUND);
     CHECK_EQ(ns_destroy(t, NS_ROOT, closed, &n), -CAIRN_E_INVALID_ARGUMENT);
     uint32_t again;
-    CHECK_EQ(ns_create(t, NS_ROOT, "again", &again), 0);
-    CHECK(again > log2);
+    CHECK_EQ(ns_create(t, again = next_id++, NS_ROOT, "again"), 0);
+    CHECK_EQ(ns_create(t, again, NS_ROOT, "again"), -CAIRN_E_BUSY);
+    CHECK_EQ(ns_create(t, 0, NS_ROOT, "zero"), -CAIRN_E_INVALID_ARGUMENT);
+    CHECK_EQ(ns_create(t, NS_ROOT, NS_ROOT, "root"), -CAIRN_E_INVALID_ARGUMENT);
     /* Unknown namespaces and ids 0. */
     CHECK_EQ(ns_resolve(t, 0, "log:", &r), -CAIRN_E_ACCESS_DENIED);
     CHECK_EQ(ns_resolve(t, 9999, "log:", &r), -CAIRN_E_ACCESS_DENIED);
@@ -140,9 +146,9 @@ static void test_resolve_views(void)
     CHECK_EQ(ns_bind(t, 9999, "log:", NS_INHERIT), -CAIRN_E_NOT_FOUND);
     CHECK_EQ(ns_bind(t, NS_ROOT, "log:", NS_INHERIT), -CAIRN_E_INVALID_ARGUMENT);
     CHECK_EQ(ns_bind(t, app, "log:", (enum ns_mode)7), -CAIRN_E_INVALID_ARGUMENT);
-    CHECK_EQ(ns_create(t, 9999, "x", &again), -CAIRN_E_NOT_FOUND);
-    CHECK_EQ(ns_create(t, NS_ROOT, "", &again), -CAIRN_E_INVALID_ARGUMENT);
-    CHECK_EQ(ns_create(t, NS_ROOT, "a-label-that-is-longer-than-31-b", &again),
+    CHECK_EQ(ns_create(t, again = next_id++, 9999, "x"), -CAIRN_E_NOT_FOUND);
+    CHECK_EQ(ns_create(t, again = next_id++, NS_ROOT, ""), -CAIRN_E_INVALID_ARGUMENT);
+    CHECK_EQ(ns_create(t, again = next_id++, NS_ROOT, "a-label-that-is-longer-than-31-b"),
              -CAIRN_E_INVALID_ARGUMENT);
     CHECK_EQ(ns_allow_provide(t, app, "BAD"), -CAIRN_E_INVALID_ARGUMENT);
     CHECK_EQ(ns_register(t, NS_ROOT, "", 1, &old), -CAIRN_E_INVALID_ARGUMENT);
@@ -151,16 +157,17 @@ static void test_resolve_views(void)
 
 static void test_limits(void)
 {
+    uint32_t next_id = 2;
     struct ns_table *t = calloc(1, sizeof(*t));
     uint32_t id = 0, last = 0;
     ns_init(t);
     unsigned made = 0;
-    while (ns_create(t, NS_ROOT, "x", &id) == 0) {
+    while (ns_create(t, id = next_id++, NS_ROOT, "x") == 0) {
         made++;
         last = id;
     }
     CHECK_EQ(made, NS_MAX - 1);
-    CHECK_EQ(ns_create(t, NS_ROOT, "x", &id), -CAIRN_E_NO_MEMORY);
+    CHECK_EQ(ns_create(t, id = next_id++, NS_ROOT, "x"), -CAIRN_E_NO_MEMORY);
     char path[32];
     uint64_t old;
     for (unsigned i = 0; i < NS_BINDINGS_MAX; i++) {

@@ -10,7 +10,6 @@ void ns_init(struct ns_table *t)
     memset(t, 0, sizeof(*t));
     t->spaces[0].id = NS_ROOT;
     strcpy(t->spaces[0].label, "root");
-    t->next_id = NS_ROOT + 1;
 }
 
 static struct ns_space *space_find(struct ns_table *t, uint32_t id)
@@ -126,11 +125,13 @@ static bool space_sees(const struct ns_table *t, uint32_t id, const char *p, uin
     return true;
 }
 
-long ns_create(struct ns_table *t, uint32_t parent, const char *label, uint32_t *id)
+long ns_create(struct ns_table *t, uint32_t id, uint32_t parent, const char *label)
 {
     size_t len = strnlen(label, NS_LABEL_MAX + 1);
-    if (len == 0 || len > NS_LABEL_MAX)
+    if (len == 0 || len > NS_LABEL_MAX || id == 0 || id == NS_ROOT)
         return -CAIRN_E_INVALID_ARGUMENT;
+    if (space_find(t, id))
+        return -CAIRN_E_BUSY;
     if (!space_find(t, parent))
         return -CAIRN_E_NOT_FOUND;
     struct ns_space *s = NULL;
@@ -138,14 +139,18 @@ long ns_create(struct ns_table *t, uint32_t parent, const char *label, uint32_t 
         if (t->spaces[i].id == 0)
             s = &t->spaces[i];
     }
-    if (!s || t->next_id == UINT32_MAX)
+    if (!s)
         return -CAIRN_E_NO_MEMORY;
     memset(s, 0, sizeof(*s));
-    s->id = t->next_id++;
+    s->id = id;
     s->parent = parent;
     memcpy(s->label, label, len);
-    *id = s->id;
     return 0;
+}
+
+bool ns_exists(const struct ns_table *t, uint32_t id)
+{
+    return space_find_const(t, id) != NULL;
 }
 
 long ns_destroy(struct ns_table *t, uint32_t id, uint64_t *closed, unsigned *n)

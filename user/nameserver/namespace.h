@@ -3,10 +3,12 @@
  * which service, and what each namespace may see. Pure (no system calls,
  * no allocation), so the host tests drive it directly.
  *
- * A namespace is numbered by an id that is never reused; the nameserver
- * hands each client an endpoint handle badged with its namespace's id,
- * so the kernel, not the client, says whose namespace a request is in.
- * Namespace NS_ROOT is init's: it sees every registered scheme.
+ * A namespace is numbered by an id init chooses and never reuses (so it
+ * can make the same namespaces again for a restarted nameserver); the
+ * nameserver hands each client an endpoint handle badged with its
+ * namespace's id, so the kernel, not the client, says whose namespace a
+ * request is in. Namespace NS_ROOT is init's: it sees every registered
+ * scheme.
  *
  * Every other namespace has a parent and a list of bindings, each a path
  * ("scheme:" for the whole scheme, "scheme:/a/b" for a subtree) with a
@@ -66,7 +68,6 @@ struct ns_registration {
 struct ns_table {
     struct ns_space spaces[NS_MAX];
     struct ns_registration schemes[NS_SCHEMES_MAX];
-    uint32_t next_id;
 };
 
 /* What a resolution found. */
@@ -78,9 +79,13 @@ struct ns_target {
 /* Empties t and creates the root namespace. */
 void ns_init(struct ns_table *t);
 
-/* A new, empty namespace under parent, labelled label; its id in *id.
- * INVALID_ARGUMENT (bad label), NOT_FOUND (no parent), NO_MEMORY (full). */
-long ns_create(struct ns_table *t, uint32_t parent, const char *label, uint32_t *id);
+/* A new, empty namespace numbered id under parent, labelled label.
+ * INVALID_ARGUMENT (id 0 or NS_ROOT, a bad label), BUSY (id exists),
+ * NOT_FOUND (no parent), NO_MEMORY (full). */
+long ns_create(struct ns_table *t, uint32_t id, uint32_t parent, const char *label);
+
+/* Whether namespace id exists. */
+bool ns_exists(const struct ns_table *t, uint32_t id);
 
 /* Removes namespace id (not the root) and every registration it made;
  * the services of those are written to closed[0..*n) for closing. A

@@ -1,0 +1,73 @@
+/*
+ * svctest - the test silo (see svctest.h):
+ *
+ *   svctest crash        logs, then faults (supervision: on-failure)
+ *   svctest exit N       logs, then exits with status N
+ *   svctest secret       serves the "secret" scheme (tests/idl/svctest.idl)
+ *   svctest peer         reaches "secret", which its namespace has
+ *   svctest isolation    cannot reach "secret", by name or by guessing handles
+ *   svctest privilege    asks for schemes, capabilities and rights it lacks
+ *   svctest read-only    writes through a read-only view of "log"
+ *   svctest reader       reads the log back through "log:"
+ *   svctest hostile      sends malformed messages to the log and the nameserver
+ */
+#include "svctest.h"
+#include <rt/rt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <svc/svc.h>
+
+unsigned check_failures;
+
+bool check(const char *mode, const char *what, long got, long expected)
+{
+    if (got == expected)
+        return true;
+    check_failures++;
+    log_printf(LOG_LEVEL_ERROR, "%s: FAIL: %s: expected %ld, got %ld", mode, what, expected, got);
+    return false;
+}
+
+static int mode_crash(void)
+{
+    log_printf(LOG_LEVEL_INFO, "crash: faulting now");
+    *(volatile int *)8 = 1;
+    return 1;
+}
+
+static int mode_exit(const char *status)
+{
+    int n = atoi(status);
+    log_printf(LOG_LEVEL_INFO, "exit: exiting with status %d", n);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    svc_init("svctest");
+    if (argc < 2) {
+        log_printf(LOG_LEVEL_ERROR, "no mode given");
+        return 2;
+    }
+    const char *mode = argv[1];
+    if (strcmp(mode, "crash") == 0)
+        return mode_crash();
+    if (strcmp(mode, "exit") == 0 && argc > 2)
+        return mode_exit(argv[2]);
+    if (strcmp(mode, "secret") == 0)
+        return mode_secret();
+    if (strcmp(mode, "peer") == 0)
+        return mode_peer();
+    if (strcmp(mode, "isolation") == 0)
+        return mode_isolation();
+    if (strcmp(mode, "privilege") == 0)
+        return mode_privilege();
+    if (strcmp(mode, "read-only") == 0)
+        return mode_read_only();
+    if (strcmp(mode, "reader") == 0)
+        return mode_reader();
+    if (strcmp(mode, "hostile") == 0)
+        return mode_hostile();
+    log_printf(LOG_LEVEL_ERROR, "unknown mode %s", mode);
+    return 2;
+}
