@@ -16,3 +16,4 @@ HOST_TEST_SRCS_namespace := user/nameserver/namespace.c
 HOST_TEST_CFLAGS_namespace := -Iuser/nameserver
 HOST_TEST_SRCS_log_store := user/log/store.c
 HOST_TEST_CFLAGS_log_store := -Iuser/log
+HOST_TEST_SRCS_logbuf := kernel/lib/logbuf.c

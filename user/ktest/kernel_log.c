@@ -12,7 +12,7 @@
 
 #define LOG_RIGHTS                                                                                 \
     (CAIRN_RIGHT_READ | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_REVOKE)
-#define RING_LINES 256 /* kernel/include/core/log_ring.h */
+#define RING_LINES 256 /* LOGBUF_LINES, kernel/include/lib/logbuf.h */
 
 static char buf[CAIRN_LOG_READ_MAX] __attribute__((aligned(8)));
 
