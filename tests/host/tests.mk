@@ -13,3 +13,6 @@ HOST_TEST_SRCS_handle_table := kernel/object/handle_table.c
 HOST_TEST_SRCS_linux_stack := user/posix/stack.c
 HOST_TEST_CFLAGS_linux_stack := -Iuser/posix
 HOST_TEST_SRCS_arena := lib/c/arena.c
+HOST_TEST_SRCS_libc := lib/c/string.c lib/c/strdup.c lib/c/strtol.c lib/c/qsort.c lib/c/abs.c \
+	kernel/lib/string.c
+HOST_TEST_CFLAGS_libc := -include tests/host/string_rename.h -include tests/host/libc_rename.h
