@@ -17,3 +17,15 @@ HOST_TEST_CFLAGS_namespace := -Iuser/nameserver
 HOST_TEST_SRCS_log_store := user/log/store.c
 HOST_TEST_CFLAGS_log_store := -Iuser/log
 HOST_TEST_SRCS_logbuf := kernel/lib/logbuf.c
+HOST_TEST_SRCS_arena := lib/c/arena.c
+HOST_TEST_SRCS_libc := lib/c/string.c lib/c/strdup.c lib/c/strtol.c lib/c/qsort.c lib/c/abs.c \
+	kernel/lib/string.c
+HOST_TEST_CFLAGS_libc := -include tests/host/string_rename.h -include tests/host/libc_rename.h
+
+# The IDL runtime with the generated code of tests/idl/echo.idl over a fake
+# kernel (tests/idl/host.c).
+HOST_TEST_SRCS_idl := lib/idl/codec.c lib/idl/dispatch.c lib/idl/client.c lib/idl/serve.c \
+	tests/idl/host.c \
+	$(BUILD)/gen/idl/echo_client.c $(BUILD)/gen/idl/echo_server.c
+HOST_TEST_CFLAGS_idl := -Ilib/idl/include -Ilib/rt/include -I$(BUILD)/gen
+$(BUILD)/host/test_idl: | $(SYSCALLS_H)

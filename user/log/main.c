@@ -3,8 +3,8 @@
  *
  * Keeps the recent lines of every service (store.h) and the kernel's own,
  * drained from the kernel log (log_read) every DRAIN_NS while idle and
- * before every read; mirrors service lines to the console (the kernel
- * prints its own). Serves the endpoint init gives it and registers it as
+ * before every read; mirrors service lines but debug ones to the console
+ * (the kernel prints its own). Serves the endpoint init gives it and registers it as
  * the "log" scheme. One thread: the store needs no lock.
  */
 #include "store.h"
@@ -43,8 +43,8 @@ static void drain_kernel(struct log_service *s)
             char note[64];
             int n = snprintf(note, sizeof(note), "log: %llu kernel lines lost",
                              (unsigned long long)pos.lost);
-            store_append(&s->store, cairn_clock_get(), STORE_SOURCE_KERNEL, CAIRN_LOG_WARN, note,
-                         (size_t)n);
+            store_append(&s->store, (uint64_t)cairn_clock_get(), STORE_SOURCE_KERNEL,
+                         CAIRN_LOG_WARN, note, (size_t)n);
         }
         for (long off = 0; off < used;) {
             const struct cairn_log_record *r = (const void *)(s->records + off);
@@ -61,9 +61,10 @@ static long log_op_write(void *ctx, const struct idl_call *call, enum log_level 
     struct log_service *s = ctx;
     if (call->badge & BADGE_READONLY)
         return -CAIRN_E_ACCESS_DENIED;
-    store_append(&s->store, cairn_clock_get(), (uint32_t)(call->badge >> 8), lvl, text,
+    store_append(&s->store, (uint64_t)cairn_clock_get(), (uint32_t)(call->badge >> 8), lvl, text,
                  strlen(text));
-    rt_printf("%s\n", text);
+    if (lvl != LOG_LEVEL_DEBUG)
+        rt_printf("%s\n", text);
     return 0;
 }
 
