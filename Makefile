@@ -125,6 +125,8 @@ RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.
 	$(BUILD)/gen/lib/rt/syscalls.c.o \
 	$(BUILD)/lib/pure/format.c.o $(BUILD)/lib/pure/string.c.o
 
+include lib/idl/idl.mk
+
 # The pure parsers and helpers of kernel/lib (no kernel state, host-tested)
 # are compiled once more for user space: the formatter and the string
 # functions for every program, the ELF and cpio readers for those that

@@ -12,3 +12,10 @@ HOST_TEST_CFLAGS_string := -include tests/host/string_rename.h
 HOST_TEST_SRCS_handle_table := kernel/object/handle_table.c
 HOST_TEST_SRCS_linux_stack := user/posix/stack.c
 HOST_TEST_CFLAGS_linux_stack := -Iuser/posix
+# The IDL runtime with the generated code of tests/idl/echo.idl over a fake
+# kernel (tests/idl/host.c).
+HOST_TEST_SRCS_idl := lib/idl/codec.c lib/idl/dispatch.c lib/idl/client.c lib/idl/serve.c \
+	tests/idl/host.c \
+	$(BUILD)/gen/idl/echo_client.c $(BUILD)/gen/idl/echo_server.c
+HOST_TEST_CFLAGS_idl := -Ilib/idl/include -Ilib/rt/include -I$(BUILD)/gen
+$(BUILD)/host/test_idl: | $(SYSCALLS_H)
