@@ -136,6 +136,8 @@ $(BUILD)/lib/pure/%.c.o: kernel/lib/%.c
 	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
 
 posix_OBJ := $(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
+ktest_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o
+bench_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o
 $(BUILD)/user/posix/%.c.o: USER_CFLAGS += -Ikernel/include
 
 $(BUILD)/lib/rt/%.c.o: lib/rt/%.c | $(SYSCALLS_H)
