@@ -177,6 +177,8 @@ log_OBJ := $(SVC_CLIENT_OBJ) $(IDL_GEN)/log_server.c.o
 svctest_OBJ := $(SVC_CLIENT_OBJ) $(IDL_GEN)/log_server.c.o $(IDL_GEN)/nameserver_server.c.o \
 	$(IDL_GEN)/svctest_client.c.o $(IDL_GEN)/svctest_server.c.o
 $(BUILD)/lib/svc/svc.c.o: | $(IDL_HEADERS)
+ktest_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o
+bench_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o
 $(BUILD)/user/posix/%.c.o: USER_CFLAGS += -Ikernel/include
 
 $(BUILD)/lib/%.c.o: lib/%.c | $(SYSCALLS_H)

@@ -32,8 +32,11 @@ KEYWORDS = {"interface", "version", "enum", "struct", "method", "move", "bool", 
             "bytes", "cap"} | set(INTS)
 C_KEYWORDS = set("""auto break case char const continue default do double else enum extern
 float for goto if inline int long register restrict return short signed sizeof static struct
-switch typedef union unsigned void volatile while bool true false ctx call endpoint in out ops
-_Bool _Complex _Imaginary""".split())
+switch typedef union unsigned void volatile while bool true false NULL _Bool _Complex _Imaginary
+ctx call endpoint""".split())
+# Generated names a method or type may not take.
+RESERVED_METHODS = {"dispatch", "serve", "interface", "client_interface", "ops"}
+RESERVED_TYPES = {"ops", "interface", "client_interface"}
 
 
 class IdlError(Exception):
@@ -122,7 +125,7 @@ class Field:
 
 class Enum:
     def __init__(self, name, doc):
-        self.name, self.doc, self.members = name, doc, []
+        self.name, self.doc, self.members, self.tokens = name, doc, [], []
 
 
 class Struct:
@@ -230,9 +233,25 @@ class Parser:
         if not iface.methods:
             self.error(name, f"interface '{iface.name}' has no methods")
         iface.methods.sort(key=lambda m: m.number)  # the dispatcher searches by number
+        self.check_macros(iface)
         return iface
 
+    def check_macros(self, iface):
+        """The upper-case constants of the header must all differ."""
+        P = iface.name.upper()
+        seen = {f"{P}_VERSION": "the version", f"{P}_ID": "the interface id"}
+        names = [(f"{P}_{m.name.upper()}", m.tok, f"method '{m.name}'") for m in iface.methods]
+        for e in iface.enums:
+            names += [(f"{P}_{e.name.upper()}_{t.text.upper()}", t, f"'{e.name}.{t.text}'")
+                      for t in e.tokens]
+        for macro, tok, what in sorted(names, key=lambda n: (n[1].line, n[1].col)):
+            if macro in seen:
+                self.error(tok, f"{what} would be {macro} in C, as {seen[macro]} is")
+            seen[macro] = what
+
     def declare(self, iface, tok, what):
+        if tok.text in RESERVED_TYPES:
+            self.error(tok, f"'{tok.text}' is a name the generated code uses; choose another")
         if tok.text in iface.types:
             self.error(tok, f"'{tok.text}' is already declared")
         iface.types[tok.text] = what
@@ -256,6 +275,7 @@ class Parser:
             names.add(member.text)
             values[value] = member.text
             enum.members.append((member.text, value, member.doc))
+            enum.tokens.append(member)
             if not self.accept(","):
                 break
             if self.peek().text == "}":
@@ -302,6 +322,8 @@ class Parser:
             if m.number == number:
                 self.error(ntok, f"method number {number} is already '{m.name}'")
         tok = self.name("the method name")
+        if tok.text in RESERVED_METHODS:
+            self.error(tok, f"'{tok.text}' is a name the generated code uses; choose another")
         for m in iface.methods:
             if m.name == tok.text:
                 self.error(tok, f"method '{tok.text}' is already declared")
@@ -318,6 +340,11 @@ class Parser:
             if f.name in names:
                 self.error(f.tok, f"'{f.name}' is already a parameter of '{method.name}'")
             names.add(f.name)
+        for f in method.args + method.results:
+            if f.type.kind == "bytes" and f.name + "_len" in [g.name for g in method.args +
+                                                              method.results]:
+                self.error(f.tok, f"'{f.name}' is bytes<N>, so '{f.name}_len' names its length "
+                                  f"in C; rename the parameter '{f.name}_len'")
         for fields, what in ((method.args, "arguments"), (method.results, "results")):
             layout_message(self, method, fields, what)
         iface.methods.append(method)
@@ -650,33 +677,31 @@ class Gen:
         for f in m.args:
             t = f.type
             if t.kind == "bytes":
-                args += [f"i->{f.name}", f"i->{f.name}_len"]
-            elif t.kind in ("string",):
-                args.append(f"i->{f.name}")
+                args += [f"i_->{f.name}", f"i_->{f.name}_len"]
             elif t.kind == "struct":
-                args.append(f"&i->{f.name}")
+                args.append(f"&i_->{f.name}")
             else:
-                args.append(f"i->{f.name}")
+                args.append(f"i_->{f.name}")
         for f in m.results:
             t = f.type
             if t.kind == "bytes":
-                args += [f"o->{f.name}", f"&o->{f.name}_len"]
+                args += [f"o_->{f.name}", f"&o_->{f.name}_len"]
             elif t.kind == "string":
-                args.append(f"o->{f.name}")
+                args.append(f"o_->{f.name}")
             else:
-                args.append(f"&o->{f.name}")
+                args.append(f"&o_->{f.name}")
         uses_i = "" if m.args else "    (void)in;\n"
         uses_o = "" if m.results else "    (void)out;\n"
-        decl_i = f"    const struct {p}__{m.name}_in *i = in;\n" if m.args else ""
-        decl_o = f"    struct {p}__{m.name}_out *o = out;\n" if m.results else ""
-        return (f"static long {p}__thunk_{m.name}(const void *ops, void *ctx, "
-                f"const struct idl_call *call,\n"
-                f"                                 const void *in, void *out)\n{{\n"
+        decl_i = f"    const struct {p}__{m.name}_in *i_ = in;\n" if m.args else ""
+        decl_o = f"    struct {p}__{m.name}_out *o_ = out;\n" if m.results else ""
+        head = f"static long {p}__thunk_{m.name}("
+        return (f"{head}const void *ops, void *ctx, const struct idl_call *call,\n"
+                f"{' ' * len(head)}const void *in, void *out)\n{{\n"
                 f"{decl_i}{decl_o}{uses_i}{uses_o}"
-                f"    long (*handler)({self.signature(m, True)}) =\n"
+                f"    long (*handler_)({self.signature(m, True)}) =\n"
                 f"        ((const struct {p}_ops *)ops)->{m.name};\n"
-                f"    if (!handler)\n        return IDL_NO_HANDLER;\n"
-                f"    return handler({', '.join(args)});\n}}\n\n")
+                f"    if (!handler_)\n        return IDL_NO_HANDLER;\n"
+                f"    return handler_({', '.join(args)});\n}}\n\n")
 
     def server(self):
         p = self.p
@@ -692,8 +717,8 @@ class Gen:
 
     def stub(self, index, m):
         p = self.p
-        body = [f"    struct {p}__{m.name}_in in;\n",
-                f"    struct {p}__{m.name}_out out;\n"]
+        body = [f"    struct {p}__{m.name}_in in_;\n",
+                f"    struct {p}__{m.name}_out out_;\n"]
         for f in m.args:
             t = f.type
             if t.kind == "string":
@@ -707,37 +732,37 @@ class Gen:
         for f in m.args:
             t = f.type
             if t.kind == "string":
-                body.append(f"    __builtin_memcpy(in.{f.name}, {f.name}, "
+                body.append(f"    __builtin_memcpy(in_.{f.name}, {f.name}, "
                             f"__builtin_strlen({f.name}) + 1);\n")
             elif t.kind == "bytes":
-                body.append(f"    in.{f.name}_len = {f.name}_len;\n"
+                body.append(f"    in_.{f.name}_len = {f.name}_len;\n"
                             f"    if ({f.name}_len)\n"
-                            f"        __builtin_memcpy(in.{f.name}, {f.name}, {f.name}_len);\n")
+                            f"        __builtin_memcpy(in_.{f.name}, {f.name}, {f.name}_len);\n")
             elif t.kind == "struct":
-                body.append(f"    in.{f.name} = *{f.name};\n")
+                body.append(f"    in_.{f.name} = *{f.name};\n")
             else:
-                body.append(f"    in.{f.name} = {f.name};\n")
+                body.append(f"    in_.{f.name} = {f.name};\n")
         if not m.args:
-            body.append("    in.unused = 0;\n")
-        body.append(f"    long r = idl_call(endpoint, &{p}_client_interface, "
-                    f"&{p}__methods[{index}], &in, &out);\n")
+            body.append("    in_.unused = 0;\n")
+        body.append(f"    long r_ = idl_call(endpoint, &{p}_client_interface, "
+                    f"&{p}__methods[{index}], &in_, &out_);\n")
         if m.results:
-            body.append("    if (r != 0)\n        return r;\n")
+            body.append("    if (r_ != 0)\n        return r_;\n")
         for f in m.results:
             t = f.type
             if t.kind == "string":
-                body.append(f"    if ({f.name})\n        __builtin_memcpy({f.name}, out.{f.name}, "
-                            f"__builtin_strlen(out.{f.name}) + 1);\n")
+                body.append(f"    if ({f.name})\n        __builtin_memcpy({f.name}, out_.{f.name}, "
+                            f"__builtin_strlen(out_.{f.name}) + 1);\n")
             elif t.kind == "bytes":
-                body.append(f"    if ({f.name})\n        __builtin_memcpy({f.name}, out.{f.name}, "
-                            f"out.{f.name}_len);\n"
-                            f"    if ({f.name}_len)\n        *{f.name}_len = out.{f.name}_len;\n")
+                body.append(f"    if ({f.name})\n        __builtin_memcpy({f.name}, out_.{f.name}, "
+                            f"out_.{f.name}_len);\n"
+                            f"    if ({f.name}_len)\n        *{f.name}_len = out_.{f.name}_len;\n")
             elif t.kind == "cap":
-                body.append(f"    if ({f.name})\n        *{f.name} = out.{f.name};\n"
-                            f"    else\n        cairn_handle_close(out.{f.name});\n")
+                body.append(f"    if ({f.name})\n        *{f.name} = out_.{f.name};\n"
+                            f"    else\n        cairn_handle_close(out_.{f.name});\n")
             else:
-                body.append(f"    if ({f.name})\n        *{f.name} = out.{f.name};\n")
-        body.append("    return r;\n" if not m.results else "    return 0;\n")
+                body.append(f"    if ({f.name})\n        *{f.name} = out_.{f.name};\n")
+        body.append("    return r_;\n" if not m.results else "    return 0;\n")
         return (f"long {p}_{m.name}({self.signature(m, False)})\n{{\n" + "".join(body) + "}\n\n")
 
     def client(self):

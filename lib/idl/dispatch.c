@@ -32,24 +32,21 @@ static void reply_status(struct cairn_msg *msg, long status)
         msg->words[i] = 0;
 }
 
-void idl_dispatch(const struct idl_interface *iface, const void *ops, void *ctx,
-                  struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
+/* Decodes the request for m, runs its handler and encodes the reply, with
+ * the arguments and results on the stack at their C sizes (8-byte words:
+ * no IDL type needs more alignment). */
+static void dispatch_method(const struct idl_method *m, const void *ops, void *ctx,
+                            struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
 {
-    _Alignas(16) uint8_t in[IDL_MAX_ARGS];
-    _Alignas(16) uint8_t out[IDL_MAX_ARGS];
-    const struct idl_method *m = method_find(iface, CAIRN_MSGINFO_LABEL(msg->info));
-    if (!m) {
-        idl_caps_close(msg, buf);
-        reply_status(msg, -CAIRN_E_NOT_SUPPORTED);
-        return;
-    }
-    __builtin_memset(in, 0, m->in.c_size);
+    uint64_t in[(m->in.c_size + 7) / 8];
+    uint64_t out[(m->out.c_size + 7) / 8];
+    __builtin_memset(in, 0, sizeof(in));
     long r = idl_decode(&m->in, msg, buf, in);
     if (r < 0) {
         reply_status(msg, r);
         return;
     }
-    __builtin_memset(out, 0, m->out.c_size);
+    __builtin_memset(out, 0, sizeof(out));
     const struct idl_call call = {.badge = msg->badge, .method = m->number};
     r = m->thunk(ops, ctx, &call, in, out);
     if (r == IDL_NO_HANDLER) {
@@ -65,4 +62,16 @@ void idl_dispatch(const struct idl_interface *iface, const void *ops, void *ctx,
         reply_status(msg, r);
     else
         msg->info = (uint64_t)r;
+}
+
+void idl_dispatch(const struct idl_interface *iface, const void *ops, void *ctx,
+                  struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
+{
+    const struct idl_method *m = method_find(iface, CAIRN_MSGINFO_LABEL(msg->info));
+    if (m) {
+        dispatch_method(m, ops, ctx, msg, buf);
+        return;
+    }
+    idl_caps_close(msg, buf);
+    reply_status(msg, -CAIRN_E_NOT_SUPPORTED);
 }

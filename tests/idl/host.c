@@ -17,6 +17,7 @@ struct host_handle {
 static struct host_handle handles[HOST_HANDLES];
 static unsigned next_handle = 1;
 static unsigned bad_closes;
+static unsigned live_handles;
 static struct cairn_ipc_buffer *client_buf;
 
 host_server_fn host_server;
@@ -29,6 +30,7 @@ cairn_handle_t host_handle_new(uint32_t type, uint32_t rights)
     if (next_handle >= HOST_HANDLES)
         next_handle = 1;
     unsigned h = next_handle++;
+    live_handles += !handles[h].live;
     handles[h] = (struct host_handle){true, type, rights};
     return h;
 }
@@ -40,10 +42,7 @@ bool host_handle_live(cairn_handle_t h)
 
 unsigned host_handles_live(void)
 {
-    unsigned n = 0;
-    for (unsigned i = 0; i < HOST_HANDLES; i++)
-        n += handles[i].live;
-    return n;
+    return live_handles;
 }
 
 unsigned host_bad_closes(void)
@@ -56,6 +55,7 @@ void host_handles_reset(void)
     memset(handles, 0, sizeof(handles));
     next_handle = 1;
     bad_closes = 0;
+    live_handles = 0;
 }
 
 long cairn_handle_info(cairn_handle_t h, struct cairn_handle_info *info)
@@ -73,6 +73,7 @@ long cairn_handle_close(cairn_handle_t h)
         return -CAIRN_E_BAD_HANDLE;
     }
     handles[h].live = false;
+    live_handles--;
     return 0;
 }
 
@@ -115,7 +116,7 @@ static void host_deliver(uint64_t info, const struct cairn_ipc_buffer *from,
         cairn_handle_t h = from->caps[i] & ~CAIRN_IPC_CAP_MOVE;
         to->caps[i] = host_handle_new(handles[h].type, handles[h].rights);
         if (from->caps[i] & CAIRN_IPC_CAP_MOVE)
-            handles[h].live = false;
+            cairn_handle_close(h);
     }
 }
 
@@ -179,7 +180,7 @@ long rt_ipc_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg)
         return r;
     for (unsigned i = 0; i < CAIRN_MSGINFO_CAPS(msg->info); i++) {
         if (host_server_buf.caps[i] & CAIRN_IPC_CAP_MOVE)
-            handles[host_server_buf.caps[i] & ~CAIRN_IPC_CAP_MOVE].live = false;
+            cairn_handle_close(host_server_buf.caps[i] & ~CAIRN_IPC_CAP_MOVE);
     }
     rt_ipc_reply(msg);
     return rt_ipc_recv(endpoint, UINT64_MAX, msg);

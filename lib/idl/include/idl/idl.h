@@ -30,7 +30,7 @@
 #define IDL_MAX_PAYLOAD (IDL_REG_BYTES + CAIRN_IPC_MAX_BYTES)
 
 /* Bytes of the C argument or result struct of any method (idlc checks):
- * the dispatcher keeps one of each on its stack. */
+ * the dispatcher keeps the two of the method it serves on its stack. */
 #define IDL_MAX_ARGS 4608
 
 /* A request label: the interface's 24-bit identity (a hash of its name and
