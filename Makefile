@@ -32,6 +32,7 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T kernel/arch/x86_64/kernel.ld
 
 USER_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -I$(BUILD)/gen/include -Ilib/rt/include \
+	-Ilib/manifest/include \
 	-ffreestanding -fno-builtin -mgeneral-regs-only -fno-pic -fno-pie \
 	-fno-stack-protector -MMD -MP
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,separate-code -Wl,-z,noexecstack \
@@ -133,6 +134,14 @@ $(BUILD)/lib/pure/%.c.o: kernel/lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
 
+# The silo-manifest parser (pure, host-tested too), for programs that name
+# $(MANIFEST_OBJ) in <program>_OBJ.
+MANIFEST_OBJ := $(BUILD)/lib/manifest/manifest.c.o $(BUILD)/lib/manifest/keys.c.o
+
+$(BUILD)/lib/manifest/%.c.o: lib/manifest/%.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
+
 posix_OBJ := $(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
 $(BUILD)/user/posix/%.c.o: USER_CFLAGS += -Ikernel/include
 
@@ -197,7 +206,7 @@ $(BUILD)/host/test_%: tests/host/test_%.c $$(HOST_TEST_SRCS_$$*) tests/host/chec
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*)
+	$(HOST_CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) -o $@ $< $(FUZZ_SRCS_$*)
 
 host-tests: $(foreach t,$(HOST_TESTS),$(BUILD)/host/test_$(t))
 fuzzers: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/fuzz_$(f))

@@ -12,3 +12,5 @@ HOST_TEST_CFLAGS_string := -include tests/host/string_rename.h
 HOST_TEST_SRCS_handle_table := kernel/object/handle_table.c
 HOST_TEST_SRCS_linux_stack := user/posix/stack.c
 HOST_TEST_CFLAGS_linux_stack := -Iuser/posix
+HOST_TEST_SRCS_manifest := lib/manifest/manifest.c lib/manifest/keys.c kernel/lib/format.c
+HOST_TEST_CFLAGS_manifest := -Ilib/manifest/include
