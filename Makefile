@@ -32,7 +32,7 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T kernel/arch/x86_64/kernel.ld
 
 USER_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -I$(BUILD)/gen/include -Ilib/rt/include \
-	-Ilib/manifest/include \
+	-Ilib/manifest/include -Ilib/spawn/include \
 	-ffreestanding -fno-builtin -mgeneral-regs-only -fno-pic -fno-pie \
 	-fno-stack-protector -MMD -MP
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,separate-code -Wl,-z,noexecstack \
@@ -120,7 +120,7 @@ $(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
 		{ echo "kernel: code moved between the two links"; exit 1; }
 
 # --- user programs and the initial ramdisk -----------------------------------
-USER_PROGRAMS := init fault ktest bench sysfuzz posix
+USER_PROGRAMS := init fault ktest bench sysfuzz posix spawntest
 RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o \
 	$(BUILD)/lib/rt/startup.c.o \
 	$(BUILD)/gen/lib/rt/syscalls.c.o \
@@ -142,7 +142,17 @@ $(BUILD)/lib/manifest/%.c.o: lib/manifest/%.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
 
-posix_OBJ := $(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
+# lib/spawn: loading programs from the ramdisk into new processes, with the
+# ELF and cpio readers it uses.
+SPAWN_OBJ := $(BUILD)/lib/spawn/spawn.c.o $(BUILD)/lib/spawn/load.c.o \
+	$(BUILD)/lib/spawn/stack.c.o $(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
+
+$(BUILD)/lib/spawn/%.c.o: lib/spawn/%.c | $(SYSCALLS_H)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
+
+posix_OBJ := $(SPAWN_OBJ)
+ktest_OBJ := $(SPAWN_OBJ)
 $(BUILD)/user/posix/%.c.o: USER_CFLAGS += -Ikernel/include
 
 $(BUILD)/lib/rt/%.c.o: lib/rt/%.c | $(SYSCALLS_H)
