@@ -123,7 +123,7 @@ $(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
 		{ echo "kernel: code moved between the two links"; exit 1; }
 
 # --- user programs and the initial ramdisk -----------------------------------
-USER_PROGRAMS := init fault ktest bench sysfuzz posix nameserver log svctest
+USER_PROGRAMS := init fault ktest bench sysfuzz posix spawntest nameserver log svctest
 
 # --- user-space libraries ------------------------------------------------------
 # Every program links lib/rt/crt0.S and then the archives of USER_LIBS, as
@@ -166,7 +166,16 @@ $(BUILD)/lib/pure/%.c.o: kernel/lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
 
-posix_OBJ := $(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
+# The silo-manifest parser (pure, host-tested too), for programs that name
+# $(MANIFEST_OBJ) in <program>_OBJ.
+MANIFEST_OBJ := $(BUILD)/lib/manifest/manifest.c.o $(BUILD)/lib/manifest/keys.c.o
+
+# lib/spawn: loading programs from the ramdisk into new processes, with the
+# ELF and cpio readers it uses.
+SPAWN_OBJ := $(BUILD)/lib/spawn/spawn.c.o $(BUILD)/lib/spawn/load.c.o \
+	$(BUILD)/lib/spawn/stack.c.o $(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
+
+posix_OBJ := $(SPAWN_OBJ)
 
 # The services (docs/services.md) and their test silo, with the IDL code
 # of the protocols each serves or calls; lib/svc (the client helpers of
@@ -177,7 +186,7 @@ log_OBJ := $(SVC_CLIENT_OBJ) $(IDL_GEN)/log_server.c.o
 svctest_OBJ := $(SVC_CLIENT_OBJ) $(IDL_GEN)/log_server.c.o $(IDL_GEN)/nameserver_server.c.o \
 	$(IDL_GEN)/svctest_client.c.o $(IDL_GEN)/svctest_server.c.o
 $(BUILD)/lib/svc/svc.c.o: | $(IDL_HEADERS)
-ktest_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o
+ktest_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o $(SPAWN_OBJ)
 bench_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o
 $(BUILD)/user/posix/%.c.o: USER_CFLAGS += -Ikernel/include
 
@@ -244,7 +253,7 @@ $(BUILD)/host/test_%: tests/host/test_%.c $$(HOST_TEST_SRCS_$$*) tests/host/chec
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*)
+	$(HOST_CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) -o $@ $< $(FUZZ_SRCS_$*)
 
 host-tests: $(foreach t,$(HOST_TESTS),$(BUILD)/host/test_$(t))
 fuzzers: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/fuzz_$(f))
