@@ -181,13 +181,18 @@ posix_OBJ := $(SPAWN_OBJ)
 # of the protocols each serves or calls; lib/svc (the client helpers of
 # every silo) calls the log and nameserver stubs.
 SVC_CLIENT_OBJ := $(IDL_OBJ) $(IDL_GEN)/log_client.c.o $(IDL_GEN)/nameserver_client.c.o
+init_OBJ := $(IDL_OBJ) $(IDL_GEN)/nameserver_client.c.o $(MANIFEST_OBJ) $(SPAWN_OBJ)
+$(BUILD)/user/init/%.c.o: USER_CFLAGS += -Ikernel/include
 nameserver_OBJ := $(IDL_OBJ) $(IDL_GEN)/nameserver_server.c.o
 log_OBJ := $(SVC_CLIENT_OBJ) $(IDL_GEN)/log_server.c.o
 svctest_OBJ := $(SVC_CLIENT_OBJ) $(IDL_GEN)/log_server.c.o $(IDL_GEN)/nameserver_server.c.o \
 	$(IDL_GEN)/svctest_client.c.o $(IDL_GEN)/svctest_server.c.o
 $(BUILD)/lib/svc/svc.c.o: | $(IDL_HEADERS)
 ktest_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o $(SPAWN_OBJ)
-bench_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o
+bench_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o \
+	$(IDL_GEN)/nameserver_client.c.o $(IDL_GEN)/nameserver_server.c.o \
+	$(BUILD)/user/nameserver/service.c.o $(BUILD)/user/nameserver/namespace.c.o
+$(BUILD)/user/bench/scheme.c.o: USER_CFLAGS += -Iuser/nameserver
 $(BUILD)/user/posix/%.c.o: USER_CFLAGS += -Ikernel/include
 
 $(BUILD)/lib/%.c.o: lib/%.c | $(SYSCALLS_H)

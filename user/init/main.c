@@ -1,11 +1,232 @@
 /*
- * init - the first user program. At this stage it proves that ring 3 runs
- * and that system calls work; supervision of services comes later.
+ * init - the first process (docs/services.md). It gets every initial
+ * capability from the kernel, reads a boot set and its silo manifests
+ * from the initial ramdisk, starts the silos in dependency order with
+ * exactly what each manifest names, and supervises them for ever.
+ *
+ *   init [set=NAME]      the set silos/NAME.set (default: boot)
+ *
+ * Serial markers (tests/system/cases.py): "init: started NAME pid N",
+ * "init: NAME exited (REASON)", "init: restarting NAME in N ms",
+ * "init: giving up on NAME after N restarts", "init: all services up".
  */
+#include "initrd.h"
+#include "order.h"
+#include "set.h"
+#include "silo.h"
+#include <idl/nameserver.h>
 #include <rt/rt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 
-int main(void)
+#define NS_ROOT_ID         1u             /* user/nameserver/namespace.h: NS_ROOT */
+#define REGISTER_WAIT_NS   10000000000ull /* how long a provider may take to register */
+#define REGISTER_POLL_NS   5000000ull
+#define NAMESERVER_WAIT_NS 100000000ull /* a restart postponed while the nameserver is down */
+
+struct silo silos[SET_MAX];
+unsigned silo_count;
+cairn_handle_t nameserver_endpoint;
+cairn_handle_t nameserver_admin;
+cairn_handle_t silo_watch;
+
+static struct manifest loaded[SET_MAX];
+static struct cairn_ipc_buffer ipc_buffer __attribute__((aligned(4096)));
+
+void init_log(const char *fmt, ...)
 {
-    rt_puts("init: hello from ring 3\n");
-    return 0;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n > sizeof(line) - 2)
+        n = sizeof(line) - 2;
+    line[n++] = '\n';
+    cairn_debug_write(line, (size_t)n);
+}
+
+/* Reads silos/NAME.silo into *m; false with the error logged. */
+static bool manifest_load(const char *name, struct manifest *m)
+{
+    char path[64], why[192];
+    const void *text;
+    size_t size;
+    struct manifest_error err;
+    snprintf(path, sizeof(path), "silos/%s.silo", name);
+    if (initrd_file(path, &text, &size) < 0) {
+        init_log("init: %s: no such file in the ramdisk", path);
+        return false;
+    }
+    if (manifest_parse(text, size, m, &err) != 0) {
+        manifest_error_format(path, &err, why, sizeof(why));
+        init_log("init: %s", why);
+        return false;
+    }
+    if (strcmp(m->name, name) != 0) {
+        init_log("init: %s names silo %s", path, m->name);
+        return false;
+    }
+    return true;
+}
+
+/* Loads set NAME into silos[], nameserver first, then in dependency order. */
+static bool set_load(const char *name)
+{
+    char path[64], why[192];
+    const void *text;
+    size_t size;
+    static struct set set;
+    const struct manifest *list[SET_MAX];
+    unsigned order[SET_MAX], n = 0;
+    snprintf(path, sizeof(path), "silos/%s.set", name);
+    if (initrd_file(path, &text, &size) < 0) {
+        init_log("init: no boot set %s (%s)", name, path);
+        return false;
+    }
+    if (set_parse(text, size, &set, why, sizeof(why)) != 0) {
+        init_log("init: %s: %s", path, why);
+        return false;
+    }
+    for (unsigned i = 0; i < set.count; i++) {
+        if (manifest_load(set.names[i], &loaded[n]))
+            list[n] = &loaded[n], n++;
+    }
+    if (order_silos(list, n, order, why, sizeof(why)) != 0) {
+        init_log("init: set %s: %s", name, why);
+        return false;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        const struct manifest *m = list[order[i]];
+        bool ns = strcmp(m->name, NAMESERVER_SILO) == 0;
+        if (ns && silo_count) {
+            memmove(&silos[1], &silos[0], silo_count * sizeof(silos[0]));
+            silos[0] = (struct silo){.m = *m};
+        } else {
+            silos[silo_count] = (struct silo){.m = *m};
+        }
+        silo_count++;
+    }
+    if (silo_count == 0 || !silo_is_nameserver(&silos[0])) {
+        init_log("init: set %s has no silo %s", name, NAMESERVER_SILO);
+        return false;
+    }
+    for (unsigned i = 0; i < silo_count; i++)
+        silos[i].bit = i;
+    return true;
+}
+
+/* Waits until every scheme s provides is registered (or s gave up). */
+static void provider_wait(const struct silo *s)
+{
+    char path[MANIFEST_SCHEME_MAX + 2];
+    for (unsigned i = 0; i < s->m.provide_count; i++) {
+        snprintf(path, sizeof(path), "%s:", s->m.provides[i]);
+        uint64_t until = (uint64_t)cairn_clock_get() + REGISTER_WAIT_NS;
+        long err;
+        cairn_handle_t h;
+        uint32_t flags;
+        while ((err = nameserver_resolve(nameserver_admin, path, &h, &flags)) ==
+                   -CAIRN_E_PEER_DEAD &&
+               (uint64_t)cairn_clock_get() < until)
+            cairn_sleep(REGISTER_POLL_NS);
+        if (err == 0)
+            cairn_handle_close(h);
+        else
+            init_log("init: %s did not register %s (error %ld)", s->m.name, path, err);
+    }
+}
+
+/* Makes the nameserver's endpoint, init's root handle to it and the
+ * watch notification. */
+static bool bootstrap(void)
+{
+    long ep = cairn_endpoint_create();
+    long admin =
+        ep < 0 ? ep : cairn_handle_mint((cairn_handle_t)ep, CAIRN_RIGHT_SIGNAL, NS_ROOT_ID);
+    long watch = cairn_notification_create();
+    if (ep < 0 || admin < 0 || watch < 0) {
+        init_log("init: cannot make the nameserver's endpoint (%ld %ld %ld)", ep, admin, watch);
+        return false;
+    }
+    nameserver_endpoint = (cairn_handle_t)ep;
+    nameserver_admin = (cairn_handle_t)admin;
+    silo_watch = (cairn_handle_t)watch;
+    return idl_client_init(&ipc_buffer) == 0;
+}
+
+/* The earliest restart deadline, or UINT64_MAX. */
+static uint64_t next_deadline(void)
+{
+    uint64_t at = UINT64_MAX;
+    for (unsigned i = 0; i < silo_count; i++) {
+        if (silos[i].state == SILO_PENDING && silos[i].restart_at < at)
+            at = silos[i].restart_at;
+    }
+    return at;
+}
+
+/* Restarts the silos whose deadline has come; one whose start needs the
+ * nameserver while it is down waits a little longer. */
+static void restart_due(void)
+{
+    uint64_t now = (uint64_t)cairn_clock_get();
+    for (unsigned i = 0; i < silo_count; i++) {
+        struct silo *s = &silos[i];
+        if (s->state != SILO_PENDING || s->restart_at > now)
+            continue;
+        if (!silo_is_nameserver(s) && !silo_nameserver_up()) {
+            s->restart_at = now + NAMESERVER_WAIT_NS;
+            continue;
+        }
+        s->restarts++;
+        if (silo_start(s) == 0 && silo_is_nameserver(s))
+            silo_replay_namespaces();
+    }
+}
+
+__attribute__((noreturn)) static void supervise(void)
+{
+    for (;;) {
+        uint64_t at = next_deadline(), now = (uint64_t)cairn_clock_get();
+        uint64_t timeout = at == UINT64_MAX ? UINT64_MAX : at > now ? at - now : 0;
+        long bits = timeout ? (long)cairn_notification_wait(silo_watch, timeout) : 0;
+        for (unsigned i = 0; bits > 0 && i < silo_count; i++) {
+            if (bits & (1l << silos[i].bit))
+                silo_ended(&silos[i]);
+        }
+        restart_due();
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *set = "boot";
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "set=", 4) == 0)
+            set = argv[i] + 4;
+        else
+            init_log("init: unknown argument %s", argv[i]);
+    }
+    if (initrd_open() < 0) {
+        init_log("init: no initial ramdisk");
+        return 1;
+    }
+    if (!set_load(set) || !bootstrap())
+        return 1;
+    unsigned up = 0;
+    for (unsigned i = 0; i < silo_count; i++) {
+        if (silo_start(&silos[i]) != 0)
+            continue;
+        provider_wait(&silos[i]);
+        up++;
+    }
+    if (up == silo_count)
+        init_log("init: all services up");
+    else
+        init_log("init: %u of %u services up", up, silo_count);
+    supervise();
 }

@@ -1,0 +1,190 @@
+/*
+ * start.c - starting a silo with exactly what its manifest names, and
+ * handling its end (see silo.h).
+ */
+#include "initrd.h"
+#include "silo.h"
+#include "supervise.h"
+#include <cairn/process.h>
+#include <cairn/startup.h>
+#include <rt/rt.h>
+#include <spawn/spawn.h>
+#include <string.h>
+
+#define CLIENT_RIGHTS (CAIRN_RIGHT_SIGNAL)
+#define ENDPOINT_RIGHTS                                                                            \
+    (CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_WAIT | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER)
+
+bool silo_is_nameserver(const struct silo *s)
+{
+    return strcmp(s->m.name, NAMESERVER_SILO) == 0;
+}
+
+bool silo_nameserver_up(void)
+{
+    for (unsigned i = 0; i < silo_count; i++) {
+        if (silo_is_nameserver(&silos[i]))
+            return silos[i].state == SILO_RUNNING;
+    }
+    return false;
+}
+
+/* The initial capabilities s's manifest names, as init holds them. */
+static unsigned manifest_caps(const struct silo *s, struct spawn_handle *caps)
+{
+    static const struct {
+        enum manifest_cap cap;
+        uint64_t key;
+    } table[] = {
+        {MANIFEST_CAP_IRQ_CONTROL, CAIRN_AT_IRQ_CONTROL},
+        {MANIFEST_CAP_IOPORT_CONTROL, CAIRN_AT_IOPORT_CONTROL},
+        {MANIFEST_CAP_DEVICE_MEMORY, CAIRN_AT_DEVICE_MEMORY},
+        {MANIFEST_CAP_INITRD, CAIRN_AT_INITRD},
+        {MANIFEST_CAP_KERNEL_LOG, CAIRN_AT_KERNEL_LOG},
+    };
+    unsigned n = 0;
+    for (unsigned i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        if (!(s->m.caps & (1ull << table[i].cap)))
+            continue;
+        cairn_handle_t h = rt_startup_handle(table[i].key);
+        struct cairn_handle_info info = {0};
+        if (!h || cairn_handle_info(h, &info) < 0)
+            continue; /* init was not given it either */
+        caps[n++] = (struct spawn_handle){h, info.rights, table[i].key};
+    }
+    return n;
+}
+
+/* Collects what s is given: its nameserver handle, its service endpoint,
+ * the capabilities its manifest names; nothing else. */
+static long silo_caps(struct silo *s, struct spawn_handle *caps, unsigned *n,
+                      cairn_handle_t *client)
+{
+    *n = 0;
+    *client = CAIRN_HANDLE_NONE;
+    if (silo_is_nameserver(s) || s->m.provide_count) {
+        if (!s->endpoint) {
+            long ep = silo_is_nameserver(s) ? (long)nameserver_endpoint : cairn_endpoint_create();
+            if (ep < 0)
+                return ep;
+            s->endpoint = (cairn_handle_t)ep;
+        }
+        caps[(*n)++] =
+            (struct spawn_handle){s->endpoint, ENDPOINT_RIGHTS, CAIRN_AT_SERVICE_ENDPOINT};
+    }
+    if (!silo_is_nameserver(s)) {
+        long err = silo_namespace_make(s, client);
+        if (err < 0)
+            return err;
+        caps[(*n)++] = (struct spawn_handle){*client, CLIENT_RIGHTS, CAIRN_AT_NAMESERVER};
+    }
+    *n += manifest_caps(s, caps + *n);
+    return 0;
+}
+
+/* Starts s's program with exactly the handles caps[0..n) (and the
+ * ramdisk's size beside the ramdisk): its process in s->process. */
+static long silo_spawn(struct silo *s, const struct spawn_handle *caps, unsigned n)
+{
+    char *argv[MANIFEST_ARGS_MAX + 1], *envp[MANIFEST_ENVS_MAX];
+    struct spawn_aux size = {CAIRN_AT_INITRD_SIZE, 0};
+    struct spawn_result r;
+    argv[0] = s->m.program;
+    for (unsigned i = 0; i < s->m.arg_count; i++)
+        argv[i + 1] = s->m.args[i];
+    for (unsigned i = 0; i < s->m.env_count; i++)
+        envp[i] = s->m.env[i];
+    bool initrd = s->m.caps & (1ull << MANIFEST_CAP_INITRD);
+    if (initrd)
+        rt_startup_value(CAIRN_AT_INITRD_SIZE, &size.value);
+    struct spawn_params p = {
+        .path = s->m.program,
+        .name = s->m.name,
+        .argc = (int)s->m.arg_count + 1,
+        .argv = argv,
+        .envc = (int)s->m.env_count,
+        .envp = envp,
+        .handles = caps,
+        .nhandles = n,
+        .values = &size,
+        .nvalues = initrd ? 1 : 0,
+        .quota = s->m.memory,
+        .priority = s->m.priority,
+        .affinity = s->m.affinity,
+    };
+    p.initrd = initrd_archive(&p.initrd_size);
+    long err = spawn_program(&p, &r);
+    if (err < 0)
+        return err;
+    cairn_handle_close(r.thread);
+    s->process = r.process;
+    return 0;
+}
+
+/* Undoes what a failed start made. */
+static void start_undo(struct silo *s)
+{
+    if (s->process) {
+        cairn_process_kill(s->process);
+        cairn_handle_close(s->process);
+        s->process = CAIRN_HANDLE_NONE;
+    }
+    silo_namespace_remove(s);
+    s->state = SILO_DOWN;
+}
+
+long silo_start(struct silo *s)
+{
+    struct spawn_handle caps[8];
+    struct cairn_process_info info = {0};
+    cairn_handle_t client;
+    unsigned n;
+    long err = silo_caps(s, caps, &n, &client);
+    if (err == 0)
+        err = silo_spawn(s, caps, n);
+    if (client)
+        cairn_handle_close(client);
+    if (err == 0)
+        err = cairn_process_watch(s->process, silo_watch, 1ull << s->bit);
+    if (err == 0)
+        err = cairn_process_info(s->process, &info);
+    if (err < 0) {
+        init_log("init: cannot start %s (error %ld)", s->m.name, err);
+        start_undo(s);
+        return err;
+    }
+    s->pid = info.id;
+    s->state = SILO_RUNNING;
+    init_log("init: started %s pid %u", s->m.name, s->pid);
+    return 0;
+}
+
+void silo_ended(struct silo *s)
+{
+    struct cairn_process_info info = {0};
+    char reason[32];
+    uint32_t delay;
+    if (s->state != SILO_RUNNING)
+        return;
+    cairn_process_info(s->process, &info);
+    cairn_handle_close(s->process);
+    s->process = CAIRN_HANDLE_NONE;
+    s->state = SILO_DOWN;
+    supervise_reason(info.exit_reason, info.exit_status, reason, sizeof(reason));
+    init_log("init: %s exited (%s)", s->m.name, reason);
+    silo_namespace_remove(s);
+    switch (supervise_decide(&s->m, s->restarts, info.exit_reason, info.exit_status, &delay)) {
+    case SUPERVISE_RESTART:
+        init_log("init: restarting %s in %u ms", s->m.name, delay);
+        s->state = SILO_PENDING;
+        s->restart_at = (uint64_t)cairn_clock_get() + (uint64_t)delay * 1000000;
+        break;
+    case SUPERVISE_GIVE_UP:
+        init_log("init: giving up on %s after %u restarts", s->m.name, s->restarts);
+        break;
+    case SUPERVISE_STAY_DOWN:
+        init_log("init: %s stays down (restart = %s)", s->m.name,
+                 manifest_restart_name(s->m.restart));
+        break;
+    }
+}
