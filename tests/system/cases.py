@@ -361,6 +361,36 @@ CASES = (
         expect=(r"svctest: read-only: ok: write refused, read allowed",),
         forbid=(r"svctest: .*FAIL",),
     ),
+    # Crash and recover: init kills the log service, then the nameserver
+    # (kill=NAME@MS), restarts each, and makes the namespaces again for the
+    # new nameserver; a client keeps resolving and writing the whole time,
+    # through fresh handles and through the one it got first.
+    Case(
+        name="service_recovery",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=init:set=recovery:kill=log@300:kill=nameserver@900",
+        expect=(
+            r"init: test: killing log",
+            r"init: log exited \(killed\)",
+            r"init: restarting log in 50 ms",
+            r"init: started log pid \d+",
+            r"init: test: killing nameserver",
+            r"init: nameserver exited \(killed\)",
+            r"init: restarting nameserver in 50 ms",
+            r"init: started nameserver pid \d+",
+            r"svctest: recovery: ok: 60 rounds through the restarts",
+        ),
+        forbid=(
+            r"svctest: .*FAIL",
+            r"init: cannot",
+            r"init: giving up",
+            r"init: recovery exited \((?!status 0)",
+            r"init: test: no silo",
+        ),
+    ),
     # A hostile client: malformed messages of every kind to the log service
     # and the nameserver, each refused, both still serving afterwards.
     Case(

@@ -4,13 +4,17 @@
  * from the initial ramdisk, starts the silos in dependency order with
  * exactly what each manifest names, and supervises them for ever.
  *
- *   init [set=NAME]      the set silos/NAME.set (default: boot)
+ *   init [set=NAME] [kill=NAME@MS...]
+ *
+ * set=NAME starts the set silos/NAME.set (default: boot); kill=NAME@MS
+ * kills silo NAME MS ms after the set is up, for the tests (inject.h).
  *
  * Serial markers (tests/system/cases.py): "init: started NAME pid N",
  * "init: NAME exited (REASON)", "init: restarting NAME in N ms",
  * "init: giving up on NAME after N restarts", "init: all services up".
  */
 #include "initrd.h"
+#include "inject.h"
 #include "order.h"
 #include "set.h"
 #include "silo.h"
@@ -158,10 +162,10 @@ static bool bootstrap(void)
     return idl_client_init(&ipc_buffer) == 0;
 }
 
-/* The earliest restart deadline, or UINT64_MAX. */
+/* The earliest restart or test kill, or UINT64_MAX. */
 static uint64_t next_deadline(void)
 {
-    uint64_t at = UINT64_MAX;
+    uint64_t at = inject_next();
     for (unsigned i = 0; i < silo_count; i++) {
         if (silos[i].state == SILO_PENDING && silos[i].restart_at < at)
             at = silos[i].restart_at;
@@ -198,6 +202,7 @@ __attribute__((noreturn)) static void supervise(void)
             if (bits & (1l << silos[i].bit))
                 silo_ended(&silos[i]);
         }
+        inject_due((uint64_t)cairn_clock_get());
         restart_due();
     }
 }
@@ -208,7 +213,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "set=", 4) == 0)
             set = argv[i] + 4;
-        else
+        else if (strncmp(argv[i], "kill=", 5) != 0 || !inject_add(argv[i] + 5))
             init_log("init: unknown argument %s", argv[i]);
     }
     if (initrd_open() < 0) {
@@ -228,5 +233,6 @@ int main(int argc, char **argv)
         init_log("init: all services up");
     else
         init_log("init: %u of %u services up", up, silo_count);
+    inject_arm((uint64_t)cairn_clock_get());
     supervise();
 }

@@ -10,6 +10,7 @@
  *   svctest read-only    writes through a read-only view of "log"
  *   svctest reader       reads the log back through "log:"
  *   svctest hostile      sends malformed messages to the log and the nameserver
+ *   svctest recovery     carries on while the log and the nameserver restart
  */
 #include "svctest.h"
 #include <rt/rt.h>
@@ -67,6 +68,8 @@ int main(int argc, char **argv)
         return mode_reader();
     if (strcmp(mode, "hostile") == 0)
         return mode_hostile();
+    if (strcmp(mode, "recovery") == 0)
+        return mode_recovery();
     log_printf(LOG_LEVEL_ERROR, "unknown mode %s", mode);
     return 2;
 }

@@ -25,5 +25,6 @@ int mode_secret(void);
 int mode_read_only(void);
 int mode_reader(void);
 int mode_hostile(void);
+int mode_recovery(void);
 
 #endif
