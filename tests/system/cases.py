@@ -391,6 +391,23 @@ CASES = (
             r"init: test: no silo",
         ),
     ),
+    # A manifest that does not parse is refused with its file and line,
+    # and the rest of its set still starts.
+    Case(
+        name="bad_manifest",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=init:set=broken",
+        expect=(
+            r"init: silos/broken\.silo:8: .*colour",
+            r"init: started nameserver pid \d+",
+            r"init: started log pid \d+",
+            r"init: 2 of 3 services up",
+        ),
+        forbid=(r"init: started broken", r"init: all services up"),
+    ),
     # A hostile client: malformed messages of every kind to the log service
     # and the nameserver, each refused, both still serving afterwards.
     Case(

@@ -36,6 +36,7 @@ cairn_handle_t nameserver_admin;
 cairn_handle_t silo_watch;
 
 static struct manifest loaded[SET_MAX];
+static unsigned set_size; /* silos the set names, whether or not they load */
 static struct cairn_ipc_buffer ipc_buffer __attribute__((aligned(4096)));
 
 void init_log(const char *fmt, ...)
@@ -95,9 +96,12 @@ static bool set_load(const char *name)
         init_log("init: %s: %s", path, why);
         return false;
     }
+    set_size = set.count;
     for (unsigned i = 0; i < set.count; i++) {
-        if (manifest_load(set.names[i], &loaded[n]))
-            list[n] = &loaded[n], n++;
+        if (manifest_load(set.names[i], &loaded[n])) {
+            list[n] = &loaded[n];
+            n++;
+        }
     }
     if (order_silos(list, n, order, why, sizeof(why)) != 0) {
         init_log("init: set %s: %s", name, why);
@@ -229,10 +233,10 @@ int main(int argc, char **argv)
         provider_wait(&silos[i]);
         up++;
     }
-    if (up == silo_count)
+    if (up == set_size)
         init_log("init: all services up");
     else
-        init_log("init: %u of %u services up", up, silo_count);
+        init_log("init: %u of %u services up", up, set_size);
     inject_arm((uint64_t)cairn_clock_get());
     supervise();
 }
