@@ -4,3 +4,4 @@ FUZZ_SRCS_elf  := kernel/lib/elf.c
 FUZZ_SRCS_cpio := kernel/lib/cpio.c
 FUZZ_SRCS_acpi := kernel/acpi/tables.c
 FUZZ_SRCS_handle_table := kernel/object/handle_table.c
+FUZZ_SRCS_arena := lib/c/arena.c
