@@ -15,7 +15,8 @@
 #include <cairn/vm.h>
 #include <stdint.h>
 
-#define HOLES 64
+#define HOLES     64
+#define MAP_TRIES 8
 
 struct hole {
     uint64_t base, size;
@@ -70,6 +71,27 @@ static void range_give(uint64_t va, uint64_t size)
         holes[nholes++] = (struct hole){va, size};
 }
 
+/* Maps memory object mem at a free address of the heap range: the address,
+ * or 0. A range the program mapped on its own (BUSY) is left out of the
+ * heap for good and the next one tried. */
+static uint64_t pages_map(cairn_handle_t mem, size_t size)
+{
+    for (int tries = 0; tries < MAP_TRIES; tries++) {
+        uint64_t va = range_take(size);
+        if (!va)
+            return 0;
+        long r =
+            cairn_vm_map(CAIRN_PROCESS_SELF, mem, 0, va, size, CAIRN_PROT_READ | CAIRN_PROT_WRITE);
+        if (r >= 0)
+            return va;
+        if (r != -CAIRN_E_BUSY) {
+            range_give(va, size);
+            return 0;
+        }
+    }
+    return 0;
+}
+
 void *pages_get(void *ctx, size_t size)
 {
     (void)ctx;
@@ -78,17 +100,8 @@ void *pages_get(void *ctx, size_t size)
     long mem = cairn_memory_create(size);
     if (mem < 0)
         return NULL;
-    uint64_t va = range_take(size);
-    long r = va ? cairn_vm_map(CAIRN_PROCESS_SELF, (cairn_handle_t)mem, 0, va, size,
-                               CAIRN_PROT_READ | CAIRN_PROT_WRITE)
-                : -1;
+    uint64_t va = pages_map((cairn_handle_t)mem, size);
     cairn_handle_close((cairn_handle_t)mem);
-    if (r < 0) {
-        /* A range someone else mapped into (BUSY) is not offered again. */
-        if (va && r != -CAIRN_E_BUSY)
-            range_give(va, size);
-        return NULL;
-    }
     return (void *)va;
 }
 

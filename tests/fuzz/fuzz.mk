@@ -13,3 +13,4 @@ $(BUILD)/fuzz/fuzz_idl: FUZZ_CFLAGS += -Ilib/idl/include -Ilib/rt/include -I$(BU
 $(BUILD)/fuzz/fuzz_idl: | $(SYSCALLS_H)
 FUZZ_SRCS_manifest := lib/manifest/manifest.c lib/manifest/keys.c kernel/lib/format.c
 FUZZ_CFLAGS_manifest := -Ilib/manifest/include
+FUZZ_SRCS_arena := lib/c/arena.c

@@ -18,7 +18,7 @@
 
 #define static_assert _Static_assert
 
-__attribute__((noreturn)) void __assert_fail(const char *expr, const char *file, unsigned line,
-                                             const char *func);
+__attribute__((__noreturn__)) void __assert_fail(const char *expr, const char *file, unsigned line,
+                                                 const char *func);
 
 #endif

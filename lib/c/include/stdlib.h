@@ -57,10 +57,10 @@ void *bsearch(const void *key, const void *base, size_t n, size_t size,
 
 /* Ends the process (every thread) with status: there are no atexit
  * handlers and no buffered output to flush. */
-__attribute__((noreturn)) void exit(int status);
-__attribute__((noreturn)) void _Exit(int status);
+__attribute__((__noreturn__)) void exit(int status);
+__attribute__((__noreturn__)) void _Exit(int status);
 /* Prints "PROGRAM: aborted" and ends the process with EXIT_ABORTED. */
-__attribute__((noreturn)) void abort(void);
+__attribute__((__noreturn__)) void abort(void);
 
 /* No environment yet: always NULL. */
 char *getenv(const char *name);
