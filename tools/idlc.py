@@ -661,8 +661,9 @@ class Gen:
         for s in self.i.structs:
             o.append(self.field_table(f"{p}__struct_{s.name}_fields", s.fields,
                                       f"struct {p}_{s.name}"))
-            o.append(f"static const struct idl_struct {p}__struct_{s.name} = "
-                     f"{self.shape(s.fields, f'struct {p}_{s.name}', f'{p}__struct_{s.name}_fields')};\n")
+            shape = self.shape(s.fields, f"struct {p}_{s.name}", f"{p}__struct_{s.name}_fields",
+                               s.size)
+            o.append(f"static const struct idl_struct {p}__struct_{s.name} = {shape};\n")
         for m in self.i.methods:
             for fields, suffix in ((m.args, "in"), (m.results, "out")):
                 if fields:
@@ -687,9 +688,12 @@ class Gen:
                  f"{len(self.i.methods)}, {p}__methods}};\n")
         return "".join(o)
 
-    def shape(self, fields, container, table):
-        """The struct idl_struct initializer of fields."""
+    def shape(self, fields, container, table, size=None):
+        """The struct idl_struct initializer of fields (of an IDL struct of
+        the given size, or of a method's arguments or results)."""
         fixed, caps, maximum = message_limits(fields)
+        if size is not None:
+            fixed = maximum = size
         flags = []
         if all(f.type.kind not in ("string", "bytes", "cap") for f in fields):
             flags.append("IDL_FLAT")
@@ -747,8 +751,11 @@ class Gen:
 
     def stub(self, index, m):
         p = self.p
+        flat = all(f.type.kind not in ("string", "bytes", "cap") for f in m.args)
         body = [f"    struct {p}__{m.name}_in in_;\n",
                 f"    struct {p}__{m.name}_out out_;\n"]
+        if flat:  # its padding travels: it must not carry the caller's stack
+            body.append("    __builtin_memset(&in_, 0, sizeof(in_));\n")
         for f in m.args:
             t = f.type
             if t.kind == "string":
@@ -772,8 +779,7 @@ class Gen:
                 body.append(f"    in_.{f.name} = *{f.name};\n")
             else:
                 body.append(f"    in_.{f.name} = {f.name};\n")
-        if not m.args:
-            body.append("    in_.unused = 0;\n")
+
         body.append(f"    long r_ = idl_call(endpoint, &{p}_client_interface, "
                     f"&{p}__methods[{index}], &in_, &out_);\n")
         if m.results:
