@@ -451,6 +451,12 @@ def layout_message(parser, method, fields, what):
     return offset, caps, offset + var
 
 
+def is_regs(fields):
+    """Whether fields travel in registers only (IDL_REGS)."""
+    return (all(f.type.kind not in ("string", "bytes", "cap") for f in fields)
+            and message_limits(fields)[0] <= REG_BYTES)
+
+
 def needs_checks(fields):
     """Whether fields hold a bool or an enum, at any depth."""
     for f in fields:
@@ -567,6 +573,8 @@ class Gen:
             lines.append("Returns 0 or a negated enum cairn_error (sent as the reply's status).")
         else:
             lines.append("Returns 0 or a negated enum cairn_error.")
+            if not (is_regs(m.args) and is_regs(m.results)):
+                lines.append("Needs the IPC buffer (idl_client_init).")
         return lines
 
     def header(self):
@@ -600,6 +608,8 @@ class Gen:
                 o.append(f"struct {p}__{m.name}_{suffix} {{\n")
                 o.append(self.c_members(fields) or "    uint8_t unused;\n")
                 o.append("};\n")
+                o.append(f"_Static_assert(sizeof(struct {p}__{m.name}_{suffix}) <= IDL_MAX_ARGS, "
+                         f"\"{m.name}: the dispatcher's limit\");\n")
                 if all(f.type.kind not in ("string", "bytes", "cap") for f in fields):
                     o.append(self.layout_asserts(fields, f"struct {p}__{m.name}_{suffix}"))
         o.append("\n/* Client stubs: call through an endpoint with SIGNAL. */\n")
