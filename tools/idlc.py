@@ -451,6 +451,22 @@ def layout_message(parser, method, fields, what):
     return offset, caps, offset + var
 
 
+def is_regs(fields):
+    """Whether fields travel in registers only (IDL_REGS)."""
+    return (all(f.type.kind not in ("string", "bytes", "cap") for f in fields)
+            and message_limits(fields)[0] <= REG_BYTES)
+
+
+def needs_checks(fields):
+    """Whether fields hold a bool or an enum, at any depth."""
+    for f in fields:
+        if f.type.kind in ("bool", "enum"):
+            return True
+        if f.type.kind == "struct" and needs_checks(f.type.ref.fields):
+            return True
+    return False
+
+
 def message_limits(fields):
     offset, caps, var = 0, 0, 0
     for f in fields:
@@ -529,6 +545,11 @@ class Gen:
                 out.append(f"{indent}{self.ctype(t)} {f.name};\n")
         return "".join(out)
 
+    def layout_asserts(self, fields, container):
+        """The C layout of a flat struct is its wire layout (IDL_FLAT)."""
+        return "".join(f"_Static_assert(offsetof({container}, {f.name}) == {f.wire}, "
+                       f"\"{f.name}: the wire layout\");\n" for f in fields)
+
     def signature(self, m, server):
         params = ["void *ctx", "const struct idl_call *call"] if server else \
             ["cairn_handle_t endpoint"]
@@ -552,6 +573,8 @@ class Gen:
             lines.append("Returns 0 or a negated enum cairn_error (sent as the reply's status).")
         else:
             lines.append("Returns 0 or a negated enum cairn_error.")
+            if not (is_regs(m.args) and is_regs(m.results)):
+                lines.append("Needs the IPC buffer (idl_client_init).")
         return lines
 
     def header(self):
@@ -575,7 +598,8 @@ class Gen:
                 o.append(f"    {self.ctype(f.type)} {f.name};\n")
             o.append("};\n")
             o.append(f"_Static_assert(sizeof(struct {p}_{s.name}) == {s.size}, "
-                     f"\"{s.name}: the wire layout\");\n\n")
+                     f"\"{s.name}: the wire layout\");\n")
+            o.append(self.layout_asserts(s.fields, f"struct {p}_{s.name}") + "\n")
         for m in i.methods:
             o.append(f"#define {P}_{m.name.upper()} {m.number}\n")
         o.append("\n/* The arguments and results of each method as the runtime sees them. */\n")
@@ -584,6 +608,10 @@ class Gen:
                 o.append(f"struct {p}__{m.name}_{suffix} {{\n")
                 o.append(self.c_members(fields) or "    uint8_t unused;\n")
                 o.append("};\n")
+                o.append(f"_Static_assert(sizeof(struct {p}__{m.name}_{suffix}) <= IDL_MAX_ARGS, "
+                         f"\"{m.name}: the dispatcher's limit\");\n")
+                if all(f.type.kind not in ("string", "bytes", "cap") for f in fields):
+                    o.append(self.layout_asserts(fields, f"struct {p}__{m.name}_{suffix}"))
         o.append("\n/* Client stubs: call through an endpoint with SIGNAL. */\n")
         for m in i.methods:
             o.append(c_comment(self.param_doc(m, False)))
@@ -643,9 +671,9 @@ class Gen:
         for s in self.i.structs:
             o.append(self.field_table(f"{p}__struct_{s.name}_fields", s.fields,
                                       f"struct {p}_{s.name}"))
-            o.append(f"static const struct idl_struct {p}__struct_{s.name} = {{\n"
-                     f"    {len(s.fields)}, {s.size}, 0, {s.size}, sizeof(struct {p}_{s.name}),"
-                     f" {p}__struct_{s.name}_fields}};\n")
+            shape = self.shape(s.fields, f"struct {p}_{s.name}", f"{p}__struct_{s.name}_fields",
+                               s.size)
+            o.append(f"static const struct idl_struct {p}__struct_{s.name} = {shape};\n")
         for m in self.i.methods:
             for fields, suffix in ((m.args, "in"), (m.results, "out")):
                 if fields:
@@ -659,10 +687,9 @@ class Gen:
         for m in self.i.methods:
             o.append(f"    {{\"{m.name}\", {m.number},\n")
             for fields, suffix in ((m.args, "in"), (m.results, "out")):
-                fixed, caps, maximum = message_limits(fields)
                 table = f"{p}__{m.name}_{suffix}_fields" if fields else "0"
-                o.append(f"     {{{len(fields)}, {fixed}, {caps}, {maximum}, "
-                         f"sizeof(struct {p}__{m.name}_{suffix}), {table}}},\n")
+                shape = self.shape(fields, f"struct {p}__{m.name}_{suffix}", table)
+                o.append(f"     {shape},\n")
             o.append(f"     {p + '__thunk_' + m.name if server else '0'}}},\n")
         o.append("};\n\n")
         o.append(f"{'' if server else 'static '}const struct idl_interface "
@@ -670,6 +697,23 @@ class Gen:
                  f"    \"{p}\", {self.i.version}, 0x{self.i.ident:06x}u, "
                  f"{len(self.i.methods)}, {p}__methods}};\n")
         return "".join(o)
+
+    def shape(self, fields, container, table, size=None):
+        """The struct idl_struct initializer of fields (of an IDL struct of
+        the given size, or of a method's arguments or results)."""
+        fixed, caps, maximum = message_limits(fields)
+        if size is not None:
+            fixed = maximum = size
+        flags = []
+        if all(f.type.kind not in ("string", "bytes", "cap") for f in fields):
+            flags.append("IDL_FLAT")
+            if fixed <= REG_BYTES:
+                flags.append("IDL_REGS")
+        if needs_checks(fields):
+            flags.append("IDL_CHECKED")
+        return (f"{{.count = {len(fields)}, .fixed = {fixed}, .caps = {caps}, .max = {maximum}, "
+                f".c_size = sizeof({container}), .flags = {'|'.join(flags) or '0'}, "
+                f".fields = {table}}}")
 
     def thunk(self, m):
         p = self.p
@@ -717,8 +761,11 @@ class Gen:
 
     def stub(self, index, m):
         p = self.p
+        flat = all(f.type.kind not in ("string", "bytes", "cap") for f in m.args)
         body = [f"    struct {p}__{m.name}_in in_;\n",
                 f"    struct {p}__{m.name}_out out_;\n"]
+        if flat:  # its padding travels: it must not carry the caller's stack
+            body.append("    __builtin_memset(&in_, 0, sizeof(in_));\n")
         for f in m.args:
             t = f.type
             if t.kind == "string":
@@ -742,8 +789,7 @@ class Gen:
                 body.append(f"    in_.{f.name} = *{f.name};\n")
             else:
                 body.append(f"    in_.{f.name} = {f.name};\n")
-        if not m.args:
-            body.append("    in_.unused = 0;\n")
+
         body.append(f"    long r_ = idl_call(endpoint, &{p}_client_interface, "
                     f"&{p}__methods[{index}], &in_, &out_);\n")
         if m.results:

@@ -73,6 +73,63 @@ static bool scalar_valid(const struct idl_field *f, const uint8_t *p)
     return true;
 }
 
+/* Whether every bool and enum of s in C struct c holds a valid value. */
+static bool values_valid(const struct idl_struct *s, const uint8_t *c)
+{
+    for (uint16_t i = 0; i < s->count; i++) {
+        const struct idl_field *f = &s->fields[i];
+        if (f->kind == IDL_STRUCT ? !values_valid(f->sub, c + f->c_offset)
+                                  : !scalar_valid(f, c + f->c_offset))
+            return false;
+    }
+    return true;
+}
+
+/* Copies n bytes between a flat C struct and the payload, 8 at a time
+ * where it can (the common case: a few words, all in registers). */
+static void flat_put(const struct wire *w, const uint8_t *c, uint32_t n)
+{
+    uint32_t words = (n < IDL_REG_BYTES ? n : IDL_REG_BYTES) / 8;
+    for (uint32_t i = 0; i < words; i++)
+        __builtin_memcpy(w->regs + 8 * i, c + 8 * i, 8);
+    wire_put(w, 8 * words, c + 8 * words, n - 8 * words);
+}
+
+static void flat_get(const struct wire *w, uint8_t *c, uint32_t n)
+{
+    uint32_t words = (n < IDL_REG_BYTES ? n : IDL_REG_BYTES) / 8;
+    for (uint32_t i = 0; i < words; i++)
+        __builtin_memcpy(c + 8 * i, w->regs + 8 * i, 8);
+    wire_get(w, 8 * words, c + 8 * words, n - 8 * words);
+}
+
+bool idl_values_valid(const struct idl_struct *s, const void *c)
+{
+    return values_valid(s, c);
+}
+
+void idl_regs_put(uint32_t n, const void *c, uint64_t words[CAIRN_IPC_WORDS])
+{
+    const uint8_t *from = c;
+    for (unsigned i = 0; i < CAIRN_IPC_WORDS; i++)
+        words[i] = 0;
+    uint32_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        __builtin_memcpy((uint8_t *)words + i, from + i, 8);
+    for (; i < n; i++)
+        ((uint8_t *)words)[i] = from[i];
+}
+
+void idl_regs_get(uint32_t n, const uint64_t words[CAIRN_IPC_WORDS], void *c)
+{
+    uint8_t *to = c;
+    uint32_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        __builtin_memcpy(to + i, (const uint8_t *)words + i, 8);
+    for (; i < n; i++)
+        to[i] = ((const uint8_t *)words)[i];
+}
+
 /* --- encoding ----------------------------------------------------------------- */
 
 /* Writes the fixed-part fields of s from C struct c at wire offset base. */
@@ -111,10 +168,27 @@ static long var_len(const struct idl_field *f, const uint8_t *c)
     return n > f->bound ? -1 : (long)n;
 }
 
+/* A flat struct travels as the C struct's bytes. */
+static long encode_flat(const struct idl_struct *s, const uint8_t *c, struct cairn_msg *msg,
+                        struct cairn_ipc_buffer *buf)
+{
+    if ((s->flags & IDL_CHECKED) && !values_valid(s, c))
+        return -CAIRN_E_INVALID_ARGUMENT;
+    if (s->fixed > IDL_REG_BYTES && !buf)
+        return -CAIRN_E_BAD_ADDRESS;
+    for (unsigned i = 0; i < CAIRN_IPC_WORDS; i++)
+        msg->words[i] = 0;
+    struct wire w = {(uint8_t *)msg->words, buf ? buf->data : 0, IDL_MAX_PAYLOAD};
+    flat_put(&w, c, s->fixed);
+    return (long)CAIRN_MSGINFO_MAKE(0, s->fixed > IDL_REG_BYTES ? s->fixed - IDL_REG_BYTES : 0, 0);
+}
+
 long idl_encode(const struct idl_struct *s, const void *c_in, struct cairn_msg *msg,
                 struct cairn_ipc_buffer *buf)
 {
     const uint8_t *c = c_in;
+    if (s->flags & IDL_FLAT)
+        return encode_flat(s, c, msg, buf);
     uint32_t total = s->fixed;
     for (uint16_t i = 0; i < s->count; i++) {
         const struct idl_field *f = &s->fields[i];
@@ -242,6 +316,17 @@ static long decode_caps(const struct idl_struct *s, uint8_t *c, const struct cai
     return 0;
 }
 
+/* A flat struct: exactly its fixed part, copied, then its values checked. */
+static long decode_flat(const struct idl_struct *s, const struct wire *w, uint8_t *c)
+{
+    if (w->len != (s->fixed > IDL_REG_BYTES ? s->fixed : IDL_REG_BYTES))
+        return -CAIRN_E_INVALID_ARGUMENT;
+    flat_get(w, c, s->fixed);
+    if ((s->flags & IDL_CHECKED) && !values_valid(s, c))
+        return -CAIRN_E_INVALID_ARGUMENT;
+    return 0;
+}
+
 static long decode(const struct idl_struct *s, const struct cairn_msg *msg,
                    const struct cairn_ipc_buffer *buf, uint8_t *c)
 {
@@ -250,6 +335,8 @@ static long decode(const struct idl_struct *s, const struct cairn_msg *msg,
         bytes > CAIRN_IPC_MAX_BYTES || ((bytes || s->caps) && !buf))
         return -CAIRN_E_INVALID_ARGUMENT;
     struct wire w = {(uint8_t *)msg->words, buf ? (uint8_t *)buf->data : 0, IDL_REG_BYTES + bytes};
+    if (s->flags & IDL_FLAT)
+        return decode_flat(s, &w, c);
     if (s->fixed > w.len)
         return -CAIRN_E_INVALID_ARGUMENT;
     long total = payload_len(s, &w);

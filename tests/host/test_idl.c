@@ -268,6 +268,13 @@ static void test_registers_only(void)
     CHECK_EQ(seen.words[0], 7);
     CHECK_EQ(seen.words[1], 8);
     CHECK_EQ(seen.words[3], 0); /* the reply: status 0, no bytes, no capabilities */
+    struct echo_point p = {1, 2, true, ECHO_COLOR_BLUE}, rp;
+    bool rflag;
+    enum echo_color rc;
+    CHECK_EQ(echo_shapes(endpoint, true, ECHO_COLOR_GREEN, &p, &rflag, &rc, &rp), 0);
+    /* flag, 3 bytes of padding (0, not the caller's stack), c */
+    CHECK_EQ(seen.words[0], 1 | (uint64_t)ECHO_COLOR_GREEN << 32);
+    CHECK_EQ(seen.words[2], 1 | (uint64_t)ECHO_COLOR_BLUE << 32);
     char rs[101];
     uint8_t rb[200];
     uint32_t rlen;

@@ -252,7 +252,16 @@ class Output(IdlcTest):
         self.assertIn("{.kind = IDL_CAP, .wire = 1, .c_offset = offsetof(struct every__all_in, "
                       "note), .cap_type = CAIRN_OBJ_NOTIFICATION, .bound = CAIRN_RIGHT_SIGNAL, "
                       ".cap_move = 1}", src)
-        self.assertIn("{15, 76, 2, 107, sizeof(struct every__all_in), every__all_in_fields}", src)
+        self.assertIn("{.count = 15, .fixed = 76, .caps = 2, .max = 107, "
+                      ".c_size = sizeof(struct every__all_in), .flags = IDL_CHECKED, "
+                      ".fields = every__all_in_fields}", src)
+        self.assertIn("every__struct_outer = {.count = 4, .fixed = 32, .caps = 0, .max = 32,", src)
+        self.assertIn("{.count = 2, .fixed = 16, .caps = 0, .max = 16, .c_size = sizeof(struct "
+                      "every_inner), .flags = IDL_FLAT|IDL_REGS, .fields = every__struct_inner_"
+                      "fields}", src)
+        # a method of flat arguments and results travels in registers, checked or not
+        self.assertIn(".c_size = sizeof(struct every__nothing_in), .flags = IDL_FLAT|IDL_REGS,",
+                      src)
         self.assertIn(".cap_type = CAIRN_OBJ_ENDPOINT, .bound = 0}", src)
 
     def test_methods_sorted_by_number(self):

@@ -6,6 +6,7 @@
  * server goes on serving.
  */
 #include "ktest.h"
+#include "leak.h"
 #include "threads.h"
 #include <cairn/error.h>
 #include <idl/echo.h>
@@ -228,4 +229,31 @@ KTEST(idl_hostile_client, KTEST_QUICK)
     server_stop(ep);
     cairn_handle_close(note);
     cairn_handle_close(mem);
+}
+
+/* Every capability a refused message brought is closed by the dispatcher
+ * (and the one share's handler gets, by the handler): once the client has
+ * closed its own handle, the memory object is gone. */
+KTEST(idl_refused_capabilities_closed, KTEST_QUICK)
+{
+    long ep = server_start();
+    struct cairn_system_info before;
+    EXPECT_EQ(cairn_system_info(&before), 0);
+    long mem = cairn_memory_create(64 * 4096);
+    const cairn_handle_t caps[4] = {(cairn_handle_t)mem, (cairn_handle_t)mem, (cairn_handle_t)mem,
+                                    (cairn_handle_t)mem};
+    const uint64_t zero[4] = {0};
+    const uint32_t share = IDL_LABEL(ECHO_ID, ECHO_SHARE);
+    EXPECT_ERR(raw_call(ep, IDL_LABEL(ECHO_ID + 1, 1), zero, 0, caps, 4), CAIRN_E_NOT_SUPPORTED);
+    EXPECT_ERR(raw_call(ep, IDL_LABEL(ECHO_ID, ECHO_ADD), zero, 0, caps, 2),
+               CAIRN_E_INVALID_ARGUMENT);
+    EXPECT_ERR(raw_call(ep, share, zero, 8, caps, 1), CAIRN_E_INVALID_ARGUMENT);
+    EXPECT_ERR(raw_call(ep, share, zero, 0, caps, 3), CAIRN_E_INVALID_ARGUMENT);
+    EXPECT_ERR(raw_call(ep, IDL_LABEL(ECHO_ID, ECHO_INTS), zero, 0, caps, 1),
+               CAIRN_E_INVALID_ARGUMENT);
+    uint64_t rights = 0;
+    EXPECT_EQ(echo_share(ep, mem, 0, &rights), 0);
+    EXPECT_EQ(cairn_handle_close(mem), 0);
+    EXPECT_TRUE(kt_memory_back_to(&before));
+    server_stop(ep);
 }

@@ -74,6 +74,15 @@ struct idl_field {
     const void *sub;   /* IDL_ENUM: struct idl_enum; IDL_STRUCT: struct idl_struct */
 };
 
+/* idl_struct flags, which let the codec skip work. */
+#define IDL_FLAT                                                                                   \
+    1u                 /* no string, byte array or capability: the C struct's first                \
+                          `fixed` bytes are the fixed part as it travels */
+#define IDL_CHECKED 2u /* has a bool or an enum (at any depth): values to check */
+#define IDL_REGS                                                                                   \
+    4u /* flat and at most IDL_REG_BYTES: travels in registers only,                               \
+          and its C struct is at most IDL_REG_BYTES too */
+
 /* The arguments or results of a method, or an IDL struct. */
 struct idl_struct {
     uint16_t count;  /* fields */
@@ -81,6 +90,7 @@ struct idl_struct {
     uint16_t caps;   /* capabilities */
     uint16_t max;    /* largest payload in bytes: fixed part and full variable parts */
     uint32_t c_size; /* sizeof the C struct */
+    uint32_t flags;  /* IDL_FLAT, IDL_CHECKED */
     const struct idl_field *fields;
 };
 
@@ -135,6 +145,13 @@ long idl_encode(const struct idl_struct *s, const void *c, struct cairn_msg *msg
  * type or without the required rights). */
 long idl_decode(const struct idl_struct *s, const struct cairn_msg *msg,
                 const struct cairn_ipc_buffer *buf, void *c);
+
+/* For IDL_REGS shapes, the runtime's register-only path: whether every
+ * bool and enum of C struct c is valid; the first n bytes of c into the
+ * four words (the rest 0), and back. */
+bool idl_values_valid(const struct idl_struct *s, const void *c);
+void idl_regs_put(uint32_t n, const void *c, uint64_t words[CAIRN_IPC_WORDS]);
+void idl_regs_get(uint32_t n, const uint64_t words[CAIRN_IPC_WORDS], void *c);
 
 /* Checks that handle h is of type and has rights before it is sent: 0 or
  * WRONG_TYPE, ACCESS_DENIED or the error of handle_info. */
