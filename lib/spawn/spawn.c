@@ -50,7 +50,7 @@ static long check_params(const struct spawn_params *p)
     return 0;
 }
 
-/* Grants every handle to process; aux[1..] get the child's values. */
+/* Grants every handle to process: aux[i] gets handle i's key and its value in the child. */
 static long grant_handles(cairn_handle_t process, const struct spawn_params *p,
                           struct spawn_aux *aux)
 {

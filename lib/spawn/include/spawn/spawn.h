@@ -51,7 +51,11 @@ struct spawn_params {
      * CAIRN_AT_INITRD_SIZE beside a handed CAIRN_AT_INITRD). */
     const struct spawn_aux *values;
     unsigned nvalues;
-    uint64_t quota;    /* process_create's quota, bytes */
+    /* process_create's quota in bytes: pays for the child's page tables,
+     * handle table, threads and whatever it creates. The program's
+     * segments and stack are memory objects the caller creates, so they
+     * stay charged to the caller's quota while the child maps them. */
+    uint64_t quota;
     uint32_t priority; /* of the main thread: 0-63, at most the caller's */
     uint32_t affinity; /* a CPU index or CAIRN_AFFINITY_ANY */
 };
