@@ -50,7 +50,7 @@ SYSCALL_DEFINE(log_read)
         return -CAIRN_E_INVALID_ARGUMENT;
     if (seq > log_ring_next())
         return -CAIRN_E_INVALID_ARGUMENT;
-    if (!user_range_ok(buf, len) || !user_range_ok(a4, sizeof(pos)))
+    if ((len && !user_range_ok(buf, len)) || !user_range_ok(a4, sizeof(pos)))
         return -CAIRN_E_BAD_ADDRESS;
     if (len == 0) {
         log_ring_copy(seq, NULL, 0, &pos);

@@ -121,7 +121,8 @@ class Errors(IdlcTest):
              "expected '<' and the bound of the string, found '3'"),
             ("interface t version 1 {\n  method 1 f(cap<page, read> c);\n}", 2, 18,
              "expected an object type (device_memory, endpoint, ioport, iopor"
-             "t_control, irq, irq_control, memory, notification, process, quota, reply, thread, "
+             "t_control, irq, irq_control, kernel_log, memory, notification, process, quota, "
+             "reply, thread, "
              "vspace), found 'page'"),
             ("interface t version 1 {\n  method 1 f(cap<memory, send> c);\n}", 2, 26,
              "expected a right (read, write, exec, map, transfer, duplicate, signal, wait, "

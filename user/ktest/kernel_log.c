@@ -138,6 +138,8 @@ KTEST(kernel_log_argument_errors, KTEST_QUICK)
                CAIRN_E_BAD_ADDRESS);
     EXPECT_ERR(cairn_log_read(h, 0, buf, sizeof(buf), NULL), CAIRN_E_BAD_ADDRESS);
     EXPECT_ERR(cairn_log_read(h, 0, buf, 0, (void *)0xffff800000000000ull), CAIRN_E_BAD_ADDRESS);
+    /* With len 0, buf is not looked at. */
+    EXPECT_EQ(cairn_log_read(h, 0, (void *)0xffff800000000000ull, 0, &pos), 0);
     EXPECT_ERR(cairn_log_read(h, 0, buf, sizeof(buf), (void *)(uintptr_t)klog),
                CAIRN_E_BAD_ADDRESS);
 }
