@@ -123,7 +123,7 @@ $(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
 		{ echo "kernel: code moved between the two links"; exit 1; }
 
 # --- user programs and the initial ramdisk -----------------------------------
-USER_PROGRAMS := init fault ktest bench sysfuzz posix
+USER_PROGRAMS := init fault ktest bench sysfuzz posix spawntest
 
 # --- user-space libraries ------------------------------------------------------
 # Every program links lib/rt/crt0.S and then the archives of USER_LIBS, as
@@ -137,13 +137,18 @@ USER_PROGRAMS := init fault ktest bench sysfuzz posix
 # its public headers in lib/NAME/include/ (on every program's include path
 # at once), then append NAME to USER_LIBS. build/lib/libNAME.a is made of
 # every lib/NAME/*.c and *.S unless libNAME_OBJ names its objects.
-USER_LIBS := cairn
+USER_LIBS := cairn manifest spawn
 
 libcairn_OBJ := $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o $(BUILD)/lib/rt/startup.c.o \
 	$(BUILD)/lib/rt/mutex.c.o $(BUILD)/gen/lib/rt/syscalls.c.o \
 	$(patsubst %,$(BUILD)/%.o,$(wildcard lib/c/*.c)) \
 	$(BUILD)/lib/pure/format.c.o $(BUILD)/lib/pure/string.c.o
 
+# lib/spawn also carries the ELF and cpio readers it loads programs with.
+libspawn_OBJ := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/spawn/*.c)) \
+	$(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
+
+# libNAME_OBJ must be set above this line: the rules below expand it.
 lib_objects = $(or $(lib$(1)_OBJ),$(patsubst %,$(BUILD)/%.o,$(wildcard lib/$(1)/*.c lib/$(1)/*.S)))
 
 define user_library
@@ -158,13 +163,11 @@ USER_LIB_FILES := $(foreach l,$(USER_LIBS),$(BUILD)/lib/lib$(l).a)
 
 # The pure parsers and helpers of kernel/lib (no kernel state, host-tested)
 # are compiled once more for user space: the formatter and the string
-# functions for the runtime, the ELF and cpio readers for the programs
-# that name them in <program>_OBJ.
+# functions for the runtime, the ELF and cpio readers for lib/spawn.
 $(BUILD)/lib/pure/%.c.o: kernel/lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
 
-posix_OBJ := $(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
 $(BUILD)/user/posix/%.c.o: USER_CFLAGS += -Ikernel/include
 
 $(BUILD)/lib/%.c.o: lib/%.c | $(SYSCALLS_H)
@@ -229,7 +232,7 @@ $(BUILD)/host/test_%: tests/host/test_%.c $$(HOST_TEST_SRCS_$$*) tests/host/chec
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*)
+	$(HOST_CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) -o $@ $< $(FUZZ_SRCS_$*)
 
 host-tests: $(foreach t,$(HOST_TESTS),$(BUILD)/host/test_$(t))
 fuzzers: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/fuzz_$(f))

@@ -10,9 +10,13 @@ HOST_TEST_SRCS_acpi   := kernel/acpi/tables.c
 HOST_TEST_SRCS_ksyms  := kernel/core/ksyms.c
 HOST_TEST_CFLAGS_string := -include tests/host/string_rename.h
 HOST_TEST_SRCS_handle_table := kernel/object/handle_table.c
-HOST_TEST_SRCS_linux_stack := user/posix/stack.c
-HOST_TEST_CFLAGS_linux_stack := -Iuser/posix
 HOST_TEST_SRCS_arena := lib/c/arena.c
 HOST_TEST_SRCS_libc := lib/c/string.c lib/c/strdup.c lib/c/strtol.c lib/c/qsort.c lib/c/abs.c \
 	kernel/lib/string.c
 HOST_TEST_CFLAGS_libc := -include tests/host/string_rename.h -include tests/host/libc_rename.h
+HOST_TEST_SRCS_linux_stack := user/posix/stack.c lib/spawn/stack.c
+HOST_TEST_CFLAGS_linux_stack := -Iuser/posix -Ilib/spawn/include
+HOST_TEST_SRCS_manifest := lib/manifest/manifest.c lib/manifest/keys.c kernel/lib/format.c
+HOST_TEST_CFLAGS_manifest := -Ilib/manifest/include
+HOST_TEST_SRCS_spawn_stack := lib/spawn/stack.c
+HOST_TEST_CFLAGS_spawn_stack := -Ilib/spawn/include
