@@ -3,8 +3,10 @@
  * keeps callers waiting and answers them later, in any order, with words,
  * bytes and handles; every error of the two calls; a reply handle closed
  * unused, held by a process that ends, or used after its caller gave up
- * (timed out, killed); a reply handle sent to another process that
- * answers; copies, revoke and duplicate; and no memory left behind.
+ * (timed out, killed), or outliving the thread that detached it; a reply
+ * handle sent to another process that answers; copies, revoke and
+ * duplicate; and no memory left behind. (Quota and handle-table
+ * exhaustion: exhaustion.c.)
  */
 #include "child.h"
 #include "ktest.h"
@@ -419,5 +421,47 @@ KTEST(reply_object_1000_rounds_leak_nothing, KTEST_QUICK)
     EXPECT_EQ(a.status, 0);
     EXPECT_EQ(a.reply.words[0], LEAK_ROUNDS - 1);
     EXPECT_TRUE(kt_memory_back_to(&before));
+    cairn_handle_close(ep);
+}
+
+/* Receives one call on the endpoint in *arg, detaches its reply into
+ * *arg and ends, leaving the reply to whoever finds the handle. */
+static void detach_and_exit(uint64_t arg)
+{
+    long *slot = (long *)arg;
+    struct cairn_msg m;
+    if (rt_ipc_recv(*slot, RECV_TIMEOUT, &m) == 0)
+        __atomic_store_n(slot, rt_ipc_reply_detach(), __ATOMIC_RELEASE);
+    kt_thread_done();
+}
+
+/* The thread that detached a reply ends; the caller waits on, and
+ * another thread answers it; meanwhile the implicit reply works as ever. */
+KTEST(reply_object_outlives_the_thread_that_detached_it, KTEST_QUICK)
+{
+    long ep = cairn_endpoint_create();
+    long slot = ep;
+    struct client a = {.endpoint = ep, .label = 14}, b = {.endpoint = ep, .label = 15};
+    long ts = kt_spawn(detach_and_exit, (uint64_t)&slot, RT_AFFINITY_ANY);
+    long ta = client_start(&a);
+    kt_join(1);
+    long r = __atomic_load_n(&slot, __ATOMIC_ACQUIRE);
+    expect_reply_handle(r);
+    long tb = client_start(&b);
+    struct cairn_msg m;
+    EXPECT_EQ(rt_ipc_recv(ep, RECV_TIMEOUT, &m), 0);
+    EXPECT_EQ(CAIRN_MSGINFO_LABEL(m.info), 15);
+    m.info = CAIRN_MSGINFO(150);
+    EXPECT_EQ(rt_ipc_reply(&m), 0);
+    kt_join(2);
+    EXPECT_EQ(b.status, 0);
+    EXPECT_EQ(b.reply.info, CAIRN_MSGINFO(150));
+    EXPECT_EQ(reply_words(r, 140, 1), 0);
+    kt_join(3);
+    EXPECT_EQ(a.status, 0);
+    EXPECT_EQ(a.reply.info, CAIRN_MSGINFO(140));
+    cairn_handle_close(ts);
+    cairn_handle_close(ta);
+    cairn_handle_close(tb);
     cairn_handle_close(ep);
 }

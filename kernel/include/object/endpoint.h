@@ -4,8 +4,9 @@
  * A caller blocks until a receiver takes its message, then until that
  * receiver replies; the receiver sees the badge of the caller's handle.
  * Each thread can owe one reply (thread->reply_to), which it may move
- * into a reply object (object/reply.h) to answer later. Locking: an endpoint's
- * lock protects its queues and the IPC phase of every thread blocked on it.
+ * into a reply object (object/reply.h) to answer later. Locking: an
+ * endpoint's lock protects its queues and the IPC phase of every thread
+ * blocked on it.
  * Lock order: a bound notification's lock, the endpoint lock, the vm locks
  * of the two processes of a long message, the cap lock, run-queue locks.
  */
