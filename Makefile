@@ -137,13 +137,20 @@ USER_PROGRAMS := init fault ktest bench sysfuzz posix spawntest nameserver log s
 # its public headers in lib/NAME/include/ (on every program's include path
 # at once), then append NAME to USER_LIBS. build/lib/libNAME.a is made of
 # every lib/NAME/*.c and *.S unless libNAME_OBJ names its objects.
-USER_LIBS := cairn svc
+USER_LIBS := cairn manifest spawn idl idlgen svc
 
 libcairn_OBJ := $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o $(BUILD)/lib/rt/startup.c.o \
 	$(BUILD)/lib/rt/mutex.c.o $(BUILD)/gen/lib/rt/syscalls.c.o \
 	$(patsubst %,$(BUILD)/%.o,$(wildcard lib/c/*.c)) \
 	$(BUILD)/lib/pure/format.c.o $(BUILD)/lib/pure/string.c.o
 
+# lib/spawn also carries the ELF and cpio readers it loads programs with.
+libspawn_OBJ := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/spawn/*.c)) \
+	$(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
+
+include lib/idl/idl.mk
+
+# libNAME_OBJ must be set above this line: the rules below expand it.
 lib_objects = $(or $(lib$(1)_OBJ),$(patsubst %,$(BUILD)/%.o,$(wildcard lib/$(1)/*.c lib/$(1)/*.S)))
 
 define user_library
@@ -156,42 +163,19 @@ $(foreach l,$(USER_LIBS),$(eval $(call user_library,$(l))))
 
 USER_LIB_FILES := $(foreach l,$(USER_LIBS),$(BUILD)/lib/lib$(l).a)
 
-include lib/idl/idl.mk
-
 # The pure parsers and helpers of kernel/lib (no kernel state, host-tested)
 # are compiled once more for user space: the formatter and the string
-# functions for the runtime, the ELF and cpio readers for the programs
-# that name them in <program>_OBJ.
+# functions for the runtime, the ELF and cpio readers for lib/spawn.
 $(BUILD)/lib/pure/%.c.o: kernel/lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
 
-# The silo-manifest parser (pure, host-tested too), for programs that name
-# $(MANIFEST_OBJ) in <program>_OBJ.
-MANIFEST_OBJ := $(BUILD)/lib/manifest/manifest.c.o $(BUILD)/lib/manifest/keys.c.o
-
-# lib/spawn: loading programs from the ramdisk into new processes, with the
-# ELF and cpio readers it uses.
-SPAWN_OBJ := $(BUILD)/lib/spawn/spawn.c.o $(BUILD)/lib/spawn/load.c.o \
-	$(BUILD)/lib/spawn/stack.c.o $(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
-
-posix_OBJ := $(SPAWN_OBJ)
-
-# The services (docs/services.md) and their test silo, with the IDL code
-# of the protocols each serves or calls; lib/svc (the client helpers of
-# every silo) calls the log and nameserver stubs.
-SVC_CLIENT_OBJ := $(IDL_OBJ) $(IDL_GEN)/log_client.c.o $(IDL_GEN)/nameserver_client.c.o
-init_OBJ := $(IDL_OBJ) $(IDL_GEN)/nameserver_client.c.o $(MANIFEST_OBJ) $(SPAWN_OBJ)
-$(BUILD)/user/init/%.c.o: USER_CFLAGS += -Ikernel/include
-nameserver_OBJ := $(IDL_OBJ) $(IDL_GEN)/nameserver_server.c.o
-log_OBJ := $(SVC_CLIENT_OBJ) $(IDL_GEN)/log_server.c.o
-svctest_OBJ := $(SVC_CLIENT_OBJ) $(IDL_GEN)/log_server.c.o $(IDL_GEN)/nameserver_server.c.o \
-	$(IDL_GEN)/svctest_client.c.o $(IDL_GEN)/svctest_server.c.o
+# The services (docs/services.md) and their test silo. lib/svc, the client
+# helpers of every silo, includes the generated log and nameserver headers.
 $(BUILD)/lib/svc/svc.c.o: | $(IDL_HEADERS)
-ktest_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o $(SPAWN_OBJ)
-bench_OBJ := $(IDL_OBJ) $(IDL_GEN)/echo_client.c.o $(IDL_GEN)/echo_server.c.o \
-	$(IDL_GEN)/nameserver_client.c.o $(IDL_GEN)/nameserver_server.c.o \
-	$(BUILD)/user/nameserver/service.c.o $(BUILD)/user/nameserver/namespace.c.o
+$(BUILD)/user/init/%.c.o: USER_CFLAGS += -Ikernel/include
+# BENCH scheme_resolve serves the nameserver's own handlers in a thread.
+bench_OBJ := $(BUILD)/user/nameserver/service.c.o $(BUILD)/user/nameserver/namespace.c.o
 $(BUILD)/user/bench/scheme.c.o: USER_CFLAGS += -Iuser/nameserver
 $(BUILD)/user/posix/%.c.o: USER_CFLAGS += -Ikernel/include
 

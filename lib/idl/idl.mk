@@ -2,8 +2,9 @@
 #
 # Every idl/NAME.idl (the service protocols) and tests/idl/NAME.idl (the
 # test interfaces) compiles with tools/idlc.py to build/gen/idl/NAME.h,
-# NAME_client.c and NAME_server.c; programs include <idl/NAME.h> and name
-# $(IDL_OBJ) and the generated objects they use in <prog>_OBJ.
+# NAME_client.c and NAME_server.c; programs include <idl/NAME.h>. The
+# runtime lib/idl is libidl.a and every generated stub and dispatcher is in
+# libidlgen.a: both are in USER_LIBS, so a program links what it uses.
 IDLC     := $(PYTHON) tools/idlc.py
 IDLC_IN  := tools/idlc.py include/cairn/handle.h
 IDL_SRCS := $(wildcard idl/*.idl tests/idl/*.idl)
@@ -11,8 +12,8 @@ IDL_GEN  := $(BUILD)/gen/idl
 IDL_HEADERS := $(patsubst %.idl,$(IDL_GEN)/%.h,$(notdir $(IDL_SRCS)))
 IDL_GEN_OBJ := $(foreach n,$(basename $(notdir $(IDL_SRCS))),\
 	$(IDL_GEN)/$(n)_client.c.o $(IDL_GEN)/$(n)_server.c.o)
-IDL_OBJ  := $(BUILD)/lib/idl/codec.c.o $(BUILD)/lib/idl/dispatch.c.o \
-	$(BUILD)/lib/idl/client.c.o $(BUILD)/lib/idl/serve.c.o
+IDL_OBJ  := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/idl/*.c))
+libidlgen_OBJ := $(IDL_GEN_OBJ)
 
 USER_CFLAGS += -Ilib/idl/include -I$(BUILD)/gen
 

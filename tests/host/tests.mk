@@ -10,6 +10,10 @@ HOST_TEST_SRCS_acpi   := kernel/acpi/tables.c
 HOST_TEST_SRCS_ksyms  := kernel/core/ksyms.c
 HOST_TEST_CFLAGS_string := -include tests/host/string_rename.h
 HOST_TEST_SRCS_handle_table := kernel/object/handle_table.c
+HOST_TEST_SRCS_arena := lib/c/arena.c
+HOST_TEST_SRCS_libc := lib/c/string.c lib/c/strdup.c lib/c/strtol.c lib/c/qsort.c lib/c/abs.c \
+	kernel/lib/string.c
+HOST_TEST_CFLAGS_libc := -include tests/host/string_rename.h -include tests/host/libc_rename.h
 HOST_TEST_SRCS_linux_stack := user/posix/stack.c lib/spawn/stack.c
 HOST_TEST_CFLAGS_linux_stack := -Iuser/posix -Ilib/spawn/include
 HOST_TEST_SRCS_manifest := lib/manifest/manifest.c lib/manifest/keys.c kernel/lib/format.c
@@ -21,10 +25,6 @@ HOST_TEST_CFLAGS_namespace := -Iuser/nameserver
 HOST_TEST_SRCS_log_store := user/log/store.c
 HOST_TEST_CFLAGS_log_store := -Iuser/log
 HOST_TEST_SRCS_logbuf := kernel/lib/logbuf.c
-HOST_TEST_SRCS_arena := lib/c/arena.c
-HOST_TEST_SRCS_libc := lib/c/string.c lib/c/strdup.c lib/c/strtol.c lib/c/qsort.c lib/c/abs.c \
-	kernel/lib/string.c
-HOST_TEST_CFLAGS_libc := -include tests/host/string_rename.h -include tests/host/libc_rename.h
 
 # The IDL runtime with the generated code of tests/idl/echo.idl over a fake
 # kernel (tests/idl/host.c).
