@@ -59,8 +59,15 @@ static void test_resolve_views(void)
     uint64_t old;
     ns_init(t);
     CHECK_EQ(ns_create(t, log = next_id++, NS_ROOT, "log"), 0);
-    CHECK_EQ(ns_register(t, log, "log", LOG_EP, &old), -CAIRN_E_ACCESS_DENIED);
     CHECK_EQ(ns_allow_provide(t, log, "log"), 0);
+    /* Not open yet: as if it did not exist. */
+    CHECK_EQ(ns_register(t, log, "log", LOG_EP, &old), -CAIRN_E_ACCESS_DENIED);
+    CHECK(ns_exists(t, log));
+    CHECK_EQ(ns_open(t, log), 0);
+    CHECK_EQ(ns_open(t, 9999), -CAIRN_E_NOT_FOUND);
+    CHECK_EQ(ns_unbind(t, log, "x:"), -CAIRN_E_NOT_FOUND);
+    uint32_t shut;
+    CHECK_EQ(ns_create(t, shut = next_id++, NS_ROOT, "log"), 0);
     CHECK_EQ(ns_register(t, log, "log", LOG_EP, &old), 0);
     CHECK_EQ(old, 0);
     CHECK_EQ(ns_register(t, NS_ROOT, "file", FILE_EP, &old), 0);
@@ -69,8 +76,13 @@ static void test_resolve_views(void)
     CHECK_EQ(ns_resolve(t, NS_ROOT, "log:", &r), 0);
     CHECK_EQ(r.service, LOG_EP);
     CHECK_EQ(ns_resolve(t, NS_ROOT, "tcp:/80", &r), -CAIRN_E_PEER_DEAD);
+    CHECK_EQ(ns_bind(t, shut, "log:", NS_INHERIT), 0);
+    CHECK_EQ(ns_resolve(t, shut, "log:", &r), -CAIRN_E_ACCESS_DENIED);
+    CHECK_EQ(ns_open(t, shut), 0);
+    CHECK_EQ(ns_resolve(t, shut, "log:", &r), 0);
     /* A new namespace sees nothing. */
     CHECK_EQ(ns_create(t, app = next_id++, NS_ROOT, "app"), 0);
+    CHECK_EQ(ns_open(t, app), 0);
     CHECK_EQ(ns_resolve(t, app, "log:", &r), -CAIRN_E_NOT_FOUND);
     CHECK_EQ(ns_bind(t, app, "log:", NS_INHERIT), 0);
     CHECK_EQ(ns_bind(t, app, "log:/", NS_INHERIT), -CAIRN_E_BUSY);
@@ -88,6 +100,7 @@ static void test_resolve_views(void)
     CHECK_EQ(ns_resolve(t, app, "bad path", &r), -CAIRN_E_INVALID_ARGUMENT);
     /* No binding widens the parent's view. */
     CHECK_EQ(ns_create(t, child = next_id++, app, "child"), 0);
+    CHECK_EQ(ns_open(t, child), 0);
     CHECK_EQ(ns_bind(t, child, "file:", NS_INHERIT), -CAIRN_E_ACCESS_DENIED);
     CHECK_EQ(ns_bind(t, child, "proc:", NS_PRIVATE), -CAIRN_E_ACCESS_DENIED);
     CHECK_EQ(ns_bind(t, child, "file:/data/sub", NS_INHERIT), 0);
@@ -99,8 +112,10 @@ static void test_resolve_views(void)
     /* Private keeps its view when the parent loses it; inherit does not;
      * a private copy of a read-only view stays read-only. */
     CHECK_EQ(ns_create(t, priv = next_id++, app, "priv"), 0);
+    CHECK_EQ(ns_open(t, priv), 0);
     CHECK_EQ(ns_bind(t, priv, "log:", NS_PRIVATE), 0);
     CHECK_EQ(ns_create(t, ro = next_id++, child, "ro"), 0);
+    CHECK_EQ(ns_open(t, ro), 0);
     CHECK_EQ(ns_bind(t, ro, "log:", NS_PRIVATE), 0);
     CHECK_EQ(ns_unbind(t, app, "log:"), 0);
     CHECK_EQ(ns_unbind(t, app, "log:"), -CAIRN_E_NOT_FOUND);
@@ -113,6 +128,7 @@ static void test_resolve_views(void)
     /* A restarted provider replaces the registration. */
     uint32_t log2;
     CHECK_EQ(ns_create(t, log2 = next_id++, NS_ROOT, "log"), 0);
+    CHECK_EQ(ns_open(t, log2), 0);
     CHECK_EQ(ns_allow_provide(t, log2, "log"), 0);
     CHECK_EQ(ns_register(t, log2, "log", LOG2_EP, &old), 0);
     CHECK_EQ(old, LOG_EP);
@@ -136,6 +152,7 @@ static void test_resolve_views(void)
     CHECK_EQ(ns_destroy(t, NS_ROOT, closed, &n), -CAIRN_E_INVALID_ARGUMENT);
     uint32_t again;
     CHECK_EQ(ns_create(t, again = next_id++, NS_ROOT, "again"), 0);
+    CHECK_EQ(ns_open(t, again), 0);
     CHECK_EQ(ns_create(t, again, NS_ROOT, "again"), -CAIRN_E_BUSY);
     CHECK_EQ(ns_create(t, 0, NS_ROOT, "zero"), -CAIRN_E_INVALID_ARGUMENT);
     CHECK_EQ(ns_create(t, NS_ROOT, NS_ROOT, "root"), -CAIRN_E_INVALID_ARGUMENT);

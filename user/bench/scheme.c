@@ -54,6 +54,8 @@ static long table_fill(void)
     if (r == 0)
         r = ns_bind(&server.table, BENCH_NS, SCHEME_PATH, NS_INHERIT);
     if (r == 0)
+        r = ns_open(&server.table, BENCH_NS);
+    if (r == 0)
         r = ns_register(&server.table, NS_ROOT, SCHEME_SERVICE, (uint64_t)service, &old);
     return r;
 }

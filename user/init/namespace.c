@@ -17,7 +17,7 @@ static uint32_t next_ns = NS_ROOT_ID + 1; /* namespace ids are never reused */
 
 /* Makes namespace s->ns as s's manifest says: its schemes whole
  * (inherited from init's root view), its mounts with their modes, and
- * the schemes it may provide. */
+ * the schemes it may provide. It stays closed to requests (ns_open). */
 static long namespace_fill(struct silo *s)
 {
     char path[MANIFEST_PATH_MAX + 2];
@@ -45,6 +45,8 @@ long silo_namespace_make(struct silo *s, cairn_handle_t *client)
     s->ns = next_ns++;
     long err = namespace_fill(s);
     if (err == 0)
+        err = nameserver_ns_open(nameserver_admin, s->ns);
+    if (err == 0)
         err = nameserver_ns_client(nameserver_admin, s->ns, client);
     if (err < 0) {
         init_log("init: cannot make the namespace of %s (error %ld)", s->m.name, err);
@@ -70,6 +72,8 @@ void silo_replay_namespaces(void)
         long err = namespace_fill(s);
         for (unsigned k = 0; err == 0 && k < s->m.provide_count; k++)
             err = nameserver_provide(nameserver_admin, s->m.provides[k], s->endpoint);
+        if (err == 0)
+            err = nameserver_ns_open(nameserver_admin, s->ns);
         if (err < 0)
             init_log("init: cannot make the namespace of %s again (error %ld)", s->m.name, err);
     }

@@ -9,6 +9,7 @@ void ns_init(struct ns_table *t)
 {
     memset(t, 0, sizeof(*t));
     t->spaces[0].id = NS_ROOT;
+    t->spaces[0].open = true;
     strcpy(t->spaces[0].label, "root");
 }
 
@@ -153,6 +154,22 @@ bool ns_exists(const struct ns_table *t, uint32_t id)
     return space_find_const(t, id) != NULL;
 }
 
+/* Namespace id, if it exists and is open to requests. */
+static const struct ns_space *space_open(const struct ns_table *t, uint32_t id)
+{
+    const struct ns_space *s = space_find_const(t, id);
+    return s && s->open ? s : NULL;
+}
+
+long ns_open(struct ns_table *t, uint32_t id)
+{
+    struct ns_space *s = space_find(t, id);
+    if (!s)
+        return -CAIRN_E_NOT_FOUND;
+    s->open = true;
+    return 0;
+}
+
 long ns_destroy(struct ns_table *t, uint32_t id, uint64_t *closed, unsigned *n)
 {
     struct ns_space *s = space_find(t, id);
@@ -275,7 +292,7 @@ long ns_register(struct ns_table *t, uint32_t id, const char *scheme, uint64_t s
     *old = 0;
     if (!scheme_ok(scheme))
         return -CAIRN_E_INVALID_ARGUMENT;
-    const struct ns_space *s = space_find(t, id);
+    const struct ns_space *s = space_open(t, id);
     if (!s)
         return -CAIRN_E_ACCESS_DENIED;
     if (!may_provide(s, scheme))
@@ -303,7 +320,7 @@ long ns_resolve(const struct ns_table *t, uint32_t id, const char *path, struct 
     unsigned scheme_len;
     if (ns_path_normalise(path, p, &scheme_len) < 0)
         return -CAIRN_E_INVALID_ARGUMENT;
-    if (!space_find_const(t, id))
+    if (!space_open(t, id))
         return -CAIRN_E_ACCESS_DENIED;
     if (!space_sees(t, id, p, &out->flags))
         return -CAIRN_E_NOT_FOUND;

@@ -51,6 +51,7 @@ struct ns_binding {
 
 struct ns_space {
     uint32_t id; /* 0: slot free */
+    bool open;   /* answers requests: init has finished making it */
     uint32_t parent;
     char label[NS_LABEL_MAX + 1];
     struct ns_binding bindings[NS_BINDINGS_MAX];
@@ -79,13 +80,20 @@ struct ns_target {
 /* Empties t and creates the root namespace. */
 void ns_init(struct ns_table *t);
 
-/* A new, empty namespace numbered id under parent, labelled label.
+/* A new, empty namespace numbered id under parent, labelled label, not
+ * open to requests yet (ns_open).
  * INVALID_ARGUMENT (id 0 or NS_ROOT, a bad label), BUSY (id exists),
  * NOT_FOUND (no parent), NO_MEMORY (full). */
 long ns_create(struct ns_table *t, uint32_t id, uint32_t parent, const char *label);
 
-/* Whether namespace id exists. */
+/* Whether namespace id exists (open or not). */
 bool ns_exists(const struct ns_table *t, uint32_t id);
+
+/* Opens namespace id to requests. Until then, requests in it (resolve,
+ * register) fail with ACCESS_DENIED as if it did not exist, so that no
+ * client sees a namespace init is still making. NOT_FOUND: no such
+ * namespace. */
+long ns_open(struct ns_table *t, uint32_t id);
 
 /* Removes namespace id (not the root) and every registration it made;
  * the services of those are written to closed[0..*n) for closing. A
@@ -105,13 +113,13 @@ long ns_unbind(struct ns_table *t, uint32_t id, const char *path);
 long ns_allow_provide(struct ns_table *t, uint32_t id, const char *scheme);
 
 /* Registers service for scheme on behalf of namespace id, which must be
- * allowed to provide it (ACCESS_DENIED). A previous registration of the
+ * open and allowed to provide it (ACCESS_DENIED). A previous registration of the
  * scheme is replaced: *old gets its service (0 when there was none). */
 long ns_register(struct ns_table *t, uint32_t id, const char *scheme, uint64_t service,
                  uint64_t *old);
 
 /* Resolves "scheme:/path" in namespace id. INVALID_ARGUMENT (malformed
- * path), ACCESS_DENIED (no such namespace), NOT_FOUND (the namespace does
+ * path), ACCESS_DENIED (no such namespace, or not open yet), NOT_FOUND (the namespace does
  * not see it), PEER_DEAD (it sees it, but no service has registered the
  * scheme: not started yet, or ended). */
 long ns_resolve(const struct ns_table *t, uint32_t id, const char *path, struct ns_target *out);

@@ -109,6 +109,12 @@ static long ns_op_destroy(void *ctx, const struct idl_call *call, uint32_t ns)
     return err;
 }
 
+static long ns_op_open(void *ctx, const struct idl_call *call, uint32_t ns)
+{
+    struct nameserver *s = ctx;
+    return is_init(call) ? ns_open(&s->table, ns) : -CAIRN_E_ACCESS_DENIED;
+}
+
 const struct nameserver_ops nameserver_service_ops = {
     .resolve = ns_op_resolve,
     .provide = ns_op_provide,
@@ -118,4 +124,5 @@ const struct nameserver_ops nameserver_service_ops = {
     .ns_allow = ns_op_allow,
     .ns_client = ns_op_client,
     .ns_destroy = ns_op_destroy,
+    .ns_open = ns_op_open,
 };

@@ -45,6 +45,7 @@ int mode_privilege(void)
         check(P, "ns_client", nameserver_ns_client(ns, id, &c), -CAIRN_E_ACCESS_DENIED);
         check(P, "ns_unbind", nameserver_ns_unbind(ns, id, "log:"), -CAIRN_E_ACCESS_DENIED);
         check(P, "ns_destroy", nameserver_ns_destroy(ns, id), -CAIRN_E_ACCESS_DENIED);
+        check(P, "ns_open", nameserver_ns_open(ns, id), -CAIRN_E_ACCESS_DENIED);
     }
     /* Still in its namespace after all that. */
     check(P, "resolve log: again", svc_resolve("log:", &h), 0);
