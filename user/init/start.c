@@ -42,6 +42,8 @@ static unsigned manifest_caps(const struct silo *s, struct spawn_handle *caps)
         {MANIFEST_CAP_INITRD, CAIRN_AT_INITRD},
         {MANIFEST_CAP_KERNEL_LOG, CAIRN_AT_KERNEL_LOG},
     };
+    _Static_assert(sizeof(table) / sizeof(table[0]) == MANIFEST_CAP_COUNT,
+                   "init hands on every capability a manifest can name");
     unsigned n = 0;
     for (unsigned i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
         if (!(s->m.caps & (1ull << table[i].cap)))
@@ -135,7 +137,7 @@ static void start_undo(struct silo *s)
 
 long silo_start(struct silo *s)
 {
-    struct spawn_handle caps[8];
+    struct spawn_handle caps[2 + MANIFEST_CAP_COUNT]; /* nameserver, endpoint, manifest's */
     struct cairn_process_info info = {0};
     cairn_handle_t client;
     unsigned n;
