@@ -6,7 +6,6 @@
 #include <rt/rt.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 #include <svc/svc.h>
 
 #define LINE_MAX 240 /* idl/log.idl: string<239> and its NUL */
