@@ -137,7 +137,7 @@ USER_PROGRAMS := init fault ktest bench sysfuzz posix spawntest
 # its public headers in lib/NAME/include/ (on every program's include path
 # at once), then append NAME to USER_LIBS. build/lib/libNAME.a is made of
 # every lib/NAME/*.c and *.S unless libNAME_OBJ names its objects.
-USER_LIBS := cairn manifest spawn
+USER_LIBS := cairn manifest spawn idl idlgen
 
 libcairn_OBJ := $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o $(BUILD)/lib/rt/startup.c.o \
 	$(BUILD)/lib/rt/mutex.c.o $(BUILD)/gen/lib/rt/syscalls.c.o \
@@ -147,6 +147,8 @@ libcairn_OBJ := $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o $(BUILD)/lib/rt/s
 # lib/spawn also carries the ELF and cpio readers it loads programs with.
 libspawn_OBJ := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/spawn/*.c)) \
 	$(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
+
+include lib/idl/idl.mk
 
 # libNAME_OBJ must be set above this line: the rules below expand it.
 lib_objects = $(or $(lib$(1)_OBJ),$(patsubst %,$(BUILD)/%.o,$(wildcard lib/$(1)/*.c lib/$(1)/*.S)))

@@ -20,3 +20,10 @@ HOST_TEST_SRCS_manifest := lib/manifest/manifest.c lib/manifest/keys.c kernel/li
 HOST_TEST_CFLAGS_manifest := -Ilib/manifest/include
 HOST_TEST_SRCS_spawn_stack := lib/spawn/stack.c
 HOST_TEST_CFLAGS_spawn_stack := -Ilib/spawn/include
+# The IDL runtime with the generated code of tests/idl/echo.idl over a fake
+# kernel (tests/idl/host.c).
+HOST_TEST_SRCS_idl := lib/idl/codec.c lib/idl/dispatch.c lib/idl/client.c lib/idl/serve.c \
+	tests/idl/host.c \
+	$(BUILD)/gen/idl/echo_client.c $(BUILD)/gen/idl/echo_server.c
+HOST_TEST_CFLAGS_idl := -Ilib/idl/include -Ilib/rt/include -I$(BUILD)/gen
+$(BUILD)/host/test_idl: | $(SYSCALLS_H)
