@@ -283,8 +283,9 @@ CASES = (
         forbid=(r"init: restarting crashy in (?!20 ms|40 ms|80 ms)\d+ ms", r"init: restarting (log|nameserver)"),
     ),
     # Supervision: policy never leaves a silo down whatever its status;
-    # on-failure leaves down one that exited with status 0. (Two cases on
-    # one set: the two silos end in either order.)
+    # always restarts one that exited with status 0, up to its limit;
+    # on-failure leaves down one that exited with status 0. (Three cases
+    # on one set: the silos end in any order.)
     Case(
         name="supervision_never",
         firmware="bios",
@@ -297,7 +298,24 @@ CASES = (
             r"init: once exited \(status 3\)",
             r"init: once stays down \(restart = never\)",
         ),
-        forbid=(r"init: restarting", r"init: giving up"),
+        forbid=(r"init: restarting (once|clean)", r"init: giving up on (once|clean)"),
+    ),
+    Case(
+        name="supervision_always",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=init:set=supervision-never",
+        expect=(
+            r"init: again exited \(status 0\)",
+            r"init: restarting again in 10 ms",
+            r"init: again exited \(status 0\)",
+            r"init: restarting again in 10 ms",
+            r"init: again exited \(status 0\)",
+            r"init: giving up on again after 2 restarts",
+        ),
+        forbid=(r"init: restarting (once|clean)", r"init: again stays down"),
     ),
     Case(
         name="supervision_clean_exit",
@@ -311,7 +329,7 @@ CASES = (
             r"init: clean exited \(status 0\)",
             r"init: clean stays down \(restart = on-failure\)",
         ),
-        forbid=(r"init: restarting", r"init: giving up"),
+        forbid=(r"init: restarting (once|clean)", r"init: giving up on (once|clean)"),
     ),
     # Least privilege: a silo given only "log" asks for other schemes, for
     # initial capabilities, to provide schemes and for init's nameserver
