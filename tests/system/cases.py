@@ -280,7 +280,10 @@ CASES = (
             r"init: crashy exited \(faulted\)",
             r"init: giving up on crashy after 3 restarts",
         ),
-        forbid=(r"init: restarting crashy in (?!20 ms|40 ms|80 ms)\d+ ms", r"init: restarting (log|nameserver)"),
+        forbid=(
+            r"init: restarting crashy in (?!20 ms|40 ms|80 ms)\d+ ms",
+            r"init: restarting (log|nameserver)",
+        ),
     ),
     # Supervision: policy never leaves a silo down whatever its status;
     # always restarts one that exited with status 0, up to its limit;
@@ -356,7 +359,9 @@ CASES = (
         cpu="max",
         smp=2,
         cmdline="run=init:set=isolation",
-        expect=(r"svctest: isolation: ok: secret: not found; \d+ guessed handle values refused",),
+        expect=(
+            r"svctest: isolation: ok: secret: not found; \d+ guessed handle values refused",
+        ),
         forbid=(r"svctest: .*FAIL",),
     ),
     Case(
