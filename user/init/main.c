@@ -190,8 +190,8 @@ static void restart_due(void)
             s->restart_at = now + NAMESERVER_WAIT_NS;
             continue;
         }
-        s->restarts++;
-        if (silo_start(s) == 0 && silo_is_nameserver(s))
+        silo_restart(s);
+        if (s->state == SILO_RUNNING && silo_is_nameserver(s))
             silo_replay_namespaces();
     }
 }

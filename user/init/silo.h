@@ -54,6 +54,10 @@ bool silo_nameserver_up(void);
  * Returns 0 or the error. */
 long silo_start(struct silo *s);
 
+/* Starts s again, its restart deadline come; a start that fails is
+ * handled as a run that failed (its policy may try again later). */
+void silo_restart(struct silo *s);
+
 /* Handles the end of s's process (its watch bit came): logs how it ended,
  * removes its namespace, and applies its restart policy. */
 void silo_ended(struct silo *s);

@@ -161,21 +161,11 @@ long silo_start(struct silo *s)
     return 0;
 }
 
-void silo_ended(struct silo *s)
+/* Applies s's restart policy after it ended with reason and status. */
+static void silo_decide(struct silo *s, uint32_t reason, int64_t status)
 {
-    struct cairn_process_info info = {0};
-    char reason[32];
     uint32_t delay;
-    if (s->state != SILO_RUNNING)
-        return;
-    cairn_process_info(s->process, &info);
-    cairn_handle_close(s->process);
-    s->process = CAIRN_HANDLE_NONE;
-    s->state = SILO_DOWN;
-    supervise_reason(info.exit_reason, info.exit_status, reason, sizeof(reason));
-    init_log("init: %s exited (%s)", s->m.name, reason);
-    silo_namespace_remove(s);
-    switch (supervise_decide(&s->m, s->restarts, info.exit_reason, info.exit_status, &delay)) {
+    switch (supervise_decide(&s->m, s->restarts, reason, status, &delay)) {
     case SUPERVISE_RESTART:
         init_log("init: restarting %s in %u ms", s->m.name, delay);
         s->state = SILO_PENDING;
@@ -189,4 +179,29 @@ void silo_ended(struct silo *s)
                  manifest_restart_name(s->m.restart));
         break;
     }
+}
+
+void silo_ended(struct silo *s)
+{
+    struct cairn_process_info info = {0};
+    char reason[32];
+    if (s->state != SILO_RUNNING)
+        return;
+    cairn_process_info(s->process, &info);
+    cairn_handle_close(s->process);
+    s->process = CAIRN_HANDLE_NONE;
+    s->state = SILO_DOWN;
+    supervise_reason(info.exit_reason, info.exit_status, reason, sizeof(reason));
+    init_log("init: %s exited (%s)", s->m.name, reason);
+    silo_namespace_remove(s);
+    silo_decide(s, info.exit_reason, info.exit_status);
+}
+
+void silo_restart(struct silo *s)
+{
+    s->restarts++;
+    /* A restart that cannot even start counts as a run that failed, so
+     * the policy tries again later or gives up. */
+    if (silo_start(s) < 0)
+        silo_decide(s, CAIRN_EXIT_STATUS, 1);
 }
