@@ -14,3 +14,5 @@ FUZZ_SRCS_idl := lib/idl/codec.c lib/idl/dispatch.c lib/idl/serve.c tests/idl/ho
 	$(BUILD)/gen/idl/echo_server.c
 $(BUILD)/fuzz/fuzz_idl: FUZZ_CFLAGS += -Ilib/idl/include -Ilib/rt/include -I$(BUILD)/gen
 $(BUILD)/fuzz/fuzz_idl: | $(SYSCALLS_H)
+FUZZ_SRCS_namespace := user/nameserver/namespace.c
+FUZZ_CFLAGS_namespace := -Iuser/nameserver
