@@ -17,8 +17,8 @@ int main(void)
     uint64_t lost = 99;
     CHECK_EQ(store_read(s, 0, &l, &lost), -CAIRN_E_WOULD_BLOCK);
     CHECK_EQ(store_read(s, 1, &l, &lost), -CAIRN_E_INVALID_ARGUMENT);
-    CHECK_EQ(store_append(s, 5, 7, 1, "hello", 5), 0);
-    CHECK_EQ(store_append(s, 6, 0, 2, "kernel line\0junk", 16), 1);
+    CHECK_EQ(store_append(s, 5, 7, 1, "hello", 5)->seq, 0);
+    CHECK_EQ(store_append(s, 6, 0, 2, "kernel line\0junk", 16)->seq, 1);
     CHECK_EQ(store_read(s, 0, &l, &lost), 0);
     CHECK_EQ(lost, 0);
     CHECK_EQ(l->seq, 0);
@@ -36,13 +36,15 @@ int main(void)
     CHECK_EQ(strlen(l->text), STORE_TEXT_MAX);
     for (unsigned i = 0; i < STORE_LINES; i++)
         store_append(s, i, 1, 1, "n", 1);
-    /* 3 + STORE_LINES lines: 0..2 are gone. */
+    /* Control characters cannot make a mirrored line two, or colour it. */
+    CHECK_STR(store_append(s, 0, 1, 1, "a\nb\rc\x1b[31md\x7f", 12)->text, "a?b?c?[31md?");
+    /* 4 + STORE_LINES lines: 0..3 are gone. */
     CHECK_EQ(store_read(s, 0, &l, &lost), 0);
-    CHECK_EQ(lost, 3);
-    CHECK_EQ(l->seq, 3);
-    CHECK_EQ(store_read(s, 3, &l, &lost), 0);
+    CHECK_EQ(lost, 4);
+    CHECK_EQ(l->seq, 4);
+    CHECK_EQ(store_read(s, 4, &l, &lost), 0);
     CHECK_EQ(lost, 0);
-    CHECK_EQ(store_read(s, 3 + STORE_LINES, &l, &lost), -CAIRN_E_WOULD_BLOCK);
+    CHECK_EQ(store_read(s, 4 + STORE_LINES, &l, &lost), -CAIRN_E_WOULD_BLOCK);
     CHECK_EQ(store_read(s, UINT64_MAX, &l, &lost), -CAIRN_E_INVALID_ARGUMENT);
     free(s);
     return CHECK_DONE("log_store");

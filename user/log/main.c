@@ -61,10 +61,11 @@ static long log_op_write(void *ctx, const struct idl_call *call, enum log_level 
     struct log_service *s = ctx;
     if (call->badge & BADGE_READONLY)
         return -CAIRN_E_ACCESS_DENIED;
-    store_append(&s->store, (uint64_t)cairn_clock_get(), (uint32_t)(call->badge >> 8), lvl, text,
-                 strlen(text));
+    const struct store_line *l =
+        store_append(&s->store, (uint64_t)cairn_clock_get(), (uint32_t)(call->badge >> 8), lvl,
+                     text, strlen(text));
     if (lvl != LOG_LEVEL_DEBUG)
-        rt_printf("%s\n", text);
+        rt_printf("%s\n", l->text);
     return 0;
 }
 

@@ -29,9 +29,10 @@ struct store {
 };
 
 /* Appends a line of len bytes of text (cut to STORE_TEXT_MAX; a NUL ends
- * it early); returns its sequence number. */
-uint64_t store_append(struct store *s, uint64_t time_ns, uint32_t source, uint32_t level,
-                      const char *text, size_t len);
+ * it early; control characters become '?', so that a line mirrored to the
+ * console is one line and carries no escape sequence); returns it. */
+const struct store_line *store_append(struct store *s, uint64_t time_ns, uint32_t source,
+                                      uint32_t level, const char *text, size_t len);
 
 /* The first line kept from seq on, in *out, and how many lines from seq
  * on were overwritten before it in *lost. Returns 0; -WOULD_BLOCK when
