@@ -347,6 +347,17 @@ CASES = (
         expect=(r"svctest: privilege: ok: every request beyond the manifest was refused",),
         forbid=(r"svctest: .*FAIL", r"init: privilege exited \((?!status 0)"),
     ),
+    # ...and a silo whose manifest names capabilities holds exactly those.
+    Case(
+        name="manifest_capabilities",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=init:set=privilege",
+        expect=(r"svctest: granted: ok: exactly the irq control and the ramdisk",),
+        forbid=(r"svctest: .*FAIL",),
+    ),
     # Namespace isolation (three cases on one set, whose silos finish in
     # any order; each forbids every failure of all three): a silo with
     # "secret" in its namespace reaches its server, with a badge naming its

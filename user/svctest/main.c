@@ -7,6 +7,7 @@
  *   svctest peer         reaches "secret", which its namespace has
  *   svctest isolation    cannot reach "secret", by name or by guessing handles
  *   svctest privilege    asks for schemes, capabilities and rights it lacks
+ *   svctest granted      holds exactly the capabilities its manifest names
  *   svctest read-only    writes through a read-only view of "log"
  *   svctest reader       reads the log back through "log:"
  *   svctest hostile      sends malformed messages to the log and the nameserver
@@ -62,6 +63,8 @@ int main(int argc, char **argv)
         return mode_isolation();
     if (strcmp(mode, "privilege") == 0)
         return mode_privilege();
+    if (strcmp(mode, "granted") == 0)
+        return mode_granted();
     if (strcmp(mode, "read-only") == 0)
         return mode_read_only();
     if (strcmp(mode, "reader") == 0)

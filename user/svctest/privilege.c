@@ -1,7 +1,9 @@
 /*
  * privilege.c - a silo asks for what its manifest does not give it:
  * initial capabilities, schemes outside its namespace, providing a
- * scheme, and the nameserver methods only init may call.
+ * scheme, and the nameserver methods only init may call; and a silo whose
+ * manifest names capabilities gets those, with init's rights, and no
+ * others.
  */
 #include "svctest.h"
 #include <cairn/startup.h>
@@ -53,5 +55,35 @@ int mode_privilege(void)
     if (check_failures)
         return 1;
     log_printf(LOG_LEVEL_INFO, "privilege: ok: every request beyond the manifest was refused");
+    return 0;
+}
+
+/* Whether key names a handle of type with rights. */
+static bool has(uint64_t key, uint32_t type, uint32_t rights)
+{
+    struct cairn_handle_info info = {0};
+    cairn_handle_t h = rt_startup_handle(key);
+    return h && cairn_handle_info(h, &info) == 0 && info.type == type && info.rights == rights;
+}
+
+int mode_granted(void)
+{
+    const uint32_t control =
+        CAIRN_RIGHT_MANAGE | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_REVOKE;
+    const uint32_t initrd = CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_DUPLICATE |
+                            CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_REVOKE;
+    uint64_t size = 0;
+    check("granted", "the irq control", has(CAIRN_AT_IRQ_CONTROL, CAIRN_OBJ_IRQ_CONTROL, control),
+          1);
+    check("granted", "the ramdisk", has(CAIRN_AT_INITRD, CAIRN_OBJ_MEMORY, initrd), 1);
+    check("granted", "the ramdisk's size", rt_startup_value(CAIRN_AT_INITRD_SIZE, &size), 1);
+    check("granted", "a size", size > 0, 1);
+    check("granted", "no io-port control", rt_startup_handle(CAIRN_AT_IOPORT_CONTROL), 0);
+    check("granted", "no device memory", rt_startup_handle(CAIRN_AT_DEVICE_MEMORY), 0);
+    check("granted", "no kernel log", rt_startup_handle(CAIRN_AT_KERNEL_LOG), 0);
+    check("granted", "no service endpoint", rt_startup_handle(CAIRN_AT_SERVICE_ENDPOINT), 0);
+    if (check_failures)
+        return 1;
+    log_printf(LOG_LEVEL_INFO, "granted: ok: exactly the irq control and the ramdisk");
     return 0;
 }

@@ -19,6 +19,7 @@ extern unsigned check_failures;
 
 /* The modes. Each returns the exit status. */
 int mode_privilege(void);
+int mode_granted(void);
 int mode_isolation(void);
 int mode_peer(void);
 int mode_secret(void);
