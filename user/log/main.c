@@ -3,9 +3,10 @@
  *
  * Keeps the recent lines of every service (store.h) and the kernel's own,
  * drained from the kernel log (log_read) every DRAIN_NS while idle and
- * before every read; mirrors service lines but debug ones to the console
- * (the kernel prints its own). Serves the endpoint init gives it and registers it as
- * the "log" scheme. One thread: the store needs no lock.
+ * before every read; mirrors the services' lines, but debug ones, to the
+ * console (the kernel prints its own). Serves the endpoint init gives it
+ * and registers it as the "log" scheme. One thread: the store needs no
+ * lock.
  */
 #include "store.h"
 #include <cairn/log.h>
