@@ -56,29 +56,27 @@ static inline struct trap_frame *frame_of(const struct thread *t)
     return (struct trap_frame *)(t->kernel_stack + KERNEL_STACK_SIZE) - 1;
 }
 
-/* Locks this CPU's run queue if `peer` may be switched to now: blocked on
- * this CPU, nothing runnable here at its priority or above, not asked to
+/* Locks rq, this CPU's (index me) run queue, if `peer` may be switched
+ * to now: blocked on this CPU, nothing runnable here at its priority or above, not asked to
  * suspend (it must stop on its way out, which the slow path's wake-up
- * arranges), and neither it nor self in an exiting process; NULL
+ * arranges), and neither it nor self in an exiting process; false
  * otherwise. suspend_requested is set under this lock (sched_suspend).
- * What counts is peer->cpu read here, under the lock. The call reads it
- * only here (a peer on another CPU then costs a trylock of our own run
- * queue, and the same-CPU case one test less); the reply_recv also reads
- * it first, unlocked, to give up before the handle check and the
- * endpoint lock. */
-static inline __attribute__((always_inline)) struct runqueue *
-lock_for_switch(const struct cpu *cpu, struct thread *self, struct thread *peer)
+ * What counts is peer->cpu read here, under the lock (a peer on another
+ * CPU then costs a trylock of our own run queue, and the same-CPU case a
+ * test less). */
+static inline __attribute__((always_inline)) bool
+lock_for_switch(unsigned me, struct runqueue *rq, struct thread *self, struct thread *peer)
 {
-    unsigned me = cpu->index;
-    struct runqueue *rq = &runqueues[me];
     if (!spin_try_acquire(&rq->lock))
-        return NULL;
+        return false;
+    uint64_t ready = rq->ready_mask;
     if (peer->state == THREAD_BLOCKED && peer->cpu == me &&
-        (rq->ready_mask >> peer->priority) == 0 && !peer->suspend_requested &&
-        !process_exiting(self->process) && !process_exiting(peer->process))
-        return rq;
+        (__builtin_expect(ready == 0, 1) || (ready >> peer->priority) == 0) &&
+        !peer->suspend_requested && !process_exiting(self->process) &&
+        !process_exiting(peer->process))
+        return true;
     spin_release(&rq->lock);
-    return NULL;
+    return false;
 }
 
 /* Blocks self (its registers are in its frame already) and makes next
@@ -112,9 +110,8 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
     struct thread *self = cpu->thread;
     struct kobject *o;
     uint64_t badge;
-    if ((handle | info) >> 32 ||
-        !cap_try_lookup(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT,
-                        CAIRN_RIGHT_SIGNAL, &o, &badge))
+    if (info >> 32 || !cap_try_lookup(self->process, handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL,
+                                      &self->fastpath_call, &o, &badge))
         return slow_path;
     struct endpoint *ep = (struct endpoint *)o;
     if (!spin_try_acquire(&ep->lock))
@@ -122,11 +119,12 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
     if (list_empty(&ep->receivers))
         goto unlock;
     struct thread *r = list_first_entry(&ep->receivers, struct thread, wait_link);
-    struct runqueue *rq;
+    unsigned me = cpu->index;
+    struct runqueue *rq = &runqueues[me];
     /* RESUME_RECV: a receive without a timeout and not through a bound
      * notification (receive_bound() clears it), so it takes any message
      * and has nothing to undo. */
-    if (r->ipc_resume != IPC_RESUME_RECV || !(rq = lock_for_switch(cpu, self, r)))
+    if (r->ipc_resume != IPC_RESUME_RECV || !lock_for_switch(me, rq, self, r))
         goto unlock;
 
     list_remove(&r->wait_link);
@@ -161,20 +159,25 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
     /* The handle must name the endpoint self's reply relation holds a
      * reference to, so it can be checked without the cap lock. A bound
      * notification makes the receive the slow path's receive_bound(). */
-    if ((handle | info) >> 32 || !c || c->cpu != cpu->index ||
-        __atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED) ||
-        !cap_names(self->process, (cairn_handle_t)handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
-                   &ep->obj) ||
+    if (info >> 32 || !c || __atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED) ||
+        !cap_names(self->process, handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
+                   &self->fastpath_recv, &ep->obj) ||
         !spin_try_acquire(&ep->lock))
         return slow_path;
-    struct runqueue *rq;
+    unsigned me = cpu->index;
+    struct runqueue *rq = &runqueues[me];
+    if (!list_empty(&ep->senders) || !lock_for_switch(me, rq, self, c))
+        goto unlock;
     /* caller_awaits() in endpoint.c, and RESUME_CALL: a call without a
-     * timeout, made by ipc_call (not endpoint_kernel_call). */
-    if (!list_empty(&ep->senders) || c->ipc_phase != IPC_AWAITING_REPLY || c->ipc_endpoint != ep ||
-        c->ipc_call_seq != self->reply_seq || c->ipc_resume != IPC_RESUME_CALL ||
-        !(rq = lock_for_switch(cpu, self, c))) {
-        spin_release(&ep->lock);
-        return slow_path;
+     * timeout, made by ipc_call (not endpoint_kernel_call). Read once c is
+     * known to be blocked on this CPU: only c itself changes its
+     * ipc_call_seq, so an equal one names the very call self took, whose
+     * endpoint is reply_ep (ep: its lock is held), so the phase and
+     * ipc_resume read here are that call's. */
+    if (c->ipc_call_seq != self->reply_seq || c->ipc_phase != IPC_AWAITING_REPLY ||
+        c->ipc_resume != IPC_RESUME_CALL) {
+        spin_release(&rq->lock);
+        goto unlock;
     }
 
     self->reply_to = NULL;
@@ -194,6 +197,10 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
     kobject_release_held(&c->obj);
 
     return switch_to(cpu, rq, self, c); /* the reply follows from self's frame */
+
+unlock:
+    spin_release(&ep->lock);
+    return slow_path;
 }
 
 int64_t ipc_fastpath_resume(void)

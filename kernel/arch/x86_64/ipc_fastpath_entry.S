@@ -71,8 +71,13 @@
  * RAX 0, its RDI from its frame (the badge, for a receiver), and the
  * message in RSI RDX R10 R8 R9 already (a macro: each entry has its own
  * copy, which spares a jump). SYSRET, as the common exit, unless exit
- * work is due or RIP is not canonical: then the message goes into the
- * frame and the common exit does the rest. */
+ * work is due: then the message goes into the frame and the common exit
+ * does the rest. The RIP needs no canonical check (the SYSRET erratum):
+ * a thread the fast path resumes is blocked in the system call it made,
+ * so its frame's RIP is where its own SYSCALL left it, just after an
+ * instruction in user memory, which ends below USER_TOP (arch/layout.h),
+ * itself canonical (only a stopped thread's RIP is ever written, by
+ * thread_control, and that thread returns through IRETQ). */
 .macro EXIT_TO_PEER
     LOAD_CALLEE_SAVED
     mov F_RDI(%rsp), %rdi
@@ -80,9 +85,6 @@
     cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
     jne 3f
     mov F_RIP(%rsp), %rcx
-    mov %rcx, %r11
-    shr $47, %r11
-    jnz 3f
     mov F_RFLAGS(%rsp), %r11
     mov F_RSP(%rsp), %rsp
     swapgs

@@ -66,6 +66,19 @@ enum ipc_resume {
 struct endpoint;
 struct notification;
 
+/* What one of the IPC fast path's handle checks found (object/ipc_fastpath.c):
+ * handle named object, with badge and the rights that half needs, while the
+ * process's handle table was at epoch (handle_table_epoch()); still true
+ * while the epoch is unchanged. Zeroed: matches nothing (epochs start at 1).
+ * No reference: object is only followed while the epoch proves the handle
+ * still holds one. Only the thread itself reads or writes it. */
+struct ipc_handle_memo {
+    uint64_t handle;
+    uint64_t epoch;
+    struct kobject *object;
+    uint64_t badge;
+};
+
 struct thread {
     struct kobject obj; /* one reference is held while the thread lives */
     uint32_t tid;
@@ -109,8 +122,8 @@ struct thread {
     /* Where the thread's page faults go (object/fault.h). */
     struct endpoint *fault_ep; /* fault lock: a reference is held; NULL: none */
     uint64_t fault_badge;      /* fault lock: the badge the pager sees */
-    uint64_t ipc_call_seq;         /* lock of ipc_endpoint: counts this thread's calls */
-    uint64_t reply_seq;            /* the ipc_call_seq of reply_to's call */
+    uint64_t ipc_call_seq;     /* lock of ipc_endpoint: counts this thread's calls */
+    uint64_t reply_seq;        /* the ipc_call_seq of reply_to's call */
 
     /* Long messages (object/ipc_buffer.h). A fast path that carries only
      * registers must leave to the slow path any thread with a bound
@@ -120,6 +133,10 @@ struct thread {
     uint32_t ipc_caps[CAIRN_IPC_MAX_CAPS];   /* the outgoing message's handle list */
     struct notification *bound_notification; /* bind lock (notification.c): a reference */
     bool bind_closed; /* bind lock: the thread has ended; nothing may be bound to it */
+
+    /* The IPC fast path's last handle checks: ipc_call's (SIGNAL) and
+     * ipc_reply_recv's (WAIT). The thread's own. */
+    struct ipc_handle_memo fastpath_call, fastpath_recv;
 };
 
 /* A user thread of p that will enter ring 3 at entry with RSP = stack,
