@@ -544,3 +544,9 @@ uint32_t sched_thread_state(struct thread *t, bool *suspend_requested)
     irq_restore(irq);
     return state;
 }
+
+void sched_switch_special(struct cpu *cpu, struct process *p)
+{
+    iopb_switch(__atomic_load_n(&p->iopb, __ATOMIC_ACQUIRE));
+    syscall_select_entry(cpu, foreign_abi(p));
+}

@@ -282,7 +282,10 @@ void handle_table_destroy(struct handle_table *t)
         t->ops->free_chunk(t->chunks[k], CHUNK_BYTES, t->ops->ctx);
     if (t->chunks)
         t->ops->free_chunk(t->chunks, chunk_count(t->capacity) * sizeof(*t->chunks), t->ops->ctx);
+    uint64_t epoch = t->epoch;
     *t = (struct handle_table){0};
+    /* Never back to 0, which a zeroed memo of it would match. */
+    __atomic_store_n(&t->epoch, epoch + 1, __ATOMIC_RELEASE);
 }
 
 enum cairn_error handle_install(struct handle_table *t, void *object, enum cairn_object_type type,

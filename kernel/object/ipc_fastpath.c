@@ -56,6 +56,13 @@ static inline struct trap_frame *frame_of(const struct thread *t)
     return (struct trap_frame *)(t->kernel_stack + KERNEL_STACK_SIZE) - 1;
 }
 
+/* A flag read once, as a byte, so that several can be or-ed and tested
+ * with one branch (process_exiting()'s acquire is a plain load on x86). */
+static inline uint8_t flag(const bool *b)
+{
+    return *(const volatile uint8_t *)b;
+}
+
 /* Locks rq, this CPU's (index me) run queue, if `peer` may be switched
  * to now: blocked on this CPU, nothing runnable here at its priority or above, not asked to
  * suspend (it must stop on its way out, which the slow path's wake-up
@@ -72,8 +79,8 @@ lock_for_switch(unsigned me, struct runqueue *rq, struct thread *self, struct th
     uint64_t ready = rq->ready_mask;
     if (peer->state == THREAD_BLOCKED && peer->cpu == me &&
         (__builtin_expect(ready == 0, 1) || (ready >> peer->priority) == 0) &&
-        !peer->suspend_requested && !process_exiting(self->process) &&
-        !process_exiting(peer->process))
+        !(flag(&peer->suspend_requested) | flag(&self->process->exiting) |
+          flag(&peer->process->exiting)))
         return true;
     spin_release(&rq->lock);
     return false;
@@ -100,8 +107,9 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
      * kernel thread fold away. */
     if (!self->process || !next->process)
         __builtin_unreachable();
+    struct trap_frame *frame = frame_of(next);
     sched_switch_user_state(cpu, self, next);
-    return (struct ipc_fastpath_switch){frame_of(next), &rq->lock};
+    return (struct ipc_fastpath_switch){frame, &rq->lock};
 }
 
 struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)

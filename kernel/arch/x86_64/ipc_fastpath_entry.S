@@ -101,9 +101,10 @@
  * address leaves RSP on the frame, 16-byte aligned for the call. The C
  * half returns struct ipc_fastpath_switch in RAX (the next frame, or
  * NULL: slow path) and RDX (the run-queue lock to release once off this
- * stack). The message, still in this thread's frame, goes into registers
- * before the lock is released: from then on this thread may be woken and
- * run elsewhere. */
+ * stack). It leaves R8 R9 R10 alone (see the Makefile): those words of
+ * the message are still in their registers; the descriptor and the first
+ * word, still in this thread's frame, go into registers before the lock
+ * is released: from then on this thread may be woken and run elsewhere. */
 .macro FASTPATH_ENTRY name, fast, slow
     .globl \name
 \name:
@@ -115,9 +116,6 @@
     mov %rdx, %r11
     mov F_RSI(%rsp), %rsi
     mov F_RDX(%rsp), %rdx
-    mov F_R10(%rsp), %r10
-    mov F_R8(%rsp), %r8
-    mov F_R9(%rsp), %r9
     mov %rax, %rsp
     addl $1, SPINLOCK_SERVING(%r11) /* the holder alone writes `serving` */
     EXIT_TO_PEER
