@@ -210,6 +210,7 @@ void sched_init_cpu(void)
     rq->idle = thread_create_idle(cpu->index);
     rq->current = rq->idle;
     cpu->thread = rq->idle;
+    cpu->runqueue = rq;
     __atomic_store_n(&rq->ready, true, __ATOMIC_RELEASE);
 }
 

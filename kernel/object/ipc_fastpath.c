@@ -50,6 +50,23 @@ static const struct ipc_fastpath_switch slow_path = {NULL, NULL};
 _Static_assert(offsetof(struct spinlock, serving) == 4,
                "ipc_fastpath_entry.S releases the run-queue lock by hand");
 
+_Static_assert(offsetof(struct thread, ipc_resume) == offsetof(struct thread, ipc_phase) + 4 &&
+                   sizeof(enum ipc_phase) == 4 && sizeof(enum ipc_resume) == 4,
+               "ipc_state() reads ipc_phase and ipc_resume as one little-endian word");
+
+/* A thread's ipc_phase and ipc_resume, tested as one word. */
+static inline uint64_t ipc_state(enum ipc_phase phase, enum ipc_resume resume)
+{
+    return (uint64_t)resume << 32 | phase;
+}
+
+static inline uint64_t ipc_state_of(const struct thread *t)
+{
+    uint64_t word;
+    __builtin_memcpy(&word, &t->ipc_phase, sizeof(word));
+    return word;
+}
+
 /* thread_user_frame(), inline. */
 static inline struct trap_frame *frame_of(const struct thread *t)
 {
@@ -64,13 +81,20 @@ static inline uint8_t flag(const bool *b)
 }
 
 /* Locks rq, this CPU's (index me) run queue, if `peer` may be switched
- * to now: blocked on this CPU, nothing runnable here at its priority or above, not asked to
- * suspend (it must stop on its way out, which the slow path's wake-up
- * arranges), and neither it nor self in an exiting process; false
- * otherwise. suspend_requested is set under this lock (sched_suspend).
- * What counts is peer->cpu read here, under the lock (a peer on another
- * CPU then costs a trylock of our own run queue, and the same-CPU case a
- * test less). */
+ * to now: blocked on this CPU, nothing runnable here at its priority or
+ * above, not asked to suspend (it must stop on its way out, which the
+ * slow path's wake-up arranges), and self's process not exiting (self
+ * must not block once the exit may have looked for it: begin_exit_locked()
+ * marks the process first, then wakes its blocked threads under their
+ * run-queue locks); false otherwise. suspend_requested is set under this
+ * lock (sched_suspend). What counts is peer->cpu read here, under the
+ * lock (a peer on another CPU then costs a trylock of our own run queue,
+ * and the same-CPU case a test less). The peer's own process is not
+ * tested: an exit that reached the peer first has woken it (it is not
+ * BLOCKED), and one that reaches it after this lock is released finds it
+ * running and interrupts its CPU (sched_kick_cpu()), so it ends at its
+ * first return from ring 3, as any thread running when its process
+ * begins to exit. */
 static inline __attribute__((always_inline)) bool
 lock_for_switch(unsigned me, struct runqueue *rq, struct thread *self, struct thread *peer)
 {
@@ -79,8 +103,7 @@ lock_for_switch(unsigned me, struct runqueue *rq, struct thread *self, struct th
     uint64_t ready = rq->ready_mask;
     if (peer->state == THREAD_BLOCKED && peer->cpu == me &&
         (__builtin_expect(ready == 0, 1) || (ready >> peer->priority) == 0) &&
-        !(flag(&peer->suspend_requested) | flag(&self->process->exiting) |
-          flag(&peer->process->exiting)))
+        !(flag(&peer->suspend_requested) | flag(&self->process->exiting)))
         return true;
     spin_release(&rq->lock);
     return false;
@@ -102,9 +125,9 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
     rq->slice_end = 0;
     rq->current = next;
     cpu->thread = next;
-    /* lock_for_switch() read both processes' `exiting`, and a thread's
-     * process never changes: sched_switch_user_state()'s tests for a
-     * kernel thread fold away. */
+    /* Both are user threads (only they make system calls and block in
+     * IPC): sched_switch_user_state()'s tests for a kernel thread fold
+     * away. */
     if (!self->process || !next->process)
         __builtin_unreachable();
     struct trap_frame *frame = frame_of(next);
@@ -128,7 +151,7 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
         goto unlock;
     struct thread *r = list_first_entry(&ep->receivers, struct thread, wait_link);
     unsigned me = cpu->index;
-    struct runqueue *rq = &runqueues[me];
+    struct runqueue *rq = cpu->runqueue;
     /* RESUME_RECV: a receive without a timeout and not through a bound
      * notification (receive_bound() clears it), so it takes any message
      * and has nothing to undo. */
@@ -173,7 +196,7 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
         !spin_try_acquire(&ep->lock))
         return slow_path;
     unsigned me = cpu->index;
-    struct runqueue *rq = &runqueues[me];
+    struct runqueue *rq = cpu->runqueue;
     if (!list_empty(&ep->senders) || !lock_for_switch(me, rq, self, c))
         goto unlock;
     /* caller_awaits() in endpoint.c, and RESUME_CALL: a call without a
@@ -182,8 +205,8 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
      * ipc_call_seq, so an equal one names the very call self took, whose
      * endpoint is reply_ep (ep: its lock is held), so the phase and
      * ipc_resume read here are that call's. */
-    if (c->ipc_call_seq != self->reply_seq || c->ipc_phase != IPC_AWAITING_REPLY ||
-        c->ipc_resume != IPC_RESUME_CALL) {
+    if (c->ipc_call_seq != self->reply_seq ||
+        ipc_state_of(c) != ipc_state(IPC_AWAITING_REPLY, IPC_RESUME_CALL)) {
         spin_release(&rq->lock);
         goto unlock;
     }

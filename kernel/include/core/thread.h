@@ -113,10 +113,12 @@ struct thread {
     struct thread *reply_to;       /* a caller owed a reply: a reference is held */
     struct endpoint *reply_ep;     /* the endpoint of that call: a reference is held */
     enum ipc_phase ipc_phase;      /* lock of ipc_endpoint */
-    struct endpoint *ipc_endpoint; /* the endpoint of the current call or receive */
     enum ipc_resume ipc_resume;    /* set by the thread before it queues itself,
                                       read and cleared under the lock of
-                                      ipc_endpoint; NONE unless in IPC */
+                                      ipc_endpoint; NONE unless in IPC. Next to
+                                      ipc_phase: the fast path tests and sets
+                                      the two as one word */
+    struct endpoint *ipc_endpoint; /* the endpoint of the current call or receive */
     bool foreign_call;             /* in a forwarded system call: stopped for its handler */
 
     /* Where the thread's page faults go (object/fault.h). */

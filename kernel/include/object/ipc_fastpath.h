@@ -34,7 +34,8 @@
  *  - that peer thread is BLOCKED on this CPU's run queue, has no
  *    suspension requested, and no runnable thread there has a priority
  *    >= the peer's;
- *  - neither thread's process is exiting.
+ *  - this thread's process is not exiting (the peer's, if it is, ends
+ *    the peer as soon as it is back in ring 3: see lock_for_switch()).
  * It keeps what the slow path keeps: the call bumps ipc_call_seq and sets
  * the receiver's reply_seq from it (endpoint_call(), owe_reply()), sets
  * ipc_endpoint for the caller and for a thread it blocks in a receive;

@@ -36,6 +36,8 @@ struct iopb;
  * may not use it), then a byte of ones the CPU may read past the end. */
 #define IOPB_BYTES 8192
 
+struct runqueue;
+
 struct cpu {
     struct cpu *self;            /* this_cpu() reads %gs:0 */
     uint64_t kernel_rsp;         /* top of the stack for syscalls and traps from ring 3 */
@@ -43,8 +45,9 @@ struct cpu {
     volatile uint32_t exit_work; /* non-zero: the SYSCALL return must call syscall_exit_work() */
     uint32_t index;              /* 0 .. cpu_count-1; 0 is the boot CPU */
     uint32_t apic_id;
-    volatile bool online;  /* set by the CPU itself once it runs its idle loop */
-    struct thread *thread; /* the thread running on this CPU */
+    volatile bool online;      /* set by the CPU itself once it runs its idle loop */
+    struct thread *thread;     /* the thread running on this CPU */
+    struct runqueue *runqueue; /* &runqueues[index] (core/runqueue.h), for the IPC fast path */
     volatile uint64_t timer_interrupts;
     uint64_t fs_base; /* the FS_BASE MSR as last written */
     /* The root context_load_space() last loaded into CR3 (0: none yet).
