@@ -546,8 +546,8 @@ uint32_t sched_thread_state(struct thread *t, bool *suspend_requested)
     return state;
 }
 
-void sched_switch_special(struct cpu *cpu, struct process *p)
+void sched_switch_special(struct process *p)
 {
     iopb_switch(__atomic_load_n(&p->iopb, __ATOMIC_ACQUIRE));
-    syscall_select_entry(cpu, foreign_abi(p));
+    syscall_select_entry(this_cpu(), foreign_abi(p));
 }

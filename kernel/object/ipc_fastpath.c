@@ -45,9 +45,8 @@
  * whose kernel stack holds nothing to return to. */
 extern const uint64_t ipc_continuation_frame[];
 
-static const struct ipc_fastpath_switch slow_path = {NULL, NULL};
-
-_Static_assert(offsetof(struct spinlock, serving) == 4,
+_Static_assert(offsetof(struct spinlock, serving) == 4 && offsetof(struct runqueue, lock) == 0 &&
+                   offsetof(struct cpu, runqueue) == CPU_OFFSET_RUNQUEUE,
                "ipc_fastpath_entry.S releases the run-queue lock by hand");
 
 _Static_assert(offsetof(struct thread, ipc_resume) == offsetof(struct thread, ipc_phase) + 4 &&
@@ -111,7 +110,7 @@ lock_for_switch(unsigned me, struct runqueue *rq, struct thread *self, struct th
 
 /* Blocks self (its registers are in its frame already) and makes next
  * current; rq->lock stays held for the assembly entry to release. */
-static inline __attribute__((always_inline)) struct ipc_fastpath_switch
+static inline __attribute__((always_inline)) struct trap_frame *
 switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thread *next)
 {
     /* No deadline, so no sleep queue; wake reasons are read by no one
@@ -132,18 +131,18 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
         __builtin_unreachable();
     struct trap_frame *frame = frame_of(next);
     sched_switch_user_state(cpu, self, next);
-    return (struct ipc_fastpath_switch){frame, &rq->lock};
+    return frame;
 }
 
-struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
+struct trap_frame *ipc_fastpath_call(uint64_t handle)
 {
     struct cpu *cpu = this_cpu();
     struct thread *self = cpu->thread;
     struct kobject *o;
     uint64_t badge;
-    if (info >> 32 || !cap_try_lookup(self->process, handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL,
-                                      &self->fastpath_call, &o, &badge))
-        return slow_path;
+    if (!cap_try_lookup(self->process, handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL,
+                        &self->fastpath_call, &o, &badge))
+        return NULL;
     struct endpoint *ep = (struct endpoint *)o;
     if (!spin_try_acquire(&ep->lock))
         goto release;
@@ -171,17 +170,18 @@ struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info)
     self->wait_done = false;
     spin_release(&ep->lock);
 
-    frame_of(r)->rdi = badge; /* the words follow from self's frame */
+    frame_of(r)->rdi = badge; /* the message follows in registers */
     return switch_to(cpu, rq, self, r);
 
 unlock:
     spin_release(&ep->lock);
 release:
-    kobject_release(&ep->obj);
-    return slow_path;
+    /* Out of line, but keeping the message registers. */
+    __asm__ volatile("call kobject_release_preserving" : : "D"(&ep->obj) : "memory", "cc");
+    return NULL;
 }
 
-struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t info)
+struct trap_frame *ipc_fastpath_reply_recv(uint64_t handle)
 {
     struct cpu *cpu = this_cpu();
     struct thread *self = cpu->thread;
@@ -190,11 +190,11 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
     /* The handle must name the endpoint self's reply relation holds a
      * reference to, so it can be checked without the cap lock. A bound
      * notification makes the receive the slow path's receive_bound(). */
-    if (info >> 32 || !c || __atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED) ||
+    if (!c || __atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED) ||
         !cap_names(self->process, handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
                    &self->fastpath_recv, &ep->obj) ||
         !spin_try_acquire(&ep->lock))
-        return slow_path;
+        return NULL;
     unsigned me = cpu->index;
     struct runqueue *rq = cpu->runqueue;
     if (!list_empty(&ep->senders) || !lock_for_switch(me, rq, self, c))
@@ -227,11 +227,11 @@ struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t inf
     kobject_release_held(&ep->obj);
     kobject_release_held(&c->obj);
 
-    return switch_to(cpu, rq, self, c); /* the reply follows from self's frame */
+    return switch_to(cpu, rq, self, c); /* the reply follows in registers */
 
 unlock:
     spin_release(&ep->lock);
-    return slow_path;
+    return NULL;
 }
 
 int64_t ipc_fastpath_resume(void)

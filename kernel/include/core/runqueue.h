@@ -36,11 +36,11 @@ struct runqueue {
 
 extern struct runqueue runqueues[MAX_CPUS];
 
-/* The rare part of a switch to a thread of p (sched_switch_user_state()):
+/* The rare part of a switch to a thread of p on this CPU
+ * (sched_switch_user_state()):
  * loading or dropping an I/O bitmap, changing the SYSCALL entry. Keeps
  * every register (the IPC fast path holds its state in them across it). */
-__attribute__((no_caller_saved_registers)) void sched_switch_special(struct cpu *cpu,
-                                                                     struct process *p);
+__attribute__((no_caller_saved_registers)) void sched_switch_special(struct process *p);
 
 /* What a switch from prev to next changes besides the kernel stack: the
  * x87/SSE registers, which only user threads own, and for a user thread
@@ -65,7 +65,7 @@ sched_switch_user_state(struct cpu *cpu, struct thread *prev, struct thread *nex
          * register, so the caller needs no spills (nor a stack frame) for
          * it. Nothing in the kernel needs the stack aligned (no SSE). */
         if (__builtin_expect(special != 0, 0))
-            __asm__ volatile("call sched_switch_special" : : "D"(cpu), "S"(p) : "memory", "cc");
+            __asm__ volatile("call sched_switch_special" : : "D"(p) : "memory", "cc");
         context_load_user(cpu, process_root(p), next->kernel_stack + KERNEL_STACK_SIZE,
                           next->fs_base);
         fpu_restore(&next->fpu);

@@ -57,20 +57,16 @@
 
 struct trap_frame;
 
-/* What the assembly entry does after the C fast path: frame NULL means
- * "take the slow path"; otherwise switch RSP to frame (the next thread's),
- * release lock (the run-queue lock, held across the switch) and return to
- * ring 3 from that frame with the message of the current thread's. */
-struct ipc_fastpath_switch {
-    struct trap_frame *frame;
-    struct spinlock *lock;
-};
-
 /* The C halves: every check and every change of state but the message
- * itself, which the assembly exit takes from the sender's frame (where
- * the SYSCALL entry saved it). */
-struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info);
-struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t info);
+ * itself, which stays in the sender's registers from its SYSCALL to the
+ * receiver's SYSRET (the C is built not to touch RSI RDX R8 R9 R10, see
+ * the Makefile; the descriptor's bits 32-63 are checked by the assembly).
+ * NULL: take the slow path, nothing changed. Otherwise the frame of the
+ * thread now current, for the assembly to switch RSP to, release this
+ * CPU's run-queue lock (held across the switch) and return to ring 3
+ * from. */
+struct trap_frame *ipc_fastpath_call(uint64_t handle);
+struct trap_frame *ipc_fastpath_reply_recv(uint64_t handle);
 
 /* Where a thread the fast path blocked goes when the slow path (or a
  * process exit) wakes it instead: finishes its system call as the slow

@@ -20,6 +20,11 @@ void *context_switch(uint64_t *prev_rsp, uint64_t next_rsp, void *prev);
  * the RSP to resume. */
 uint64_t context_init_user(uint64_t stack_top, const struct trap_frame *frame);
 
+/* Writes the FS_BASE MSR and this CPU's record of it. Keeps every
+ * register: it is called through inline assembly, so that the IPC fast
+ * path, which switches threads with the message in registers, can. */
+__attribute__((no_caller_saved_registers)) void context_write_fs_base(uint64_t fs_base);
+
 /* Points the CPU at the next thread's address space root and FS base. */
 static inline void context_load_space(struct cpu *cpu, uint64_t root, uint64_t fs_base)
 {
@@ -31,10 +36,8 @@ static inline void context_load_space(struct cpu *cpu, uint64_t root, uint64_t f
     }
     /* Only ring 3 uses FS, and only the kernel writes FS_BASE: skip the
      * MSR write when the next thread's value is already loaded. */
-    if (cpu->fs_base != fs_base) {
-        wrmsr(MSR_FS_BASE, fs_base);
-        cpu->fs_base = fs_base;
-    }
+    if (cpu->fs_base != fs_base)
+        __asm__ volatile("call context_write_fs_base" : : "D"(fs_base) : "memory", "cc");
 }
 
 /* Points the CPU at the next thread: kernel stack for traps and SYSCALL
