@@ -79,7 +79,7 @@ static inline uint8_t flag(const bool *b)
     return *(const volatile uint8_t *)b;
 }
 
-/* Locks rq, this CPU's (index me) run queue, if `peer` may be switched
+/* Locks rq, this CPU's run queue, if `peer` may be switched
  * to now: blocked on this CPU, nothing runnable here at its priority or
  * above, not asked to suspend (it must stop on its way out, which the
  * slow path's wake-up arranges), and self's process not exiting (self
@@ -94,13 +94,15 @@ static inline uint8_t flag(const bool *b)
  * running and interrupts its CPU (sched_kick_cpu()), so it ends at its
  * first return from ring 3, as any thread running when its process
  * begins to exit. */
-static inline __attribute__((always_inline)) bool
-lock_for_switch(unsigned me, struct runqueue *rq, struct thread *self, struct thread *peer)
+static inline __attribute__((always_inline)) bool lock_for_switch(const struct cpu *cpu,
+                                                                  struct runqueue *rq,
+                                                                  struct thread *self,
+                                                                  struct thread *peer)
 {
     if (!spin_try_acquire(&rq->lock))
         return false;
     uint64_t ready = rq->ready_mask;
-    if (peer->state == THREAD_BLOCKED && peer->cpu == me &&
+    if (peer->state == THREAD_BLOCKED && peer->cpu == cpu->index &&
         (__builtin_expect(ready == 0, 1) || (ready >> peer->priority) == 0) &&
         !(flag(&peer->suspend_requested) | flag(&self->process->exiting)))
         return true;
@@ -139,9 +141,8 @@ struct trap_frame *ipc_fastpath_call(uint64_t handle)
     struct cpu *cpu = this_cpu();
     struct thread *self = cpu->thread;
     struct kobject *o;
-    uint64_t badge;
     if (!cap_try_lookup(self->process, handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL,
-                        &self->fastpath_call, &o, &badge))
+                        &self->fastpath_call, &o))
         return NULL;
     struct endpoint *ep = (struct endpoint *)o;
     if (!spin_try_acquire(&ep->lock))
@@ -149,12 +150,11 @@ struct trap_frame *ipc_fastpath_call(uint64_t handle)
     if (list_empty(&ep->receivers))
         goto unlock;
     struct thread *r = list_first_entry(&ep->receivers, struct thread, wait_link);
-    unsigned me = cpu->index;
     struct runqueue *rq = cpu->runqueue;
     /* RESUME_RECV: a receive without a timeout and not through a bound
      * notification (receive_bound() clears it), so it takes any message
      * and has nothing to undo. */
-    if (r->ipc_resume != IPC_RESUME_RECV || !lock_for_switch(me, rq, self, r))
+    if (r->ipc_resume != IPC_RESUME_RECV || !lock_for_switch(cpu, rq, self, r))
         goto unlock;
 
     list_remove(&r->wait_link);
@@ -170,7 +170,9 @@ struct trap_frame *ipc_fastpath_call(uint64_t handle)
     self->wait_done = false;
     spin_release(&ep->lock);
 
-    frame_of(r)->rdi = badge; /* the message follows in registers */
+    /* The badge, from the lookup (read here rather than kept in a
+     * register all along); the message follows in registers. */
+    frame_of(r)->rdi = self->fastpath_call.badge;
     return switch_to(cpu, rq, self, r);
 
 unlock:
@@ -183,8 +185,7 @@ release:
 
 struct trap_frame *ipc_fastpath_reply_recv(uint64_t handle)
 {
-    struct cpu *cpu = this_cpu();
-    struct thread *self = cpu->thread;
+    struct thread *self = this_cpu()->thread;
     struct thread *c = self->reply_to;
     struct endpoint *ep = self->reply_ep;
     /* The handle must name the endpoint self's reply relation holds a
@@ -195,9 +196,9 @@ struct trap_frame *ipc_fastpath_reply_recv(uint64_t handle)
                    &self->fastpath_recv, &ep->obj) ||
         !spin_try_acquire(&ep->lock))
         return NULL;
-    unsigned me = cpu->index;
+    struct cpu *cpu = this_cpu(); /* read again: a register less in the handle check */
     struct runqueue *rq = cpu->runqueue;
-    if (!list_empty(&ep->senders) || !lock_for_switch(me, rq, self, c))
+    if (!list_empty(&ep->senders) || !lock_for_switch(cpu, rq, self, c))
         goto unlock;
     /* caller_awaits() in endpoint.c, and RESUME_CALL: a call without a
      * timeout, made by ipc_call (not endpoint_kernel_call). Read once c is

@@ -47,7 +47,7 @@ extern struct spinlock cap_lock;
 
 /* cap_lookup() for the IPC fast path, with interrupts off: true with
  * *object the object of the LIVE slot of p's table that h names, with type
- * and every right in rights, with a new reference, and *badge its badge;
+ * and every right in rights, with a new reference, and memo->badge its badge;
  * false if there is none, and also when the cap lock is taken (the caller
  * then takes the slow path rather than wait). Under the cap lock the check
  * is exactly cap_lookup()'s (generation, revocation, type and rights), or
@@ -57,7 +57,7 @@ extern struct spinlock cap_lock;
  * the calling thread's own, and must be used with one type and rights. */
 static inline bool cap_try_lookup(struct process *p, uint64_t h, enum cairn_object_type type,
                                   uint32_t rights, struct ipc_handle_memo *memo,
-                                  struct kobject **object, uint64_t *badge)
+                                  struct kobject **object)
 {
     if (!spin_try_acquire(&cap_lock))
         return false;
@@ -72,7 +72,6 @@ static inline bool cap_try_lookup(struct process *p, uint64_t h, enum cairn_obje
         *memo = (struct ipc_handle_memo){h, epoch, slot->object, slot->badge};
     }
     *object = memo->object;
-    *badge = memo->badge;
     kobject_retain_held(*object); /* the slot holds one */
     spin_release(&cap_lock);
     return true;
