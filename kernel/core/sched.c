@@ -211,6 +211,7 @@ void sched_init_cpu(void)
     rq->current = rq->idle;
     cpu->thread = rq->idle;
     cpu->runqueue = rq;
+    cpu->blocked_here = (uint64_t)cpu->index << 32 | THREAD_BLOCKED;
     __atomic_store_n(&rq->ready, true, __ATOMIC_RELEASE);
 }
 

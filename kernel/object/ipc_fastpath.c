@@ -53,6 +53,10 @@ _Static_assert(offsetof(struct thread, ipc_resume) == offsetof(struct thread, ip
                    sizeof(enum ipc_phase) == 4 && sizeof(enum ipc_resume) == 4,
                "ipc_state() reads ipc_phase and ipc_resume as one little-endian word");
 
+_Static_assert(offsetof(struct thread, cpu) == offsetof(struct thread, state) + 4 &&
+                   sizeof(enum thread_state) == 4,
+               "lock_for_switch() reads state and cpu as one little-endian word");
+
 /* A thread's ipc_phase and ipc_resume, tested as one word. */
 static inline uint64_t ipc_state(enum ipc_phase phase, enum ipc_resume resume)
 {
@@ -69,7 +73,7 @@ static inline uint64_t ipc_state_of(const struct thread *t)
 /* thread_user_frame(), inline. */
 static inline struct trap_frame *frame_of(const struct thread *t)
 {
-    return (struct trap_frame *)(t->kernel_stack + KERNEL_STACK_SIZE) - 1;
+    return (struct trap_frame *)t->kernel_stack_top - 1;
 }
 
 /* A flag read once, as a byte, so that several can be or-ed and tested
@@ -101,8 +105,9 @@ static inline __attribute__((always_inline)) bool lock_for_switch(const struct c
 {
     if (!spin_try_acquire(&rq->lock))
         return false;
-    uint64_t ready = rq->ready_mask;
-    if (peer->state == THREAD_BLOCKED && peer->cpu == cpu->index &&
+    uint64_t ready = rq->ready_mask, state_and_cpu;
+    __builtin_memcpy(&state_and_cpu, &peer->state, sizeof(state_and_cpu));
+    if (state_and_cpu == cpu->blocked_here && /* BLOCKED, on this CPU */
         (__builtin_expect(ready == 0, 1) || (ready >> peer->priority) == 0) &&
         !(flag(&peer->suspend_requested) | flag(&self->process->exiting)))
         return true;
@@ -185,7 +190,7 @@ release:
 
 struct trap_frame *ipc_fastpath_reply_recv(uint64_t handle)
 {
-    struct thread *self = this_cpu()->thread;
+    struct thread *self = this_cpu_thread();
     struct thread *c = self->reply_to;
     struct endpoint *ep = self->reply_ep;
     /* The handle must name the endpoint self's reply relation holds a
@@ -196,7 +201,7 @@ struct trap_frame *ipc_fastpath_reply_recv(uint64_t handle)
                    &self->fastpath_recv, &ep->obj) ||
         !spin_try_acquire(&ep->lock))
         return NULL;
-    struct cpu *cpu = this_cpu(); /* read again: a register less in the handle check */
+    struct cpu *cpu = this_cpu(); /* only now: a register less in the handle check */
     struct runqueue *rq = cpu->runqueue;
     if (!list_empty(&ep->senders) || !lock_for_switch(cpu, rq, self, c))
         goto unlock;

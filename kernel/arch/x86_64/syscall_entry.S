@@ -28,13 +28,28 @@
 #define FRAME_RBX (13 * 8)
 #define FRAME_RAX (14 * 8)
 #define FRAME_RIP (17 * 8)          /* after error and vector */
+#define FRAME_RFLAGS (19 * 8)
+#define FRAME_RSP (20 * 8)
 #define CAIRN_E_INVALID_SYSCALL 1 /* include/cairn/error.h */
 
     .text
     .globl syscall_entry
 syscall_entry:
-    SYSCALL_ENTER
-    sub $FRAME_RIP, %rsp
+    /* SYSCALL_ENTER (arch/gprs.h) without its two constant pushes: the
+     * frame's CS and SS slots hold USER_CS and USER_DS already, written
+     * when the thread was created (context_init_user) and by every
+     * interrupt or exception from ring 3 since, which pushes those very
+     * selectors (ring 3 can load no other code or stack segment), and
+     * written by nothing else: the frame is the top of the thread's own
+     * kernel stack. One SUB and three stores. */
+    swapgs
+    mov %rsp, %gs:CPU_OFFSET_USER_RSP
+    mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
+    sub $TRAP_FRAME_SIZE, %rsp
+    mov %rcx, FRAME_RIP(%rsp)
+    mov %r11, FRAME_RFLAGS(%rsp)
+    mov %gs:CPU_OFFSET_USER_RSP, %rcx
+    mov %rcx, FRAME_RSP(%rsp)
     cmp $SYS_COUNT, %rax
     jae .Lbad_number
     jmp *syscall_fast_entries(,%rax,8)
@@ -76,8 +91,8 @@ syscall_exit:
     mov %rcx, %r11
     shr $47, %r11
     jnz 1f
-    mov FRAME_RIP+16(%rsp), %r11 /* RFLAGS */
-    mov FRAME_RIP+24(%rsp), %rsp /* user RSP */
+    mov FRAME_RFLAGS(%rsp), %r11
+    mov FRAME_RSP(%rsp), %rsp
     swapgs
     sysretq
 1:  add $FRAME_RIP, %rsp

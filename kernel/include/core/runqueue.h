@@ -66,8 +66,7 @@ sched_switch_user_state(struct cpu *cpu, struct thread *prev, struct thread *nex
          * it. Nothing in the kernel needs the stack aligned (no SSE). */
         if (__builtin_expect(special != 0, 0))
             __asm__ volatile("call sched_switch_special" : : "D"(p) : "memory", "cc");
-        context_load_user(cpu, process_root(p), next->kernel_stack + KERNEL_STACK_SIZE,
-                          next->fs_base);
+        context_load_user(cpu, process_root(p), next->kernel_stack_top, next->fs_base);
         fpu_restore(&next->fpu);
     } else {
         context_load_kernel();

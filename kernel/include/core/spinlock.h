@@ -55,10 +55,16 @@ static inline void spin_acquire(struct spinlock *l)
 /* Takes the lock only if nobody holds or waits for it. */
 static inline bool spin_try_acquire(struct spinlock *l)
 {
-    uint32_t serving = __atomic_load_n(&l->serving, __ATOMIC_ACQUIRE);
-    uint32_t expected = serving;
-    return __atomic_compare_exchange_n(&l->next, &expected, serving + 1, false, __ATOMIC_ACQUIRE,
-                                       __ATOMIC_RELAXED);
+    /* Free when next == serving: take ticket `serving`. LOCK CMPXCHG by
+     * hand, on l's fields as memory operands (the builtin makes the
+     * compiler keep &l->next in a register besides l). */
+    uint32_t expected = l->serving;
+    bool taken;
+    __asm__ volatile("lock cmpxchgl %3, %1"
+                     : "+a"(expected), "+m"(l->next), "=@ccz"(taken)
+                     : "r"(expected + 1)
+                     : "memory");
+    return taken;
 }
 
 #endif

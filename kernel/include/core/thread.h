@@ -84,14 +84,16 @@ struct thread {
     uint32_t tid;
     struct process *process;      /* NULL for a CPU's idle thread */
     enum thread_state state;      /* rq lock of `cpu` (the thread sets BLOCKED itself) */
+    uint32_t cpu;                 /* the CPU whose run queue owns the thread; after state:
+                                     the IPC fast path tests the two as one word */
     enum wake_reason wake_reason; /* rq lock of `cpu` */
     uint8_t priority;             /* 0 lowest .. THREAD_PRIORITIES-1 highest */
     uint32_t affinity;            /* a CPU index, or THREAD_AFFINITY_ANY */
-    uint32_t cpu;                 /* the CPU whose run queue owns the thread */
     struct list run_link;         /* on a run queue: rq lock of `cpu` */
     struct list sleep_link;       /* on a sleep queue: rq lock of `cpu` */
     uint64_t wake_deadline;       /* TSC value, 0: none */
     uint64_t kernel_stack;        /* base of the kernel stack (physical-window address) */
+    uint64_t kernel_stack_top;    /* kernel_stack + KERNEL_STACK_SIZE (user threads) */
     uint64_t saved_rsp;           /* kernel RSP while switched out */
     uint64_t fs_base;             /* user TLS base, loaded on switch-in */
     struct fpu_state fpu;         /* user threads: x87/SSE registers while switched out */

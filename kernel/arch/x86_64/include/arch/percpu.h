@@ -49,13 +49,16 @@ struct cpu {
     volatile bool online;      /* set by the CPU itself once it runs its idle loop */
     struct thread *thread;     /* the thread running on this CPU */
     struct runqueue *runqueue; /* &runqueues[index] (core/runqueue.h), for the IPC fast path */
+    uint64_t blocked_here;     /* the IPC fast path's: a thread's state and cpu, read as one
+                                  word, of a thread BLOCKED on this CPU's run queue */
     volatile uint64_t timer_interrupts;
     uint64_t fs_base; /* the FS_BASE MSR as last written */
     /* The root context_load_space() last loaded into CR3 (0: none yet).
      * CR3 is written elsewhere only at boot, before the first switch, and
      * by a TLB flush that reloads the same root (tlb.c). */
     uint64_t root;
-    bool foreign_entry; /* LSTAR points at foreign_entry.S (arch/syscall.h) */
+    uint64_t foreign_entry; /* 1: LSTAR points at foreign_entry.S (arch/syscall.h); a word, which
+                               the switch ors with others (core/runqueue.h) */
     uint64_t gdt[7];
     /* arch/iopb.h: the bitmap of the running thread's process (NULL: none,
      * and tss.iomap_base points past the TSS limit), the one whose
@@ -77,6 +80,14 @@ _Static_assert(offsetof(struct cpu, io_bitmap) == offsetof(struct cpu, tss) + si
 
 extern struct cpu cpus[MAX_CPUS];
 extern unsigned cpu_count; /* CPUs the MADT lists (at least 1) */
+
+/* this_cpu()->thread in one load. */
+static inline struct thread *this_cpu_thread(void)
+{
+    struct thread *t;
+    __asm__ volatile("mov %%gs:%c1, %0" : "=r"(t) : "i"(offsetof(struct cpu, thread)));
+    return t;
+}
 
 static inline struct cpu *this_cpu(void)
 {
