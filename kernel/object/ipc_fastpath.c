@@ -70,6 +70,9 @@ static inline uint64_t ipc_state_of(const struct thread *t)
     return word;
 }
 
+/* What a C half returns to send the call to the slow path. */
+#define SLOW_PATH 1
+
 /* thread_user_frame(), inline. */
 static inline struct trap_frame *frame_of(const struct thread *t)
 {
@@ -116,8 +119,9 @@ static inline __attribute__((always_inline)) bool lock_for_switch(const struct c
 }
 
 /* Blocks self (its registers are in its frame already) and makes next
- * current; rq->lock stays held for the assembly entry to release. */
-static inline __attribute__((always_inline)) struct trap_frame *
+ * current; rq->lock stays held for the assembly entry to release. Returns
+ * 0, next's system call's result. */
+static inline __attribute__((always_inline)) int64_t
 switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thread *next)
 {
     /* No deadline, so no sleep queue; wake reasons are read by no one
@@ -136,19 +140,18 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
      * away. */
     if (!self->process || !next->process)
         __builtin_unreachable();
-    struct trap_frame *frame = frame_of(next);
     sched_switch_user_state(cpu, self, next);
-    return frame;
+    return 0;
 }
 
-struct trap_frame *ipc_fastpath_call(uint64_t handle)
+int64_t ipc_fastpath_call(uint64_t handle)
 {
     struct cpu *cpu = this_cpu();
     struct thread *self = cpu->thread;
     struct kobject *o;
     if (!cap_try_lookup(self->process, handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL,
                         &self->fastpath_call, &o))
-        return NULL;
+        return SLOW_PATH;
     struct endpoint *ep = (struct endpoint *)o;
     if (!spin_try_acquire(&ep->lock))
         goto release;
@@ -185,10 +188,10 @@ unlock:
 release:
     /* Out of line, but keeping the message registers. */
     __asm__ volatile("call kobject_release_preserving" : : "D"(&ep->obj) : "memory", "cc");
-    return NULL;
+    return SLOW_PATH;
 }
 
-struct trap_frame *ipc_fastpath_reply_recv(uint64_t handle)
+int64_t ipc_fastpath_reply_recv(uint64_t handle)
 {
     struct thread *self = this_cpu_thread();
     struct thread *c = self->reply_to;
@@ -200,7 +203,7 @@ struct trap_frame *ipc_fastpath_reply_recv(uint64_t handle)
         !cap_names(self->process, handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
                    &self->fastpath_recv, &ep->obj) ||
         !spin_try_acquire(&ep->lock))
-        return NULL;
+        return SLOW_PATH;
     struct cpu *cpu = this_cpu(); /* only now: a register less in the handle check */
     struct runqueue *rq = cpu->runqueue;
     if (!list_empty(&ep->senders) || !lock_for_switch(cpu, rq, self, c))
@@ -237,7 +240,7 @@ struct trap_frame *ipc_fastpath_reply_recv(uint64_t handle)
 
 unlock:
     spin_release(&ep->lock);
-    return NULL;
+    return SLOW_PATH;
 }
 
 int64_t ipc_fastpath_resume(void)

@@ -73,7 +73,7 @@
 .endm
 
 /* Returns to ring 3 on the frame at RSP (the thread switched to) with
- * RAX 0, its RDI from its frame (the badge, for a receiver), and the
+ * RAX 0 (the C half's result), its RDI from its frame (the badge, for a receiver), and the
  * message in RSI RDX R10 R8 R9 already (a macro: each entry has its own
  * copy, which spares a jump). SYSRET, as the common exit, unless exit
  * work is due: then the message goes into the frame and the common exit
@@ -86,7 +86,6 @@
 .macro EXIT_TO_PEER
     LOAD_CALLEE_SAVED
     mov F_RDI(%rsp), %rdi
-    xor %eax, %eax
     cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
     jne 3f
     mov F_RIP(%rsp), %rcx
@@ -106,10 +105,11 @@
  * descriptor (RSI) has a bit above 31 set (bytes, capabilities, a
  * timeout, reserved bits). RSP is on the frame, 16-byte aligned for the
  * call. The caller's RDI goes into the frame: a caller gets it back with
- * the reply. The C half returns the next frame (NULL: slow path) and
- * leaves RSI RDX R8 R9 R10 alone (see the Makefile): the message is still
- * in its registers. This CPU's run-queue lock is released once RSP is off
- * this thread's stack: from then on this thread may be woken and run
+ * the reply. The C half returns 0 once it has switched to the peer
+ * (whose frame syscall_frame then names; non-zero: slow path) and leaves
+ * RSI RDX R8 R9 R10 alone (see the Makefile): the message is still in its
+ * registers. This CPU's run-queue lock is released once RSP is off this
+ * thread's stack: from then on this thread may be woken and run
  * elsewhere. */
 .macro FASTPATH_ENTRY name, fast, slow
     .globl \name
@@ -121,8 +121,8 @@
     jnz 1f
     call \fast
     test %rax, %rax
-    jz 1f
-    mov %rax, %rsp
+    jnz 1f
+    mov %gs:CPU_OFFSET_SYSCALL_FRAME, %rsp
     mov %gs:CPU_OFFSET_RUNQUEUE, %r11
     addl $1, SPINLOCK_SERVING(%r11) /* the holder alone writes `serving` */
     EXIT_TO_PEER
@@ -139,10 +139,9 @@ sys_ipc_recv:
     jmp sys_ipc_recv_slow
 
 /* context_switch() to ipc_continuation_frame lands here, with RAX the
- * previous thread and this thread's stack top in kernel_rsp. */
+ * previous thread and this thread's frame in syscall_frame. */
 ipc_continuation_entry:
-    mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
-    sub $TRAP_FRAME_SIZE, %rsp
+    mov %gs:CPU_OFFSET_SYSCALL_FRAME, %rsp
     mov %rax, %rdi
     call sched_finish_switch
     call ipc_fastpath_resume

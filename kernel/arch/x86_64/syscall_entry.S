@@ -41,11 +41,11 @@ syscall_entry:
      * interrupt or exception from ring 3 since, which pushes those very
      * selectors (ring 3 can load no other code or stack segment), and
      * written by nothing else: the frame is the top of the thread's own
-     * kernel stack. One SUB and three stores. */
+     * kernel stack, whose address each switch leaves in syscall_frame.
+     * Three stores. */
     swapgs
     mov %rsp, %gs:CPU_OFFSET_USER_RSP
-    mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
-    sub $TRAP_FRAME_SIZE, %rsp
+    mov %gs:CPU_OFFSET_SYSCALL_FRAME, %rsp
     mov %rcx, FRAME_RIP(%rsp)
     mov %r11, FRAME_RFLAGS(%rsp)
     mov %gs:CPU_OFFSET_USER_RSP, %rcx

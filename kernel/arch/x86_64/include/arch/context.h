@@ -47,7 +47,7 @@ static inline void context_load_user(struct cpu *cpu, uint64_t root, uint64_t st
                                      uint64_t fs_base)
 {
     cpu->tss.rsp[0] = stack_top;
-    cpu->kernel_rsp = stack_top;
+    cpu->syscall_frame = stack_top - TRAP_FRAME_SIZE;
     context_load_space(cpu, root, fs_base);
 }
 

@@ -8,10 +8,10 @@
 #define CAIRN_ARCH_PERCPU_H
 
 /* Offsets used by the assembly entry paths; checked against the struct below. */
-#define CPU_OFFSET_KERNEL_RSP 8
-#define CPU_OFFSET_USER_RSP   16
-#define CPU_OFFSET_EXIT_WORK  24
-#define CPU_OFFSET_RUNQUEUE   48
+#define CPU_OFFSET_SYSCALL_FRAME 8
+#define CPU_OFFSET_USER_RSP      16
+#define CPU_OFFSET_EXIT_WORK     24
+#define CPU_OFFSET_RUNQUEUE      48
 
 #define MAX_CPUS 64
 
@@ -41,7 +41,8 @@ struct runqueue;
 
 struct cpu {
     struct cpu *self;            /* this_cpu() reads %gs:0 */
-    uint64_t kernel_rsp;         /* top of the stack for syscalls and traps from ring 3 */
+    uint64_t syscall_frame;      /* where a SYSCALL from ring 3 puts its frame: the top of the
+                                    thread's kernel stack less TRAP_FRAME_SIZE (tss.rsp[0]: the top) */
     uint64_t user_rsp;           /* scratch for the SYSCALL entry */
     volatile uint32_t exit_work; /* non-zero: the SYSCALL return must call syscall_exit_work() */
     uint32_t index;              /* 0 .. cpu_count-1; 0 is the boot CPU */
@@ -72,7 +73,7 @@ struct cpu {
     uint8_t io_bitmap[IOPB_BYTES + 1]; /* directly after the TSS: its I/O map */
 };
 
-_Static_assert(offsetof(struct cpu, kernel_rsp) == CPU_OFFSET_KERNEL_RSP, "asm offset");
+_Static_assert(offsetof(struct cpu, syscall_frame) == CPU_OFFSET_SYSCALL_FRAME, "asm offset");
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_OFFSET_USER_RSP, "asm offset");
 _Static_assert(offsetof(struct cpu, exit_work) == CPU_OFFSET_EXIT_WORK, "asm offset");
 _Static_assert(offsetof(struct cpu, io_bitmap) == offsetof(struct cpu, tss) + sizeof(struct tss),
