@@ -45,10 +45,6 @@
  * whose kernel stack holds nothing to return to. */
 extern const uint64_t ipc_continuation_frame[];
 
-_Static_assert(offsetof(struct spinlock, serving) == 4 && offsetof(struct runqueue, lock) == 0 &&
-                   offsetof(struct cpu, runqueue) == CPU_OFFSET_RUNQUEUE,
-               "ipc_fastpath_entry.S releases the run-queue lock by hand");
-
 _Static_assert(offsetof(struct thread, ipc_resume) == offsetof(struct thread, ipc_phase) + 4 &&
                    sizeof(enum ipc_phase) == 4 && sizeof(enum ipc_resume) == 4,
                "ipc_state() reads ipc_phase and ipc_resume as one little-endian word");
@@ -69,9 +65,6 @@ static inline uint64_t ipc_state_of(const struct thread *t)
     __builtin_memcpy(&word, &t->ipc_phase, sizeof(word));
     return word;
 }
-
-/* What a C half returns to send the call to the slow path. */
-#define SLOW_PATH 1
 
 /* thread_user_frame(), inline. */
 static inline struct trap_frame *frame_of(const struct thread *t)
@@ -118,10 +111,9 @@ static inline __attribute__((always_inline)) bool lock_for_switch(const struct c
     return false;
 }
 
-/* Blocks self (its registers are in its frame already) and makes next
- * current; rq->lock stays held for the assembly entry to release. Returns
- * 0, next's system call's result. */
-static inline __attribute__((always_inline)) int64_t
+/* Blocks self (its registers are in its frame already), makes next
+ * current, and leaves for ring 3 on next's frame. */
+static inline __attribute__((always_inline, noreturn)) void
 switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thread *next)
 {
     /* No deadline, so no sleep queue; wake reasons are read by no one
@@ -140,18 +132,29 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
      * away. */
     if (!self->process || !next->process)
         __builtin_unreachable();
+    struct trap_frame *frame = frame_of(next);
     sched_switch_user_state(cpu, self, next);
-    return 0;
+    /* Onto next's frame; only then release the run-queue lock: until RSP
+     * has left self's stack, a waker on another CPU must not run self.
+     * This function's own return address is left behind with the rest of
+     * self's stack. The message is still in its registers. */
+    __asm__ volatile("mov %0, %%rsp\n\t"
+                     "addl $1, %c2(%1)\n\t" /* spin_release(): the holder alone writes it */
+                     "jmp ipc_fastpath_exit"
+                     :
+                     : "r"(frame), "r"(&rq->lock), "i"(offsetof(struct spinlock, serving))
+                     : "memory");
+    __builtin_unreachable();
 }
 
-int64_t ipc_fastpath_call(uint64_t handle)
+void ipc_fastpath_call(uint64_t handle)
 {
     struct cpu *cpu = this_cpu();
     struct thread *self = cpu->thread;
     struct kobject *o;
     if (!cap_try_lookup(self->process, handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL,
                         &self->fastpath_call, &o))
-        return SLOW_PATH;
+        return;
     struct endpoint *ep = (struct endpoint *)o;
     if (!spin_try_acquire(&ep->lock))
         goto release;
@@ -181,29 +184,32 @@ int64_t ipc_fastpath_call(uint64_t handle)
     /* The badge, from the lookup (read here rather than kept in a
      * register all along); the message follows in registers. */
     frame_of(r)->rdi = self->fastpath_call.badge;
-    return switch_to(cpu, rq, self, r);
+    switch_to(cpu, rq, self, r);
 
 unlock:
     spin_release(&ep->lock);
 release:
     /* Out of line, but keeping the message registers. */
     __asm__ volatile("call kobject_release_preserving" : : "D"(&ep->obj) : "memory", "cc");
-    return SLOW_PATH;
+    return;
 }
 
-int64_t ipc_fastpath_reply_recv(uint64_t handle)
+void ipc_fastpath_reply_recv(uint64_t handle)
 {
     struct thread *self = this_cpu_thread();
     struct thread *c = self->reply_to;
     struct endpoint *ep = self->reply_ep;
     /* The handle must name the endpoint self's reply relation holds a
-     * reference to, so it can be checked without the cap lock. A bound
+     * reference to, so it can be checked without the cap lock; with no
+     * reply owed, reply_ep is NULL (reply_to and reply_ep are set and
+     * cleared together), which no handle names: the slow path. A bound
      * notification makes the receive the slow path's receive_bound(). */
-    if (!c || __atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED) ||
+    _Static_assert(offsetof(struct endpoint, obj) == 0, "an endpoint is its kobject");
+    if (__atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED) ||
         !cap_names(self->process, handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
-                   &self->fastpath_recv, &ep->obj) ||
+                   &self->fastpath_recv, (const struct kobject *)ep) ||
         !spin_try_acquire(&ep->lock))
-        return SLOW_PATH;
+        return;
     struct cpu *cpu = this_cpu(); /* only now: a register less in the handle check */
     struct runqueue *rq = cpu->runqueue;
     if (!list_empty(&ep->senders) || !lock_for_switch(cpu, rq, self, c))
@@ -236,11 +242,11 @@ int64_t ipc_fastpath_reply_recv(uint64_t handle)
     kobject_release_held(&ep->obj);
     kobject_release_held(&c->obj);
 
-    return switch_to(cpu, rq, self, c); /* the reply follows in registers */
+    switch_to(cpu, rq, self, c); /* the reply follows in registers */
 
 unlock:
     spin_release(&ep->lock);
-    return SLOW_PATH;
+    return;
 }
 
 int64_t ipc_fastpath_resume(void)

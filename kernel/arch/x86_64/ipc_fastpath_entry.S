@@ -31,7 +31,6 @@
 #define F_RIP 136
 #define F_RFLAGS 152
 #define F_RSP 160
-#define SPINLOCK_SERVING 4 /* struct spinlock; the run queue's lock is its first field */
 
 /* The callee-saved registers to and from the frame at \base. */
 .macro SAVE_CALLEE_SAVED base
@@ -72,45 +71,14 @@
     jmp syscall_exit
 .endm
 
-/* Returns to ring 3 on the frame at RSP (the thread switched to) with
- * RAX 0 (the C half's result), its RDI from its frame (the badge, for a receiver), and the
- * message in RSI RDX R10 R8 R9 already (a macro: each entry has its own
- * copy, which spares a jump). SYSRET, as the common exit, unless exit
- * work is due: then the message goes into the frame and the common exit
- * does the rest. The RIP needs no canonical check (the SYSRET erratum):
- * a thread the fast path resumes is blocked in the system call it made,
- * so its frame's RIP is where its own SYSCALL left it, just after an
- * instruction in user memory, which ends below USER_TOP (arch/layout.h),
- * itself canonical (only a stopped thread's RIP is ever written, by
- * thread_control, and that thread returns through IRETQ). */
-.macro EXIT_TO_PEER
-    LOAD_CALLEE_SAVED
-    mov F_RDI(%rsp), %rdi
-    cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
-    jne 3f
-    mov F_RIP(%rsp), %rcx
-    mov F_RFLAGS(%rsp), %r11
-    mov F_RSP(%rsp), %rsp
-    swapgs
-    sysretq
-3:  mov %rsi, F_RSI(%rsp)
-    mov %rdx, F_RDX(%rsp)
-    mov %r10, F_R10(%rsp)
-    mov %r8, F_R8(%rsp)
-    mov %r9, F_R9(%rsp)
-    jmp syscall_exit
-.endm
-
 /* An entry that tries the C fast path `fast` first, unless the
  * descriptor (RSI) has a bit above 31 set (bytes, capabilities, a
  * timeout, reserved bits). RSP is on the frame, 16-byte aligned for the
  * call. The caller's RDI goes into the frame: a caller gets it back with
- * the reply. The C half returns 0 once it has switched to the peer
- * (whose frame syscall_frame then names; non-zero: slow path) and leaves
- * RSI RDX R8 R9 R10 alone (see the Makefile): the message is still in its
- * registers. This CPU's run-queue lock is released once RSP is off this
- * thread's stack: from then on this thread may be woken and run
- * elsewhere. */
+ * the reply. The C half leaves RSI RDX R8 R9 R10 alone (see the
+ * Makefile): the message is still in its registers. It returns only to
+ * send the call to the slow path, nothing changed; otherwise it has
+ * switched to the peer and left through ipc_fastpath_exit. */
 .macro FASTPATH_ENTRY name, fast, slow
     .globl \name
 \name:
@@ -120,18 +88,42 @@
     shr $32, %rcx
     jnz 1f
     call \fast
-    test %rax, %rax
-    jnz 1f
-    mov %gs:CPU_OFFSET_SYSCALL_FRAME, %rsp
-    mov %gs:CPU_OFFSET_RUNQUEUE, %r11
-    addl $1, SPINLOCK_SERVING(%r11) /* the holder alone writes `serving` */
-    EXIT_TO_PEER
 1:  TO_SLOW \slow
 .endm
 
     .text
     FASTPATH_ENTRY sys_ipc_call, ipc_fastpath_call, sys_ipc_call_slow
     FASTPATH_ENTRY sys_ipc_reply_recv, ipc_fastpath_reply_recv, sys_ipc_reply_recv_slow
+
+/* Where the C fast path leaves (switch_to() in ipc_fastpath.c): RSP on the
+ * frame of the thread it switched to, whose system call returns 0 in ring
+ * 3, with its RDI from its frame (the badge, for a receiver) and the
+ * message in RSI RDX R10 R8 R9 already. SYSRET, as the common exit,
+ * unless exit work is due: then the message goes into the frame and the
+ * common exit does the rest. The RIP needs no canonical check (the SYSRET
+ * erratum): a thread the fast path resumes is blocked in the system call
+ * it made, so its frame's RIP is where its own SYSCALL left it, just after
+ * an instruction in user memory, which ends below USER_TOP (arch/layout.h),
+ * itself canonical (only a stopped thread's RIP is ever written, by
+ * thread_control, and that thread returns through IRETQ). */
+    .globl ipc_fastpath_exit
+ipc_fastpath_exit:
+    xor %eax, %eax
+    LOAD_CALLEE_SAVED
+    mov F_RDI(%rsp), %rdi
+    cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
+    jne 1f
+    mov F_RIP(%rsp), %rcx
+    mov F_RFLAGS(%rsp), %r11
+    mov F_RSP(%rsp), %rsp
+    swapgs
+    sysretq
+1:  mov %rsi, F_RSI(%rsp)
+    mov %rdx, F_RDX(%rsp)
+    mov %r10, F_R10(%rsp)
+    mov %r8, F_R8(%rsp)
+    mov %r9, F_R9(%rsp)
+    jmp syscall_exit
 
     .globl sys_ipc_recv
 sys_ipc_recv:

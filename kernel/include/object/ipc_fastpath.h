@@ -61,12 +61,13 @@ struct trap_frame;
  * itself, which stays in the sender's registers from its SYSCALL to the
  * receiver's SYSRET (the C is built not to touch RSI RDX R8 R9 R10, see
  * the Makefile; the descriptor's bits 32-63 are checked by the assembly).
- * 1: take the slow path, nothing changed. 0 (the system call's result):
- * switched to the peer, whose frame this CPU's syscall_frame names, for
- * the assembly to switch RSP to, release this CPU's run-queue lock (held
- * across the switch) and return to ring 3 from. */
-int64_t ipc_fastpath_call(uint64_t handle);
-int64_t ipc_fastpath_reply_recv(uint64_t handle);
+ * They return only to send the call to the slow path, nothing changed;
+ * otherwise they switch to the peer, move RSP onto its frame, release
+ * this CPU's run-queue lock (held across the switch, until the blocked
+ * thread's stack is no longer in use) and leave through
+ * ipc_fastpath_exit (ipc_fastpath_entry.S), which returns to ring 3. */
+void ipc_fastpath_call(uint64_t handle);
+void ipc_fastpath_reply_recv(uint64_t handle);
 
 /* Where a thread the fast path blocked goes when the slow path (or a
  * process exit) wakes it instead: finishes its system call as the slow

@@ -11,7 +11,6 @@
 #define CPU_OFFSET_SYSCALL_FRAME 8
 #define CPU_OFFSET_USER_RSP      16
 #define CPU_OFFSET_EXIT_WORK     24
-#define CPU_OFFSET_RUNQUEUE      48
 
 #define MAX_CPUS 64
 
