@@ -101,8 +101,9 @@ static inline __attribute__((always_inline)) bool lock_for_switch(const struct c
 {
     if (!spin_try_acquire(&rq->lock))
         return false;
-    uint64_t ready = rq->ready_mask, state_and_cpu;
+    uint64_t state_and_cpu;
     __builtin_memcpy(&state_and_cpu, &peer->state, sizeof(state_and_cpu));
+    uint64_t ready = rq->ready_mask;
     if (state_and_cpu == cpu->blocked_here && /* BLOCKED, on this CPU */
         (__builtin_expect(ready == 0, 1) || (ready >> peer->priority) == 0) &&
         !(flag(&peer->suspend_requested) | flag(&self->process->exiting)))
@@ -132,7 +133,6 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
      * away. */
     if (!self->process || !next->process)
         __builtin_unreachable();
-    struct trap_frame *frame = frame_of(next);
     sched_switch_user_state(cpu, self, next);
     /* Onto next's frame; only then release the run-queue lock: until RSP
      * has left self's stack, a waker on another CPU must not run self.
@@ -142,7 +142,8 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
                      "addl $1, %c2(%1)\n\t" /* spin_release(): the holder alone writes it */
                      "jmp ipc_fastpath_exit"
                      :
-                     : "r"(frame), "r"(&rq->lock), "i"(offsetof(struct spinlock, serving))
+                     : "m"(cpu->syscall_frame), /* next's frame (context_load_user()) */
+                       "r"(&rq->lock), "i"(offsetof(struct spinlock, serving))
                      : "memory");
     __builtin_unreachable();
 }
@@ -226,15 +227,15 @@ void ipc_fastpath_reply_recv(uint64_t handle)
         goto unlock;
     }
 
+    self->ipc_endpoint = ep;
+    self->ipc_phase = IPC_RECEIVING;
+    self->ipc_resume = IPC_RESUME_RECV;
+    list_push_back(&ep->receivers, &self->wait_link);
+    self->wait_done = false;
     self->reply_to = NULL;
     self->reply_ep = NULL;
     c->ipc_phase = IPC_IDLE;
     c->ipc_resume = IPC_RESUME_NONE;
-    self->ipc_endpoint = ep;
-    self->ipc_phase = IPC_RECEIVING;
-    self->ipc_resume = IPC_RESUME_RECV;
-    self->wait_done = false;
-    list_push_back(&ep->receivers, &self->wait_link);
     spin_release(&ep->lock);
     /* The caller's lookup reference to ep and ours to the caller go; the
      * reply relation's reference to ep becomes our receive's. Neither
