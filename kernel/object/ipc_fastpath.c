@@ -157,7 +157,7 @@ void ipc_fastpath_call(uint64_t handle)
                         &self->fastpath_call, &o))
         return;
     struct endpoint *ep = (struct endpoint *)o;
-    if (!spin_try_acquire(&ep->lock))
+    if (!SPIN_TRY_ACQUIRE(ep->lock))
         goto release;
     if (list_empty(&ep->receivers))
         goto unlock;
@@ -180,7 +180,7 @@ void ipc_fastpath_call(uint64_t handle)
     self->ipc_phase = IPC_AWAITING_REPLY;
     self->ipc_resume = IPC_RESUME_CALL;
     self->wait_done = false;
-    spin_release(&ep->lock);
+    SPIN_RELEASE(ep->lock);
 
     /* The badge, from the lookup (read here rather than kept in a
      * register all along); the message follows in registers. */
@@ -188,7 +188,7 @@ void ipc_fastpath_call(uint64_t handle)
     switch_to(cpu, rq, self, r);
 
 unlock:
-    spin_release(&ep->lock);
+    SPIN_RELEASE(ep->lock);
 release:
     /* Out of line, but keeping the message registers. */
     __asm__ volatile("call kobject_release_preserving" : : "D"(&ep->obj) : "memory", "cc");
@@ -209,7 +209,7 @@ void ipc_fastpath_reply_recv(uint64_t handle)
     if (__atomic_load_n(&self->bound_notification, __ATOMIC_RELAXED) ||
         !cap_names(self->process, handle, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT,
                    &self->fastpath_recv, (const struct kobject *)ep) ||
-        !spin_try_acquire(&ep->lock))
+        !SPIN_TRY_ACQUIRE(ep->lock))
         return;
     struct cpu *cpu = this_cpu(); /* only now: a register less in the handle check */
     struct runqueue *rq = cpu->runqueue;
@@ -236,7 +236,7 @@ void ipc_fastpath_reply_recv(uint64_t handle)
     self->reply_ep = NULL;
     c->ipc_phase = IPC_IDLE;
     c->ipc_resume = IPC_RESUME_NONE;
-    spin_release(&ep->lock);
+    SPIN_RELEASE(ep->lock);
     /* The caller's lookup reference to ep and ours to the caller go; the
      * reply relation's reference to ep becomes our receive's. Neither
      * release can be the last: that one still holds ep, and c lives. */
@@ -246,7 +246,7 @@ void ipc_fastpath_reply_recv(uint64_t handle)
     switch_to(cpu, rq, self, c); /* the reply follows in registers */
 
 unlock:
-    spin_release(&ep->lock);
+    SPIN_RELEASE(ep->lock);
     return;
 }
 
