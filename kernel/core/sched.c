@@ -141,7 +141,7 @@ static void switch_to(struct runqueue *rq, struct thread *prev, struct thread *n
         spin_release(&rq->lock);
         return;
     }
-    sched_switch_user_state(this_cpu(), prev, next);
+    sched_switch_user_state(this_cpu(), prev, next, false);
     prev = context_switch(&prev->saved_rsp, next->saved_rsp, prev);
     sched_finish_switch(prev);
 }

@@ -133,7 +133,7 @@ switch_to(struct cpu *cpu, struct runqueue *rq, struct thread *self, struct thre
      * away. */
     if (!self->process || !next->process)
         __builtin_unreachable();
-    sched_switch_user_state(cpu, self, next);
+    sched_switch_user_state(cpu, self, next, true);
     /* Onto next's frame; only then release the run-queue lock: until RSP
      * has left self's stack, a waker on another CPU must not run self.
      * This function's own return address is left behind with the rest of

@@ -37,9 +37,8 @@ struct runqueue {
 extern struct runqueue runqueues[MAX_CPUS];
 
 /* The rare part of a switch to a thread of p on this CPU
- * (sched_switch_user_state()):
- * loading or dropping an I/O bitmap, changing the SYSCALL entry. Keeps
- * every register (the IPC fast path holds its state in them across it). */
+ * (sched_switch_user_state() with keep_registers): loading or dropping an
+ * I/O bitmap, changing the SYSCALL entry. Keeps every register. */
 __attribute__((no_caller_saved_registers)) void sched_switch_special(struct process *p);
 
 /* What a switch from prev to next changes besides the kernel stack: the
@@ -48,16 +47,22 @@ __attribute__((no_caller_saved_registers)) void sched_switch_special(struct proc
  * SYSCALL entry (native or foreign ABI). The one place for the work of a
  * thread switch, done by every switch: schedule()'s and the IPC fast
  * path's direct one alike (object/ipc_fastpath.c). Interrupts off; cpu
- * is this_cpu(), which the caller may have at hand already. A switch
- * between processes without ports and foreign ABIs, on a CPU that has
- * neither loaded, tests that with one branch. */
-static inline __attribute__((always_inline)) void
-sched_switch_user_state(struct cpu *cpu, struct thread *prev, struct thread *next)
+ * is this_cpu(), which the caller may have at hand already.
+ * keep_registers (a constant): the caller holds values the compiler does
+ * not know of in call-clobbered registers (the IPC fast path keeps the
+ * message in RSI RDX R8-R10): the rare work (a bitmap, a foreign ABI, an
+ * FS base to write) is then done out of line by calls that keep every
+ * register, and a switch between processes without ports or foreign ABIs,
+ * on a CPU that has neither loaded, tests that with one branch. */
+static inline __attribute__((always_inline)) void sched_switch_user_state(struct cpu *cpu,
+                                                                          struct thread *prev,
+                                                                          struct thread *next,
+                                                                          bool keep_registers)
 {
     struct process *p = next->process;
     if (prev->process)
         fpu_save(&prev->fpu);
-    if (p) {
+    if (p && keep_registers) {
         uintptr_t special = (uintptr_t)__atomic_load_n(&p->iopb, __ATOMIC_RELAXED) |
                             (uintptr_t)__atomic_load_n(&p->foreign_ep, __ATOMIC_RELAXED) |
                             (uintptr_t)cpu->iopb_current | cpu->foreign_entry;
@@ -66,7 +71,13 @@ sched_switch_user_state(struct cpu *cpu, struct thread *prev, struct thread *nex
          * it. Nothing in the kernel needs the stack aligned (no SSE). */
         if (__builtin_expect(special != 0, 0))
             __asm__ volatile("call sched_switch_special" : : "D"(p) : "memory", "cc");
-        context_load_user(cpu, process_root(p), next->kernel_stack_top, next->fs_base);
+    } else if (p) {
+        iopb_switch(__atomic_load_n(&p->iopb, __ATOMIC_ACQUIRE));
+        syscall_select_entry(cpu, foreign_abi(p));
+    }
+    if (p) {
+        context_load_user(cpu, process_root(p), next->kernel_stack_top, next->fs_base,
+                          keep_registers);
         fpu_restore(&next->fpu);
     } else {
         context_load_kernel();
