@@ -31,7 +31,11 @@ KERNEL_ASFLAGS := $(INCLUDES) -D__ASSEMBLER__ -MMD -MP
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T kernel/arch/x86_64/kernel.ld
 
-USER_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Iinclude -I$(BUILD)/gen/include -Ilib/rt/include \
+# User code sees only the compiler's own headers (stddef.h, stdint.h,
+# stdarg.h, limits.h, ...), Cairn's and those of the libraries in lib/
+# (lib/c/include holds the C library's standard names): never the host's.
+USER_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-Iinclude -I$(BUILD)/gen/include $(patsubst %,-I%,$(wildcard lib/*/include)) \
 	-ffreestanding -fno-builtin -mgeneral-regs-only -fno-pic -fno-pie \
 	-fno-stack-protector -MMD -MP
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,separate-code -Wl,-z,noexecstack \
@@ -124,28 +128,60 @@ $(BUILD)/cairn.elf: $(KERNEL_OBJ) $(BUILD)/gen/ksyms.S.o
 		{ echo "kernel: code moved between the two links"; exit 1; }
 
 # --- user programs and the initial ramdisk -----------------------------------
-USER_PROGRAMS := init fault ktest bench sysfuzz posix
-RT_OBJ := $(BUILD)/lib/rt/crt0.S.o $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o \
-	$(BUILD)/lib/rt/startup.c.o \
-	$(BUILD)/gen/lib/rt/syscalls.c.o \
+USER_PROGRAMS := init fault ktest bench sysfuzz posix spawntest
+
+# --- user-space libraries ------------------------------------------------------
+# Every program links lib/rt/crt0.S and then the archives of USER_LIBS, as
+# one group (so they may call each other in any order); the linker takes
+# only the members a program uses. libcairn.a is the runtime
+# (docs/runtime.md): lib/rt (start-up, system-call stubs, IPC, mutex),
+# lib/c (the C library subset) and kernel/lib's formatter and string
+# functions.
+#
+# To add a library lib/NAME: put its sources in lib/NAME/*.c (and .S) and
+# its public headers in lib/NAME/include/ (on every program's include path
+# at once), then append NAME to USER_LIBS. build/lib/libNAME.a is made of
+# every lib/NAME/*.c and *.S unless libNAME_OBJ names its objects.
+USER_LIBS := cairn manifest spawn idl idlgen
+
+libcairn_OBJ := $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o $(BUILD)/lib/rt/startup.c.o \
+	$(BUILD)/lib/rt/mutex.c.o $(BUILD)/gen/lib/rt/syscalls.c.o \
+	$(patsubst %,$(BUILD)/%.o,$(wildcard lib/c/*.c)) \
 	$(BUILD)/lib/pure/format.c.o $(BUILD)/lib/pure/string.c.o
+
+# lib/spawn also carries the ELF and cpio readers it loads programs with.
+libspawn_OBJ := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/spawn/*.c)) \
+	$(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
+
+include lib/idl/idl.mk
+
+# libNAME_OBJ must be set above this line: the rules below expand it.
+lib_objects = $(or $(lib$(1)_OBJ),$(patsubst %,$(BUILD)/%.o,$(wildcard lib/$(1)/*.c lib/$(1)/*.S)))
+
+define user_library
+$(BUILD)/lib/lib$(1).a: $(call lib_objects,$(1))
+	@mkdir -p $$(@D)
+	rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(USER_LIBS),$(eval $(call user_library,$(l))))
+
+USER_LIB_FILES := $(foreach l,$(USER_LIBS),$(BUILD)/lib/lib$(l).a)
 
 # The pure parsers and helpers of kernel/lib (no kernel state, host-tested)
 # are compiled once more for user space: the formatter and the string
-# functions for every program, the ELF and cpio readers for those that
-# name them in <program>_OBJ.
+# functions for the runtime, the ELF and cpio readers for lib/spawn.
 $(BUILD)/lib/pure/%.c.o: kernel/lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
 
-posix_OBJ := $(BUILD)/lib/pure/elf.c.o $(BUILD)/lib/pure/cpio.c.o
 $(BUILD)/user/posix/%.c.o: USER_CFLAGS += -Ikernel/include
 
-$(BUILD)/lib/rt/%.c.o: lib/rt/%.c | $(SYSCALLS_H)
+$(BUILD)/lib/%.c.o: lib/%.c | $(SYSCALLS_H)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Ikernel/include -c $< -o $@
 
-$(BUILD)/lib/rt/%.S.o: lib/rt/%.S
+$(BUILD)/lib/%.S.o: lib/%.S
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
@@ -157,11 +193,12 @@ $(BUILD)/user/%.S.o: user/%.S | $(SYSCALLS_H)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
-# A program is every .c and .S file in user/<name>/, linked with the runtime.
+# A program is every .c and .S file in user/<name>/ and its <name>_OBJ,
+# linked with crt0 and the libraries.
 define user_program
 $(BUILD)/user/$(1).elf: $(patsubst %,$(BUILD)/%.o,$(wildcard user/$(1)/*.c user/$(1)/*.S)) \
-		$(RT_OBJ) $($(1)_OBJ)
-	$$(CC) $$(USER_LDFLAGS) -o $$@ $$^
+		$(BUILD)/lib/rt/crt0.S.o $($(1)_OBJ) $(USER_LIB_FILES)
+	$$(CC) $$(USER_LDFLAGS) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $(USER_LIB_FILES) -Wl,--end-group
 endef
 $(foreach p,$(USER_PROGRAMS),$(eval $(call user_program,$(p))))
 
@@ -202,7 +239,7 @@ $(BUILD)/host/test_%: tests/host/test_%.c $$(HOST_TEST_SRCS_$$*) tests/host/chec
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*)
+	$(HOST_CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) -o $@ $< $(FUZZ_SRCS_$*)
 
 host-tests: $(foreach t,$(HOST_TESTS),$(BUILD)/host/test_$(t))
 fuzzers: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/fuzz_$(f))

@@ -508,7 +508,7 @@ def render_header(calls):
     for call in calls:
         if call.custom_abi:
             continue
-        noreturn = "__attribute__((noreturn)) " if call.noreturn else ""
+        noreturn = "__attribute__((__noreturn__)) " if call.noreturn else ""
         out += ["", f"/* {c_comment(call.summary)} */", f"{noreturn}{stub_signature(call)};"]
     out += ["#endif", "", "#endif", ""]
     return "\n".join(out)

@@ -20,6 +20,7 @@
 #include <object/ipc_fastpath.h>
 #include <object/notification.h>
 #include <object/quota.h>
+#include <object/reply.h>
 #include <object/wait.h>
 
 #define ENDPOINT_RIGHTS                                                                            \
@@ -153,6 +154,7 @@ static int64_t await_reply(struct endpoint *ep, struct thread *self, struct thre
     if (self->ipc_phase == IPC_SENDING)
         list_remove(&self->wait_link);
     self->ipc_phase = IPC_IDLE;
+    reply_abandon(self);
     return expired ? -CAIRN_E_TIMED_OUT : -CAIRN_E_PEER_DEAD;
 }
 
@@ -366,6 +368,30 @@ static enum cairn_error endpoint_reply(struct thread *self, const struct ipc_mes
     enum cairn_error err = endpoint_fill_reply(self, reply, status, &caller, &replier_fault);
     if (caller)
         sched_wake(caller, WAKE_SIGNALLED);
+    return err;
+}
+
+enum cairn_error endpoint_reply_detach(struct thread *self, struct reply *r)
+{
+    struct thread *caller = self->reply_to;
+    struct endpoint *ep = self->reply_ep;
+    enum cairn_error err = CAIRN_E_PEER_DEAD;
+    spin_acquire(&ep->lock);
+    if (caller_awaits(self, caller, ep)) {
+        reply_link(r, caller);
+        err = CAIRN_OK;
+    }
+    spin_release(&ep->lock);
+    reply_settle(self, caller, ep);
+    return err;
+}
+
+enum cairn_error endpoint_reply_load(struct thread *self, uint64_t info, struct ipc_message *reply)
+{
+    enum cairn_error err =
+        message_is_short(info) ? CAIRN_OK : message_load(self, info, false, NULL);
+    if (err == CAIRN_OK)
+        message_from_frame(reply, thread_user_frame(self));
     return err;
 }
 

@@ -15,6 +15,7 @@ static void (*const destructors[CAIRN_OBJ_TYPE_COUNT])(struct kobject *) = {
     [CAIRN_OBJ_QUOTA] = quota_destroy_object,
     [CAIRN_OBJ_NOTIFICATION] = notification_destroy_object,
     [CAIRN_OBJ_ENDPOINT] = endpoint_destroy_object,
+    [CAIRN_OBJ_REPLY] = reply_destroy_object,
     [CAIRN_OBJ_MEMORY] = memory_destroy_object,
     [CAIRN_OBJ_IRQ] = irq_destroy_object,
     [CAIRN_OBJ_IRQ_CONTROL] = irq_control_destroy_object,

@@ -55,6 +55,17 @@ long rt_ipc_reply(const struct cairn_msg *msg)
     return ipc_syscall(SYS_IPC_REPLY, 0, &copy, false);
 }
 
+long rt_ipc_reply_detach(void)
+{
+    return cairn_ipc_reply_detach();
+}
+
+long rt_ipc_reply_to(cairn_handle_t reply, const struct cairn_msg *msg)
+{
+    struct cairn_msg copy = *msg;
+    return ipc_syscall(SYS_IPC_REPLY_TO, reply, &copy, false);
+}
+
 long rt_ipc_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg)
 {
     return ipc_syscall(SYS_IPC_REPLY_RECV, endpoint, msg, true);

@@ -1,44 +1,33 @@
 /*
- * rt.c - small helpers of the native runtime (see rt/rt.h).
+ * rt.c - small helpers of the native runtime (see rt/rt.h); the older
+ * names for what lib/c now provides under the standard ones.
  */
-#include <lib/format.h>
 #include <rt/rt.h>
-
-#define PRINTF_MAX 512
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 
 size_t rt_strlen(const char *s)
 {
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
+    return strlen(s);
 }
 
 int rt_strcmp(const char *a, const char *b)
 {
-    while (*a && *a == *b) {
-        a++;
-        b++;
-    }
-    return (unsigned char)*a - (unsigned char)*b;
+    return strcmp(a, b);
 }
 
 long rt_puts(const char *s)
 {
-    return cairn_debug_write(s, rt_strlen(s));
+    return cairn_debug_write(s, strlen(s));
 }
 
 int rt_printf(const char *fmt, ...)
 {
-    char buf[PRINTF_MAX];
     va_list ap;
     va_start(ap, fmt);
-    int n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+    int n = vprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return n;
-    size_t len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
-    cairn_debug_write(buf, len);
     return n;
 }
 

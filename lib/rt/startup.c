@@ -35,3 +35,11 @@ cairn_handle_t rt_startup_handle(uint64_t key)
         return CAIRN_HANDLE_NONE;
     return (cairn_handle_t)v;
 }
+
+const char *rt_program_name(void)
+{
+    const uint64_t *w = rt_startup_block;
+    if (!w || w[0] == 0 || !w[1])
+        return "?";
+    return (const char *)w[1];
+}

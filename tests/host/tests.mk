@@ -10,5 +10,20 @@ HOST_TEST_SRCS_acpi   := kernel/acpi/tables.c
 HOST_TEST_SRCS_ksyms  := kernel/core/ksyms.c
 HOST_TEST_CFLAGS_string := -include tests/host/string_rename.h
 HOST_TEST_SRCS_handle_table := kernel/object/handle_table.c
-HOST_TEST_SRCS_linux_stack := user/posix/stack.c
-HOST_TEST_CFLAGS_linux_stack := -Iuser/posix
+HOST_TEST_SRCS_arena := lib/c/arena.c
+HOST_TEST_SRCS_libc := lib/c/string.c lib/c/strdup.c lib/c/strtol.c lib/c/qsort.c lib/c/abs.c \
+	kernel/lib/string.c
+HOST_TEST_CFLAGS_libc := -include tests/host/string_rename.h -include tests/host/libc_rename.h
+HOST_TEST_SRCS_linux_stack := user/posix/stack.c lib/spawn/stack.c
+HOST_TEST_CFLAGS_linux_stack := -Iuser/posix -Ilib/spawn/include
+HOST_TEST_SRCS_manifest := lib/manifest/manifest.c lib/manifest/keys.c kernel/lib/format.c
+HOST_TEST_CFLAGS_manifest := -Ilib/manifest/include
+HOST_TEST_SRCS_spawn_stack := lib/spawn/stack.c
+HOST_TEST_CFLAGS_spawn_stack := -Ilib/spawn/include
+# The IDL runtime with the generated code of tests/idl/echo.idl over a fake
+# kernel (tests/idl/host.c).
+HOST_TEST_SRCS_idl := lib/idl/codec.c lib/idl/dispatch.c lib/idl/client.c lib/idl/serve.c \
+	tests/idl/host.c \
+	$(BUILD)/gen/idl/echo_client.c $(BUILD)/gen/idl/echo_server.c
+HOST_TEST_CFLAGS_idl := -Ilib/idl/include -Ilib/rt/include -I$(BUILD)/gen
+$(BUILD)/host/test_idl: | $(SYSCALLS_H)

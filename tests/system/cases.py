@@ -110,6 +110,28 @@ CASES = (
         ),
         forbid=(r"fault: survived", r"fault: cannot open", r"fault: unknown kind"),
     ),
+    # The native runtime's own checks: a failed assert and the heap's
+    # double-free and overrun checks each print what went wrong and end
+    # the program with EXIT_ABORTED (134); the system carries on.
+    Case(
+        name="runtime_abort",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=fault:assert,fault:dfree,fault:overrun,init",
+        expect=(
+            r"fault: assertion failed: kind\[0\] == 'x' \(user/fault/main\.c:\d+, in runtime_abort\)",
+            r"fault: aborted",
+            r"kernel: pid \d+ \(fault\) exited with status 134",
+            r"fault: malloc: double free \(block 0x[0-9a-f]{16}\)",
+            r"kernel: pid \d+ \(fault\) exited with status 134",
+            r"fault: malloc: heap overrun past the end of a block \(block 0x[0-9a-f]{16}\)",
+            r"kernel: pid \d+ \(fault\) exited with status 134",
+            INIT_HELLO,
+        ),
+        forbid=(r"fault: survived", r"fault: unknown kind"),
+    ),
     # A fault in ring 0 is a kernel bug: the kernel must name the exception,
     # dump the registers and a symbolic backtrace, and halt.
     Case(

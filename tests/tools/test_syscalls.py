@@ -154,7 +154,7 @@ class RoundTripTest(ToolTestCase):
             self.assertRegex(header, rf"\n#define SYS_{name.upper()} +{number}\n")
         self.assertIn("\n#define SYS_COUNT 6\n", header)
         self.assertIn("\nlong cairn_debug_write(const void *buf, size_t len);\n", header)
-        self.assertIn("\n__attribute__((noreturn)) void cairn_exit(int status);\n", header)
+        self.assertIn("\n__attribute__((__noreturn__)) void cairn_exit(int status);\n", header)
         self.assertIn("\nvoid cairn_yield(void);\n", header)
         self.assertIn("long cairn_thread_start(cairn_handle_t thread, uintptr_t entry, "
                       "const char *const *argv);", header)

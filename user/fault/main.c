@@ -17,13 +17,23 @@
  *   vanish    ends (thread_exit) without replying
  *   absent    never receives: the main thread then exits with status 7,
  *             which must end the thread still waiting for its pager
+ * and, for the runtime's own checks, which end the program with status
+ * EXIT_ABORTED (134) and a message instead of a fault:
+ *   assert    a failing assert()
+ *   dfree     free the same block twice
+ *   overrun   write past the end of a block over the next one's header,
+ *             then free it
  */
 #include <cairn/fault.h>
 #include <cairn/startup.h>
 #include <rt/ipc.h>
 #include <cairn/process.h>
 #include <rt/rt.h>
+#include <assert.h>
+#include <malloc.h>
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define CMOS_DATA 0x71
 #define POST_PORT 0x80
@@ -135,6 +145,25 @@ static int fault_to_pager(const char *kind)
     return 7;
 }
 
+/* The runtime's checks: each ends the program with EXIT_ABORTED, so this
+ * returns only when a check let the error through. */
+static void runtime_abort(const char *kind)
+{
+    if (same(kind, "assert"))
+        assert(kind[0] == 'x');
+    if (same(kind, "dfree")) {
+        char *p = malloc(40);
+        free(p);
+        free(p);
+    }
+    if (same(kind, "overrun")) {
+        char *p = malloc(40), *next = malloc(40);
+        memset(p, 0, malloc_usable_size(p) + 16);
+        free(p);
+        free(next);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *kind = argc > 1 ? argv[1] : "";
@@ -164,7 +193,12 @@ int main(int argc, char **argv)
     }
     if (same(kind, "iorevoked"))
         return io_revoked();
+    if (same(kind, "assert") || same(kind, "dfree") || same(kind, "overrun")) {
+        runtime_abort(kind);
+        rt_puts("fault: survived\n");
+        return 1;
+    }
     rt_puts("fault: unknown kind (null, gp, ud, div, io, ioclosed, iorevoked, refuse, vanish, "
-            "absent); exiting without a fault\n");
+            "absent, assert, dfree, overrun); exiting without a fault\n");
     return 1;
 }

@@ -21,7 +21,7 @@
 void kt_child_code(void), kt_child_code_end(void);
 void kt_child_exit(void), kt_child_exit_rbx(void), kt_child_signal(void), kt_child_store(void);
 void kt_child_loop(void), kt_child_fault(void), kt_child_thread_exit(void);
-void kt_child_exit_tls(void), kt_child_echo(void);
+void kt_child_exit_tls(void), kt_child_echo(void), kt_child_call(void), kt_child_reply_worker(void);
 
 /* Where a stub of child_stubs.S is in the child. */
 #define CHILD_ENTRY(stub) (CHILD_CODE + ((uint64_t)(stub) - (uint64_t)kt_child_code))

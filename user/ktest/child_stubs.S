@@ -11,7 +11,7 @@
     .globl kt_child_code, kt_child_code_end
     .globl kt_child_exit, kt_child_exit_rbx, kt_child_signal, kt_child_store
     .globl kt_child_loop, kt_child_fault, kt_child_thread_exit, kt_child_exit_tls
-    .globl kt_child_echo
+    .globl kt_child_echo, kt_child_call, kt_child_reply_worker
 kt_child_code:
 
 /* exit(RDI), through the stack so that the stack mapping is exercised. */
@@ -134,6 +134,59 @@ kt_child_echo:
     syscall
     mov %rax, %rdi
 5:  mov $SYS_EXIT, %eax
+    syscall
+    ud2
+
+/* Calls the endpoint handle in RDI with label 1 and no words, then
+ * exit(the call's result). */
+kt_child_call:
+    mov $1, %esi
+    mov $SYS_IPC_CALL, %eax
+    syscall
+    mov %rax, %rdi
+    mov $SYS_EXIT, %eax
+    syscall
+    ud2
+
+/* A worker for reply objects (reply.c): names the first page of its stack
+ * mapping (CHILD_STACK in child.h, below the few words of stack it uses)
+ * as its IPC buffer, receives one message on the endpoint handle in RDI,
+ * and takes caps[0] as a reply handle. Label 1: replies through it with
+ * label 0x77 and words 0xabc, 0xdef, 0, 0, then answers the message with
+ * word 0 = what that reply returned, and exit(0). Label 2: exit(0) at
+ * once, dropping both the handle and the message's reply. A failed
+ * buffer_set or receive: exit(its error). */
+kt_child_reply_worker:
+    mov %rdi, %rbp
+    mov $0x20000000, %edi
+    mov $SYS_IPC_BUFFER_SET, %eax
+    syscall
+    test %rax, %rax
+    jnz 2f
+    mov %rbp, %rdi
+    mov $-1, %rsi
+    mov $SYS_IPC_RECV, %eax
+    syscall
+    test %rax, %rax
+    jnz 2f
+    cmp $2, %esi
+    je 1f
+    mov $0x20000000, %ecx
+    mov 4032(%rcx), %edi
+    mov $0x77, %esi
+    mov $0xabc, %edx
+    mov $0xdef, %r10d
+    xor %r8d, %r8d
+    xor %r9d, %r9d
+    mov $SYS_IPC_REPLY_TO, %eax
+    syscall
+    mov %rax, %rdx
+    xor %esi, %esi
+    mov $SYS_IPC_REPLY, %eax
+    syscall
+1:  xor %eax, %eax
+2:  mov %rax, %rdi
+    mov $SYS_EXIT, %eax
     syscall
     ud2
 

@@ -9,6 +9,7 @@
 #include <cairn/error.h>
 #include <cairn/system.h>
 #include <cairn/vm.h>
+#include <rt/ipc.h>
 
 #define PAGE CAIRN_PAGE_SIZE
 #define MIB  (1ull << 20)
@@ -19,6 +20,7 @@
 #define MAX_HANDLES 4200 /* more than a table holds (4096) */
 
 void kt_signal_and_exit(void);
+void kt_call_and_exit(void);
 
 static uint8_t stub_stack[256] __attribute__((aligned(16)));
 #define STUB_RSP ((uint64_t)(stub_stack + sizeof(stub_stack) - 16))
@@ -409,5 +411,70 @@ KTEST(quota_page_table_charges_come_back, KTEST_QUICK)
     quota_capacity(&objects_after, &memory_after);
     EXPECT_EQ(objects_after, objects_before);
     EXPECT_EQ(memory_after, memory_before);
+    EXPECT_TRUE(kt_memory_back_to(&before));
+}
+
+/* --- ipc_reply_detach ------------------------------------------------------ */
+
+#define CALLERS   3
+#define RECV_WAIT (5000 * MS)
+
+/* A stub thread that calls ep once (kt_call_and_exit): each call received
+ * here is a reply owed, to detach. */
+static long start_caller(long ep)
+{
+    long t = kt_thread_create((uint64_t)kt_call_and_exit, STUB_RSP, (uint64_t)ep, 32, 0xffffffff);
+    EXPECT_TRUE(t > 0);
+    return t;
+}
+
+KTEST(handle_table_full_refuses_ipc_reply_detach, KTEST_QUICK)
+{
+    struct cairn_msg m = {0};
+    long ep = cairn_endpoint_create();
+    long t = start_caller(ep);
+    EXPECT_EQ(rt_ipc_recv(ep, RECV_WAIT, &m), 0);
+    fill_handle_table(ep);
+    EXPECT_ERR(rt_ipc_reply_detach(), CAIRN_E_NO_HANDLES);
+    drain_handle_table();
+    EXPECT_EQ(rt_ipc_reply(&m), 0); /* still owed, by this thread */
+    cairn_handle_close(t);
+    cairn_handle_close(ep);
+}
+
+/* The quota's last bytes may still hold a reply object: those that fit
+ * are made, until the refusal, which leaves the reply owed. */
+KTEST(quota_spent_refuses_ipc_reply_detach, KTEST_QUICK)
+{
+    struct cairn_system_info before;
+    struct cairn_msg m = {0};
+    long callers[CALLERS], replies[CALLERS];
+    int answered = 0, nreplies = 0;
+    long refused = 0;
+    quota_snapshot(&before);
+    long ep = cairn_endpoint_create();
+    for (int i = 0; i < CALLERS; i++)
+        callers[i] = start_caller(ep);
+    spend_quota();
+    while (!refused && answered < CALLERS && rt_ipc_recv(ep, RECV_WAIT, &m) == 0) {
+        long r = rt_ipc_reply_detach();
+        if (r > 0)
+            replies[nreplies++] = r;
+        else
+            refused = r;
+        answered++;
+    }
+    EXPECT_ERR(refused, CAIRN_E_QUOTA);
+    EXPECT_EQ(rt_ipc_reply(&m), 0);
+    for (int i = 0; i < nreplies; i++)
+        EXPECT_EQ(rt_ipc_reply_to(replies[i], &m), 0);
+    for (; answered < CALLERS; answered++) {
+        EXPECT_EQ(rt_ipc_recv(ep, RECV_WAIT, &m), 0);
+        EXPECT_EQ(rt_ipc_reply(&m), 0);
+    }
+    give_quota_back();
+    for (int i = 0; i < CALLERS; i++)
+        cairn_handle_close(callers[i]);
+    cairn_handle_close(ep);
     EXPECT_TRUE(kt_memory_back_to(&before));
 }

@@ -14,9 +14,11 @@
 #include <cairn/vm.h>
 #include <cairn/process.h>
 #include <cairn/system.h>
+#include <rt/ipc.h>
 
 void kt_signal_and_exit(void);
 void kt_wait_and_exit(void);
+void kt_call_and_exit(void);
 
 /* The stub threads never touch their stack; they still need a valid RSP. */
 static uint8_t shared_stack[256] __attribute__((aligned(16)));
@@ -81,6 +83,20 @@ static void one_round_of_devices(long n)
     cairn_handle_close(irq);
 }
 
+/* A reply object: a stub thread calls e, and the reply this thread then
+ * owes is detached and given through the reply handle. */
+static void one_round_of_reply(long e)
+{
+    struct cairn_msg m = {0};
+    long t = kt_thread_create((uint64_t)kt_call_and_exit, SHARED_RSP, (uint64_t)e, 32, 0xffffffff);
+    EXPECT_TRUE(t > 0);
+    EXPECT_EQ(rt_ipc_recv(e, 5000000000ull, &m), 0);
+    long r = rt_ipc_reply_detach();
+    EXPECT_TRUE(r > 0);
+    EXPECT_EQ(rt_ipc_reply_to(r, &m), 0);
+    cairn_handle_close(t);
+}
+
 static void one_round_of_every_object(void)
 {
     long n = cairn_notification_create();
@@ -93,6 +109,7 @@ static void one_round_of_every_object(void)
     EXPECT_EQ(cairn_notification_wait(n, UINT64_MAX), 1);
     one_round_of_memory();
     one_round_of_devices(n);
+    one_round_of_reply(e);
     EXPECT_EQ(cairn_handle_revoke(n), 0);
     cairn_handle_close(dup);
     cairn_handle_close(minted);

@@ -25,6 +25,17 @@ kt_wait_and_exit:
     syscall
     ud2
 
+/* RDI = endpoint: call it with an empty message, then end the thread
+ * (whatever the call returned). */
+    .globl kt_call_and_exit
+kt_call_and_exit:
+    xor %esi, %esi
+    mov $SYS_IPC_CALL, %eax
+    syscall
+    mov $SYS_THREAD_EXIT, %eax
+    syscall
+    ud2
+
 /* RDI = &{thread handle, notification}: sets RBX RBP R12-R15, suspends
  * its own thread, and once resumed signals bit 0 if RAX (the suspend's
  * result) is 0, RBX R13 R14 R15 are as set and R12 is 0x4242 (the test

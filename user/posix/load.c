@@ -11,26 +11,14 @@
 #include <lib/elf.h>
 #include <lib/string.h>
 #include <rt/rt.h>
+#include <spawn/load.h>
 
-#define PAGE_SIZE   4096ull
 #define LINUX_QUOTA (4u << 20)
 #define STACK_SIZE  (64u << 10)
 #define STACK_TOP   CAIRN_VM_USER_END
-/* Where this process maps a memory object while it fills it. */
-#define SCRATCH_VADDR 0x300000000000ull
 
 #define E_PHOFF 32
 #define E_PHNUM 56
-
-static uint64_t page_down(uint64_t a)
-{
-    return a & ~(PAGE_SIZE - 1);
-}
-
-static uint64_t page_up(uint64_t a)
-{
-    return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-}
 
 static uint64_t read_le(const uint8_t *p, unsigned bytes)
 {
@@ -55,56 +43,14 @@ static void random_fill(uint8_t *out, size_t n)
     }
 }
 
-static uint64_t segment_prot(uint32_t flags)
-{
-    uint64_t prot = CAIRN_PROT_READ;
-    if (flags & ELF_PF_W)
-        prot |= CAIRN_PROT_WRITE;
-    if (flags & ELF_PF_X)
-        prot |= CAIRN_PROT_EXEC;
-    return prot;
-}
-
-/* A memory object of length bytes, filled by fill(ctx, view) through a
- * temporary mapping here, then mapped at vaddr in the new process. */
-static long map_filled(cairn_handle_t process, uint64_t vaddr, uint64_t length, uint64_t prot,
-                       void (*fill)(const void *ctx, uint8_t *view), const void *ctx)
-{
-    long mem = cairn_memory_create(length);
-    if (mem < 0)
-        return mem;
-    long r = cairn_vm_map(CAIRN_PROCESS_SELF, (cairn_handle_t)mem, 0, SCRATCH_VADDR, length,
-                          CAIRN_PROT_READ | CAIRN_PROT_WRITE);
-    if (r >= 0) {
-        fill(ctx, (uint8_t *)SCRATCH_VADDR);
-        r = cairn_vm_unmap(CAIRN_PROCESS_SELF, SCRATCH_VADDR, length);
-    }
-    if (r >= 0)
-        r = cairn_vm_map(process, (cairn_handle_t)mem, 0, vaddr, length, prot);
-    cairn_handle_close((cairn_handle_t)mem);
-    return r < 0 ? r : 0;
-}
-
-struct segment_fill {
-    const uint8_t *image;
-    const struct elf_segment *seg;
-};
-
-static void fill_segment(const void *ctx, uint8_t *view)
-{
-    const struct segment_fill *f = ctx;
-    memcpy(view + (f->seg->vaddr - page_down(f->seg->vaddr)), f->image + f->seg->offset,
-           f->seg->filesz);
-}
-
 struct stack_fill {
     const struct linux_start *start;
     uint64_t rsp;
 };
 
-static void fill_stack(const void *ctx, uint8_t *view)
+static void fill_stack(void *ctx, uint8_t *view)
 {
-    struct stack_fill *f = (struct stack_fill *)ctx;
+    struct stack_fill *f = ctx;
     f->rsp = linux_stack_build(view, STACK_SIZE, STACK_TOP, f->start);
 }
 
@@ -121,35 +67,27 @@ static uint64_t phdr_address(const uint8_t *image, const struct elf_image *elf)
     return 0;
 }
 
-static long load_segments(cairn_handle_t process, const uint8_t *image, const struct elf_image *elf)
-{
-    for (unsigned i = 0; i < elf->nsegments; i++) {
-        const struct elf_segment *s = &elf->segments[i];
-        uint64_t start = page_down(s->vaddr);
-        struct segment_fill f = {image, s};
-        long r = map_filled(process, start, page_up(s->vaddr + s->memsz) - start,
-                            segment_prot(s->flags), fill_segment, &f);
-        if (r < 0)
-            return r;
-    }
-    return 0;
-}
-
 long linux_load(const void *image, size_t size, int argc, char *const argv[],
                 struct linux_process *out)
 {
-    const struct elf_limits limits = {CAIRN_VM_USER_BASE, STACK_TOP - STACK_SIZE};
     struct elf_image elf;
-    enum elf_error e = elf_parse(image, size, &limits, &elf);
-    if (e != ELF_OK) {
-        rt_printf("posix: %s: not a static x86_64 executable: %s\n", argv[0], elf_strerror(e));
-        return -CAIRN_E_INVALID_ARGUMENT;
-    }
+    const char *why;
     long process =
         cairn_process_create(argv[0], strnlen(argv[0], CAIRN_PROCESS_NAME_MAX), LINUX_QUOTA);
     if (process < 0) {
         rt_printf("posix: %s: process_create failed (%ld)\n", argv[0], process);
         return process;
+    }
+    long r =
+        spawn_load_elf((cairn_handle_t)process, image, size, STACK_TOP - STACK_SIZE, &elf, &why);
+    if (r < 0) {
+        if (r == -CAIRN_E_INVALID_ARGUMENT)
+            rt_printf("posix: %s: not a static x86_64 executable: %s\n", argv[0], why);
+        else
+            rt_printf("posix: %s: %s (%ld)\n", argv[0], why, r);
+        cairn_process_kill((cairn_handle_t)process);
+        cairn_handle_close((cairn_handle_t)process);
+        return r;
     }
     struct linux_start start = {
         .argc = argc,
@@ -160,10 +98,8 @@ long linux_load(const void *image, size_t size, int argc, char *const argv[],
     };
     random_fill(start.random, sizeof(start.random));
     struct stack_fill stack = {&start, 0};
-    long r = load_segments((cairn_handle_t)process, image, &elf);
-    if (r >= 0)
-        r = map_filled((cairn_handle_t)process, STACK_TOP - STACK_SIZE, STACK_SIZE,
-                       CAIRN_PROT_READ | CAIRN_PROT_WRITE, fill_stack, &stack);
+    r = spawn_map_filled((cairn_handle_t)process, STACK_TOP - STACK_SIZE, STACK_SIZE,
+                         CAIRN_PROT_READ | CAIRN_PROT_WRITE, fill_stack, &stack);
     if (r >= 0 && !stack.rsp)
         r = -CAIRN_E_TOO_LARGE;
     if (r >= 0) {

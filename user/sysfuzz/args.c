@@ -330,6 +330,10 @@ uint64_t args_hinted(enum hint hint, uint64_t v)
         break;
     case HINT_PHYS:
         return phys_value(v);
+    case HINT_REPLY:
+        if (pick_typed(CAIRN_OBJ_REPLY, ROLE_ANY, v, &h))
+            return h;
+        break;
     case HINT_MEMORY_FLAGS:
         return (v & 3) ? (v >> 8) % 2 : (v >> 8) % 5;
     case HINT_NONE:

@@ -47,6 +47,7 @@ enum hint {
     HINT_DEVICE_MEMORY, /* the device-memory control handle */
     HINT_PHYS,         /* a physical address: RAM, the kernel's MMIO, a hole, the top */
     HINT_MEMORY_FLAGS, /* memory_create_physical flags, valid most often */
+    HINT_REPLY,        /* a reply-object handle held */
 };
 
 /* Tells the hints how many CPUs there are. */

@@ -96,11 +96,27 @@ static bool may_move(const struct pool_entry *e)
     return !(e && (e->pinned || e->type == CAIRN_OBJ_PROCESS));
 }
 
+/* Whether the fuzzer holds a live reply handle (ipc_reply_detach). Its
+ * caller may be the client, which then calls no more until the reply is
+ * given or dropped: a receive on its endpoint would wait for ever. */
+static bool holds_reply(void)
+{
+    for (unsigned i = 0; i < pool_count(); i++) {
+        const struct pool_entry *e = pool_at(i);
+        struct cairn_handle_info info;
+        if (e->type == CAIRN_OBJ_REPLY && cairn_handle_info(e->handle, &info) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Fills the IPC page's capability list for a message with handles: held
  * handles (moved, as may_move allows, or copied), stale ones and junk.
- * The servers close what they get before they reply. The timeout a timed
- * call reads is drawn too. */
-static void fill_ipc_page(uint64_t info, uint64_t draw)
+ * The servers close what they get before they reply. A reply handle goes
+ * only to them (in a call): a reply may reach a caller the fuzzer does not
+ * see, which could keep it, and the client waiting, past holds_reply().
+ * The timeout a timed call reads is drawn too. */
+static void fill_ipc_page(uint64_t info, uint64_t draw, bool call)
 {
     struct cairn_ipc_buffer *page = (struct cairn_ipc_buffer *)layout_ipc_page();
     uint64_t x = draw | 1;
@@ -110,6 +126,9 @@ static void fill_ipc_page(uint64_t info, uint64_t draw)
                      : v % 8 == 1 ? dead_handle(v >> 8)
                                   : pool_pick(v >> 8);
         bool move = (v >> 4) & 1;
+        const struct pool_entry *e = pool_find(h);
+        if (!call && e && e->type == CAIRN_OBJ_REPLY)
+            h = dead_handle(v >> 8);
         page->caps[i] = h | (move && may_move(pool_find(h)) ? CAIRN_IPC_CAP_MOVE : 0);
     }
     /* None, 0 (refused), or long enough that a server, which answers at
@@ -127,21 +146,31 @@ static void fix_ipc_call(struct call *c, const uint64_t *draws)
     const struct pool_entry *e = pool_find(c->args[0]);
     if (e && e->type == CAIRN_OBJ_ENDPOINT && e->role != ROLE_SERVED)
         c->args[0] = dead_handle(draws[0]);
-    fill_ipc_page(c->args[1], draws[0]);
+    fill_ipc_page(c->args[1], draws[0], true);
 }
 
+/* ipc_reply and ipc_reply_to. */
 static void fix_ipc_reply(struct call *c, const uint64_t *draws)
 {
-    fill_ipc_page(c->args[1], draws[0]);
+    fill_ipc_page(c->args[1], draws[0], false);
 }
 
-/* Its receive has no timeout: only an endpoint a client keeps calling. */
+/* Its receive has no timeout: only an endpoint a client keeps calling,
+ * and only while the client waits on no reply handle of ours. */
 static void fix_ipc_reply_recv(struct call *c, const uint64_t *draws)
 {
     const struct pool_entry *e = pool_find(c->args[0]);
-    if (e && e->type == CAIRN_OBJ_ENDPOINT && e->role != ROLE_CALLED)
+    if (e && e->type == CAIRN_OBJ_ENDPOINT && (e->role != ROLE_CALLED || holds_reply()))
         c->args[0] = dead_handle(draws[0]);
-    fill_ipc_page(c->args[1], draws[0]);
+    fill_ipc_page(c->args[1], draws[0], false);
+}
+
+/* A reply handle stays in the fuzzer's table (see fill_ipc_page). */
+static void fix_handle_grant(struct call *c, const uint64_t *draws)
+{
+    const struct pool_entry *e = pool_find(c->args[1]);
+    if (c->args[0] != CAIRN_PROCESS_SELF && e && e->type == CAIRN_OBJ_REPLY)
+        c->args[1] = dead_handle(draws[0]);
 }
 
 /* The kernel writes whole messages into an IPC buffer: only the IPC page
@@ -366,11 +395,14 @@ static const struct rule RULES[] = {
     {.number = SYS_PROCESS_WATCH, .fix = fix_not_self},
     {.number = SYS_PROCESS_INFO, .writes = ARG(1)},
     {.number = SYS_THREAD_CONTROL, .writes = ARG(2), .fix = fix_thread_control},
-    {.number = SYS_HANDLE_GRANT},
+    {.number = SYS_HANDLE_GRANT, .fix = fix_handle_grant},
     {.number = SYS_VM_READ, .writes = ARG(2), .fix = fix_vm_read},
     {.number = SYS_VM_WRITE, .fix = fix_vm_write},
     {.number = SYS_PROCESS_SET_SYSCALL_HANDLER, .fix = fix_set_syscall_handler},
     {.number = SYS_MEMORY_CREATE_PHYSICAL, .fix = fix_memory_create_physical},
+    /* A detached reply's caller is the client: see holds_reply(). */
+    {.number = SYS_IPC_REPLY_DETACH},
+    {.number = SYS_IPC_REPLY_TO, .fix = fix_ipc_reply},
 };
 
 static const struct rule *rule_of(uint64_t number)

@@ -65,6 +65,7 @@ enum ipc_resume {
 
 struct endpoint;
 struct notification;
+struct reply;
 
 /* What one of the IPC fast path's handle checks found (object/ipc_fastpath.c):
  * handle named object, with badge and the rights that half needs, while the
@@ -128,6 +129,9 @@ struct thread {
     uint64_t fault_badge;      /* fault lock: the badge the pager sees */
     uint64_t ipc_call_seq;     /* lock of ipc_endpoint: counts this thread's calls */
     uint64_t reply_seq;        /* the ipc_call_seq of reply_to's call */
+    /* lock of ipc_endpoint: the reply object this thread's awaited reply
+     * was detached into (object/reply.h), or NULL; no reference */
+    struct reply *reply_holder;
 
     /* Long messages (object/ipc_buffer.h). A fast path that carries only
      * registers must leave to the slow path any thread with a bound

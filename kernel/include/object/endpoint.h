@@ -3,8 +3,10 @@
  *
  * A caller blocks until a receiver takes its message, then until that
  * receiver replies; the receiver sees the badge of the caller's handle.
- * Each thread can owe one reply (thread->reply_to). Locking: an endpoint's
- * lock protects its queues and the IPC phase of every thread blocked on it.
+ * Each thread can owe one reply (thread->reply_to), which it may move
+ * into a reply object (object/reply.h) to answer later. Locking: an
+ * endpoint's lock protects its queues and the IPC phase of every thread
+ * blocked on it.
  * Lock order: a bound notification's lock, the endpoint lock, the vm locks
  * of the two processes of a long message, the cap lock, run-queue locks.
  */
@@ -14,6 +16,8 @@
 #include <core/spinlock.h>
 #include <core/thread.h>
 #include <object/kobject.h>
+
+struct reply;
 
 struct endpoint {
     struct kobject obj;
@@ -35,6 +39,19 @@ int64_t endpoint_kernel_call(struct endpoint *ep, uint64_t badge, struct ipc_mes
  * returns true. Called under the notification's lock (which comes before
  * ep->lock), while t's receive holds a reference to ep. */
 bool endpoint_wake_receiver(struct endpoint *ep, struct thread *t, uint64_t bits);
+
+/* Moves the reply self owes (self->reply_to is set) into r, a reply
+ * object for self->reply_ep (object/reply.h), and ends self's debt.
+ * PEER_DEAD when the caller gave up meanwhile: the debt ends all the
+ * same and r stays unlinked. Interrupts off, no locks held. */
+enum cairn_error endpoint_reply_detach(struct thread *self, struct reply *r);
+
+/* Checks the calling thread's outgoing reply `info` as ipc_reply does
+ * (and loads its capability list, ipc_buffer.h) and fills *reply from
+ * the registers of its frame. Errors: those of ipc_reply that are the
+ * replier's own (INVALID_ARGUMENT, TOO_LARGE, BAD_ADDRESS and the handle
+ * errors of the list). */
+enum cairn_error endpoint_reply_load(struct thread *self, uint64_t info, struct ipc_message *reply);
 
 /* A dying thread that owes a reply wakes its caller with PEER_DEAD. */
 void endpoint_thread_exit(struct thread *t);

@@ -64,6 +64,7 @@ void thread_destroy_object(struct kobject *o);
 void quota_destroy_object(struct kobject *o);
 void notification_destroy_object(struct kobject *o);
 void endpoint_destroy_object(struct kobject *o);
+void reply_destroy_object(struct kobject *o);
 void memory_destroy_object(struct kobject *o);
 void irq_destroy_object(struct kobject *o);
 void irq_control_destroy_object(struct kobject *o);

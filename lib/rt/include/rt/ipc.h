@@ -20,6 +20,15 @@ long rt_ipc_recv(cairn_handle_t endpoint, uint64_t timeout_ns, struct cairn_msg 
 /* Replies with msg's info and words to the last caller. */
 long rt_ipc_reply(const struct cairn_msg *msg);
 
+/* Moves the reply this thread owes its last caller into a new one-shot
+ * reply handle (ipc_reply_detach), so it may receive again while that
+ * caller waits; returns the handle or a negative error. */
+long rt_ipc_reply_detach(void);
+
+/* Replies with msg's info and words through a reply handle, which is
+ * consumed (ipc_reply_to). */
+long rt_ipc_reply_to(cairn_handle_t reply, const struct cairn_msg *msg);
+
 /* Replies with *msg, then waits for the next message and stores it there. */
 long rt_ipc_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg);
 

@@ -9,10 +9,11 @@
 #include <cairn/syscalls.h>
 #include <stdbool.h>
 
-/* Writes a NUL-terminated string to the console with cairn_debug_write. */
+/* Writes a NUL-terminated string (at most 4096 bytes) to the console with
+ * one cairn_debug_write; no newline is added (puts adds one). */
 long rt_puts(const char *s);
 
-/* printf to the console; one call is one debug_write (at most 512 bytes). */
+/* printf (<stdio.h>) under its older name. */
 int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Starts fn(arg) in a new thread of this process on the given stack
@@ -33,7 +34,11 @@ cairn_handle_t rt_startup_handle(uint64_t key);
  * or a number such as CAIRN_AT_INITRD_SIZE): false when there is none. */
 bool rt_startup_value(uint64_t key, uint64_t *value);
 
-/* String helpers the runtime offers every program. */
+/* The program's name (argv[0] as the kernel passed it), or "?" when it
+ * passed none; for messages. */
+const char *rt_program_name(void);
+
+/* strlen and strcmp (<string.h>) under their older names. */
 size_t rt_strlen(const char *s);
 int rt_strcmp(const char *a, const char *b);
 

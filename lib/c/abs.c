@@ -1,0 +1,20 @@
+/*
+ * abs.c - absolute values (see stdlib.h); the most negative value has
+ * none, as in ISO C.
+ */
+#include <stdlib.h>
+
+int abs(int x)
+{
+    return x < 0 ? -x : x;
+}
+
+long labs(long x)
+{
+    return x < 0 ? -x : x;
+}
+
+long long llabs(long long x)
+{
+    return x < 0 ? -x : x;
+}

@@ -1,0 +1,206 @@
+/*
+ * idl/idl.h - the runtime of the code tools/idlc generates from the idl/ files
+ * (see docs/idl.md): the tables that describe an interface, the client's
+ * call, the server's validating dispatch and its receive loop.
+ *
+ * Generated code only fills in tables and forwards arguments; every
+ * encoding, decoding and check lives here, so one audited copy validates
+ * every message of every interface.
+ *
+ * Wire format of a message (request or reply): the label (msginfo bits
+ * 0-31) names the interface, version and method (requests) or the status
+ * (replies: 0 or a negated enum cairn_error). The payload is a byte string:
+ * a fixed part laid out like the C struct of the arguments (natural
+ * alignment), where a string or byte array has its 16-bit length, then
+ * the bytes of each string (with its NUL) and byte array in order. Its
+ * first IDL_REG_BYTES bytes travel in the four register words, the rest
+ * in the IPC buffer's data; capabilities in the buffer's capability list.
+ */
+#ifndef CAIRN_IDL_IDL_H
+#define CAIRN_IDL_IDL_H
+
+#include <cairn/error.h>
+#include <cairn/handle.h>
+#include <cairn/ipc.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IDL_REG_BYTES   (CAIRN_IPC_WORDS * 8)
+#define IDL_MAX_PAYLOAD (IDL_REG_BYTES + CAIRN_IPC_MAX_BYTES)
+
+/* Bytes of the C argument or result struct of any method (idlc checks):
+ * the dispatcher keeps the two of the method it serves on its stack. */
+#define IDL_MAX_ARGS 4608
+
+/* A request label: the interface's 24-bit identity (a hash of its name and
+ * version) above the 8-bit method number. */
+#define IDL_LABEL(iface_id, method) ((uint32_t)(iface_id) << 8 | (uint32_t)(method))
+#define IDL_LABEL_IFACE(label)      ((label) >> 8)
+#define IDL_LABEL_METHOD(label)     ((label)&0xffu)
+
+enum idl_kind {
+    IDL_U8,
+    IDL_U16,
+    IDL_U32,
+    IDL_U64,
+    IDL_I8,
+    IDL_I16,
+    IDL_I32,
+    IDL_I64,
+    IDL_BOOL,
+    IDL_ENUM,   /* 32 bits on the wire; one of the listed values */
+    IDL_STRUCT, /* inline, laid out like its C struct */
+    IDL_STRING, /* char[bound + 1] in C, NUL-terminated */
+    IDL_BYTES,  /* uint8_t[bound] in C, with a uint32_t length */
+    IDL_CAP,    /* cairn_handle_t in C; in the capability list */
+};
+
+struct idl_enum {
+    uint32_t count;
+    const int32_t *values;
+};
+
+struct idl_struct;
+
+struct idl_field {
+    uint8_t kind;      /* enum idl_kind */
+    uint8_t cap_type;  /* IDL_CAP: enum cairn_object_type */
+    uint8_t cap_move;  /* IDL_CAP: sent with CAIRN_IPC_CAP_MOVE */
+    uint16_t wire;     /* offset in the fixed part; IDL_CAP: index in the capability list */
+    uint32_t c_offset; /* of the value in the C struct */
+    uint32_t c_len;    /* IDL_BYTES: offset of its uint32_t length in the C struct */
+    uint32_t bound;    /* IDL_STRING, IDL_BYTES: maximum length; IDL_CAP: rights required */
+    const void *sub;   /* IDL_ENUM: struct idl_enum; IDL_STRUCT: struct idl_struct */
+};
+
+/* idl_struct flags, which let the codec skip work. */
+#define IDL_FLAT                                                                                   \
+    1u                 /* no string, byte array or capability: the C struct's first                \
+                          `fixed` bytes are the fixed part as it travels */
+#define IDL_CHECKED 2u /* has a bool or an enum (at any depth): values to check */
+#define IDL_REGS                                                                                   \
+    4u /* flat and at most IDL_REG_BYTES: travels in registers only,                               \
+          and its C struct is at most IDL_REG_BYTES too */
+
+/* The arguments or results of a method, or an IDL struct. */
+struct idl_struct {
+    uint16_t count;  /* fields */
+    uint16_t fixed;  /* bytes of the fixed part */
+    uint16_t caps;   /* capabilities */
+    uint16_t max;    /* largest payload in bytes: fixed part and full variable parts */
+    uint32_t c_size; /* sizeof the C struct */
+    uint32_t flags;  /* IDL_FLAT, IDL_CHECKED */
+    const struct idl_field *fields;
+};
+
+/* What a handler learns about the message besides its arguments. */
+struct idl_call {
+    uint64_t badge;  /* the sender's badge */
+    uint32_t method; /* the method number */
+};
+
+/* Calls the handler of a method: forwards the decoded arguments in `in`
+ * and result pointers into `out` (generated for each method). Returns the
+ * handler's status, or IDL_NO_HANDLER when ops has none for the method. */
+typedef long (*idl_thunk_fn)(const void *ops, void *ctx, const struct idl_call *call,
+                             const void *in, void *out);
+
+#define IDL_NO_HANDLER 0x1d100000L /* never a status: handlers return 0 or negative */
+
+struct idl_method {
+    const char *name;
+    uint32_t number;
+    struct idl_struct in;
+    struct idl_struct out;
+    idl_thunk_fn thunk; /* server side only; 0 in client tables */
+};
+
+struct idl_interface {
+    const char *name;
+    uint32_t version;
+    uint32_t id; /* 24 bits: the label's upper bits */
+    uint32_t count;
+    const struct idl_method *methods; /* sorted by number */
+};
+
+/* --- codec (codec.c): pure apart from handle_info and handle_close -------- */
+
+/* Encodes the C struct c of shape s into msg's words and buf's data and
+ * capability list (buf may be 0 when s needs neither) and returns the
+ * descriptor's byte and capability counts as msginfo bits (no label), or a
+ * negated error: TOO_LARGE (a string longer than its bound or without its
+ * NUL, a byte array longer than its bound), INVALID_ARGUMENT (a bool not 0
+ * or 1, an enum value not listed, a capability of 0), BAD_ADDRESS (buf
+ * needed but 0). */
+long idl_encode(const struct idl_struct *s, const void *c, struct cairn_msg *msg,
+                struct cairn_ipc_buffer *buf);
+
+/* Decodes and validates a received payload (msg's info, words, buf's data
+ * and capabilities) of shape s into the zeroed C struct c. On success the
+ * received handles are in c and belong to the caller. On error every
+ * received handle is closed and the negated error is returned:
+ * INVALID_ARGUMENT (lengths, bool, enum, string termination, capability
+ * count), WRONG_TYPE or ACCESS_DENIED (a capability of another object
+ * type or without the required rights). */
+long idl_decode(const struct idl_struct *s, const struct cairn_msg *msg,
+                const struct cairn_ipc_buffer *buf, void *c);
+
+/* For IDL_REGS shapes, the runtime's register-only path: whether every
+ * bool and enum of C struct c is valid; the first n bytes of c into the
+ * four words (the rest 0), and back. */
+bool idl_values_valid(const struct idl_struct *s, const void *c);
+void idl_regs_put(uint32_t n, const void *c, uint64_t words[CAIRN_IPC_WORDS]);
+void idl_regs_get(uint32_t n, const uint64_t words[CAIRN_IPC_WORDS], void *c);
+
+/* Checks that handle h is of type and has rights before it is sent: 0 or
+ * WRONG_TYPE, ACCESS_DENIED or the error of handle_info. */
+long idl_cap_check(cairn_handle_t h, uint32_t type, uint32_t rights);
+
+/* Closes the capabilities msg says came with it (buf's list). */
+void idl_caps_close(const struct cairn_msg *msg, const struct cairn_ipc_buffer *buf);
+
+/* --- client (client.c) ----------------------------------------------------- */
+
+/* Names buf (a page-aligned, writable page) as the calling thread's IPC
+ * buffer and as the buffer the client stubs of this process use; needed
+ * before calling a method whose request or reply does not fit in the
+ * registers or carries capabilities (those fail with BAD_ADDRESS
+ * otherwise). The stubs share one buffer: a process whose threads make
+ * such calls concurrently must give each its own with idl_call_buffer. */
+long idl_client_init(struct cairn_ipc_buffer *buf);
+
+/* Calls method m through endpoint: encodes `in`, calls, validates the
+ * reply and decodes it into the zeroed `out`. Returns 0, the server's
+ * error, an error of the call or of validating the reply (as idl_decode),
+ * or the encoding errors of idl_encode. The reply's handles belong to the
+ * caller when it returns 0 and are closed otherwise. */
+long idl_call(cairn_handle_t endpoint, const struct idl_interface *iface,
+              const struct idl_method *m, const void *in, void *out);
+
+/* idl_call through an explicit IPC buffer (the calling thread's own). */
+long idl_call_buffer(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf,
+                     const struct idl_interface *iface, const struct idl_method *m, const void *in,
+                     void *out);
+
+/* --- server (dispatch.c, serve.c) ------------------------------------------ */
+
+/* Validates the request in msg (and buf, the receiving thread's IPC
+ * buffer), calls the handler in ops and replaces msg with the reply to
+ * send (its results in msg and buf). A malformed request never reaches a
+ * handler: its capabilities are closed and the reply is its error
+ * (NOT_SUPPORTED: another interface or version, or an unknown method or one
+ * ops does not implement; the errors of idl_decode otherwise). */
+void idl_dispatch(const struct idl_interface *iface, const void *ops, void *ctx,
+                  struct cairn_msg *msg, struct cairn_ipc_buffer *buf);
+
+/* Serves iface on endpoint with the handlers in ops for ever: receives,
+ * dispatches, replies and receives again, through buf (the calling
+ * thread's IPC buffer, which it names with rt_ipc_buffer_set). Ignores
+ * notification bits; keeps serving after malformed messages and after a
+ * reply that could not be delivered. Returns only when receiving fails
+ * (the endpoint's error). */
+long idl_serve(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf,
+               const struct idl_interface *iface, const void *ops, void *ctx);
+
+#endif

@@ -1,0 +1,606 @@
+/*
+ * test_idl.c - the generated client stubs of tests/idl/echo.idl against
+ * its generated server dispatch, in one process, over the fake kernel of
+ * tests/idl/host.c: round trips of every type; every kind of malformed
+ * request rejected before a handler runs, its capabilities closed; every
+ * kind of malformed reply rejected by the client.
+ */
+#include "../idl/host.h"
+#include "check.h"
+#include <cairn/syscalls.h>
+#include <idl/echo.h>
+
+static struct cairn_ipc_buffer client_buf __attribute__((aligned(4096)));
+static cairn_handle_t endpoint;    /* the client's, to the server */
+static cairn_handle_t server_ep;   /* what mirror returns */
+static unsigned handled;           /* handler calls */
+static long force_status;          /* every handler's result when not 0 */
+static bool overlong_result;       /* text: answer an unterminated string */
+static struct cairn_msg bad_reply; /* evil_server's reply */
+
+/* --- the echo server ---------------------------------------------------------- */
+
+static long on_add(void *ctx, const struct idl_call *call, uint64_t a, uint64_t b, uint64_t *sum)
+{
+    (void)ctx;
+    (void)call;
+    handled++;
+    *sum = a + b;
+    return force_status;
+}
+
+static long on_ints(void *ctx, const struct idl_call *call, uint8_t a, uint16_t b, uint32_t c,
+                    uint64_t d, int8_t e, int16_t f, int32_t g, int64_t h, uint8_t *ra,
+                    uint16_t *rb, uint32_t *rc, uint64_t *rd, int8_t *re, int16_t *rf, int32_t *rg,
+                    int64_t *rh)
+{
+    (void)ctx;
+    (void)call;
+    handled++;
+    *ra = a, *rb = b, *rc = c, *rd = d, *re = e, *rf = f, *rg = g, *rh = h;
+    return force_status;
+}
+
+static bool color_valid(enum echo_color c)
+{
+    return c == ECHO_COLOR_RED || c == ECHO_COLOR_GREEN || c == ECHO_COLOR_BLUE ||
+           c == ECHO_COLOR_BLACK;
+}
+
+static long on_shapes(void *ctx, const struct idl_call *call, bool flag, enum echo_color c,
+                      const struct echo_point *p, bool *rflag, enum echo_color *rc,
+                      struct echo_point *rp)
+{
+    (void)ctx;
+    (void)call;
+    uint8_t raw_flag, raw_visible;
+    memcpy(&raw_flag, &flag, 1);
+    memcpy(&raw_visible, &p->visible, 1);
+    CHECK(raw_flag <= 1 && raw_visible <= 1 && color_valid(c) && color_valid(p->tint));
+    handled++;
+    *rflag = flag, *rc = c, *rp = *p;
+    return force_status;
+}
+
+static long on_text(void *ctx, const struct idl_call *call, const char *s, const uint8_t *b,
+                    uint32_t b_len, char rs[101], uint8_t rb[200], uint32_t *rb_len)
+{
+    (void)ctx;
+    (void)call;
+    CHECK(strlen(s) <= 100 && b_len <= 200);
+    handled++;
+    strcpy(rs, s);
+    memcpy(rb, b, b_len);
+    *rb_len = b_len;
+    if (overlong_result)
+        memset(rs, 'x', 101);
+    return force_status;
+}
+
+static long on_share(void *ctx, const struct idl_call *call, cairn_handle_t mem, uint32_t offset,
+                     uint64_t *rights)
+{
+    (void)ctx;
+    (void)call;
+    (void)offset;
+    struct cairn_handle_info info;
+    CHECK_EQ(cairn_handle_info(mem, &info), 0);
+    CHECK_EQ(info.type, CAIRN_OBJ_MEMORY);
+    handled++;
+    *rights = info.rights;
+    cairn_handle_close(mem);
+    return force_status;
+}
+
+static long on_mirror(void *ctx, const struct idl_call *call, cairn_handle_t *ep)
+{
+    (void)ctx;
+    (void)call;
+    handled++;
+    *ep = server_ep;
+    return force_status;
+}
+
+static long on_ping(void *ctx, const struct idl_call *call)
+{
+    CHECK_EQ(call->badge, 0x5eed);
+    CHECK_EQ(call->method, ECHO_PING);
+    CHECK(ctx == &handled);
+    handled++;
+    return force_status;
+}
+
+static long on_big(void *ctx, const struct idl_call *call, const char *s, uint32_t *len)
+{
+    (void)ctx;
+    (void)call;
+    handled++;
+    *len = (uint32_t)strlen(s);
+    return force_status;
+}
+
+static const struct echo_ops ops = {on_add,   on_ints,   on_shapes, on_text,
+                                    on_share, on_mirror, on_ping,   on_big};
+static const struct echo_ops no_ops;
+
+static void echo_server(struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
+{
+    echo_dispatch(&ops, &handled, msg, buf);
+}
+
+static void empty_server(struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
+{
+    echo_dispatch(&no_ops, 0, msg, buf);
+}
+
+/* Replies with bad_reply, putting n fresh handles of type/rights in the
+ * reply's capability list. */
+static unsigned evil_caps;
+static uint32_t evil_type = CAIRN_OBJ_ENDPOINT;
+static void evil_server(struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
+{
+    idl_caps_close(msg, buf);
+    *msg = bad_reply;
+    for (unsigned i = 0; i < evil_caps; i++)
+        buf->caps[i] = host_handle_new(evil_type, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_TRANSFER) |
+                       CAIRN_IPC_CAP_MOVE;
+    msg->info |= CAIRN_MSGINFO_MAKE(0, 0, evil_caps);
+}
+
+static void setup(void)
+{
+    host_handles_reset();
+    endpoint = host_handle_new(CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL);
+    server_ep = host_handle_new(CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_TRANSFER);
+    host_server = echo_server;
+    host_badge = 0x5eed;
+    force_status = 0;
+    overlong_result = false;
+    evil_caps = 0;
+    evil_type = CAIRN_OBJ_ENDPOINT;
+}
+
+/* --- round trips ------------------------------------------------------------------ */
+
+static void test_round_trips(void)
+{
+    setup();
+    uint64_t sum = 0;
+    CHECK_EQ(echo_add(endpoint, 40, 2, &sum), 0);
+    CHECK_EQ(sum, 42);
+    CHECK_EQ(echo_add(endpoint, UINT64_MAX, 2, &sum), 0);
+    CHECK_EQ(sum, 1);
+    CHECK_EQ(echo_add(endpoint, 1, 2, NULL), 0);
+
+    uint8_t ra;
+    uint16_t rb;
+    uint32_t rc;
+    uint64_t rd;
+    int8_t re;
+    int16_t rf;
+    int32_t rg;
+    int64_t rh;
+    CHECK_EQ(echo_ints(endpoint, 0xff, 0xffff, 0xffffffffu, UINT64_MAX, INT8_MIN, INT16_MIN,
+                       INT32_MIN, INT64_MIN, &ra, &rb, &rc, &rd, &re, &rf, &rg, &rh),
+             0);
+    CHECK(ra == 0xff && rb == 0xffff && rc == 0xffffffffu && rd == UINT64_MAX);
+    CHECK(re == INT8_MIN && rf == INT16_MIN && rg == INT32_MIN && rh == INT64_MIN);
+    CHECK_EQ(echo_ints(endpoint, 1, 2, 3, 4, -5, -6, -7, INT64_MAX, &ra, &rb, &rc, &rd, &re, &rf,
+                       &rg, &rh),
+             0);
+    CHECK(ra == 1 && rb == 2 && rc == 3 && rd == 4 && re == -5 && rf == -6 && rg == -7 &&
+          rh == INT64_MAX);
+
+    struct echo_point p = {-3, 9, true, ECHO_COLOR_BLACK}, rp;
+    bool rflag;
+    enum echo_color rcol;
+    CHECK_EQ(echo_shapes(endpoint, true, ECHO_COLOR_BLUE, &p, &rflag, &rcol, &rp), 0);
+    CHECK(rflag && rcol == ECHO_COLOR_BLUE && rp.x == -3 && rp.y == 9 && rp.visible &&
+          rp.tint == ECHO_COLOR_BLACK);
+
+    char rs[101];
+    uint8_t bytes[200], rbytes[200];
+    uint32_t rlen;
+    for (unsigned i = 0; i < sizeof(bytes); i++)
+        bytes[i] = (uint8_t)i; /* includes 0 bytes: byte arrays may */
+    CHECK_EQ(idl_client_init(&client_buf), 0);
+    CHECK_EQ(echo_text(endpoint, "hello", bytes, 200, rs, rbytes, &rlen), 0);
+    CHECK_STR(rs, "hello");
+    CHECK_EQ(rlen, 200);
+    CHECK(memcmp(rbytes, bytes, 200) == 0);
+    CHECK_EQ(echo_text(endpoint, "", NULL, 0, rs, rbytes, &rlen), 0);
+    CHECK_STR(rs, "");
+    CHECK_EQ(rlen, 0);
+    char full[101];
+    memset(full, 'a', 100);
+    full[100] = 0;
+    CHECK_EQ(echo_text(endpoint, full, bytes, 7, rs, rbytes, &rlen), 0);
+    CHECK_STR(rs, full);
+    CHECK_EQ(rlen, 7);
+
+    unsigned live = host_handles_live();
+    cairn_handle_t mem = host_handle_new(CAIRN_OBJ_MEMORY,
+                                         CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_TRANSFER);
+    uint64_t rights = 0;
+    CHECK_EQ(echo_share(endpoint, mem, 4096, &rights), 0);
+    CHECK_EQ(rights, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP | CAIRN_RIGHT_TRANSFER);
+    CHECK(host_handle_live(mem)); /* copied, not moved */
+    CHECK_EQ(host_handles_live(), live + 1);
+
+    cairn_handle_t ep = 0;
+    CHECK_EQ(echo_mirror(endpoint, &ep), 0);
+    CHECK(ep != 0 && ep != server_ep && host_handle_live(ep) && host_handle_live(server_ep));
+    struct cairn_handle_info info;
+    CHECK_EQ(cairn_handle_info(ep, &info), 0);
+    CHECK_EQ(info.type, CAIRN_OBJ_ENDPOINT);
+    live = host_handles_live();
+    CHECK_EQ(echo_mirror(endpoint, NULL), 0); /* an unwanted capability is closed */
+    CHECK_EQ(host_handles_live(), live);
+
+    CHECK_EQ(echo_ping(endpoint), 0);
+
+    static char big[4001];
+    memset(big, 'b', 4000);
+    uint32_t len = 0;
+    CHECK_EQ(echo_big(endpoint, big, &len), 0);
+    CHECK_EQ(len, 4000);
+    CHECK_EQ(host_bad_closes(), 0);
+}
+
+/* The small call travels in registers only. */
+static struct cairn_msg seen;
+static void spy_server(struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
+{
+    seen = *msg;
+    echo_dispatch(&ops, &handled, msg, buf);
+    seen.words[3] = msg->info;
+}
+
+static void test_registers_only(void)
+{
+    setup();
+    host_server = spy_server;
+    uint64_t sum;
+    CHECK_EQ(echo_add(endpoint, 7, 8, &sum), 0);
+    CHECK_EQ(CAIRN_MSGINFO_BYTES(seen.info), 0);
+    CHECK_EQ(CAIRN_MSGINFO_CAPS(seen.info), 0);
+    CHECK_EQ(CAIRN_MSGINFO_LABEL(seen.info), IDL_LABEL(ECHO_ID, ECHO_ADD));
+    CHECK_EQ(seen.words[0], 7);
+    CHECK_EQ(seen.words[1], 8);
+    CHECK_EQ(seen.words[3], 0); /* the reply: status 0, no bytes, no capabilities */
+    struct echo_point p = {1, 2, true, ECHO_COLOR_BLUE}, rp;
+    bool rflag;
+    enum echo_color rc;
+    CHECK_EQ(echo_shapes(endpoint, true, ECHO_COLOR_GREEN, &p, &rflag, &rc, &rp), 0);
+    /* flag, 3 bytes of padding (0, not the caller's stack), c */
+    CHECK_EQ(seen.words[0], 1 | (uint64_t)ECHO_COLOR_GREEN << 32);
+    CHECK_EQ(seen.words[2], 1 | (uint64_t)ECHO_COLOR_BLUE << 32);
+    char rs[101];
+    uint8_t rb[200];
+    uint32_t rlen;
+    CHECK_EQ(idl_client_init(&client_buf), 0);
+    CHECK_EQ(echo_text(endpoint, "four", (const uint8_t *)"ab", 2, rs, rb, &rlen), 0);
+    /* 4 bytes of lengths, "four\0", "ab": 11 bytes, all in registers */
+    CHECK_EQ(CAIRN_MSGINFO_BYTES(seen.info), 0);
+    static char text[101];
+    memset(text, 't', 100);
+    CHECK_EQ(echo_text(endpoint, text, (const uint8_t *)"ab", 2, rs, rb, &rlen), 0);
+    CHECK_EQ(CAIRN_MSGINFO_BYTES(seen.info), 4 + 101 + 2 - 32);
+}
+
+/* --- the client's own checks ---------------------------------------------------- */
+
+static void test_client_checks(void)
+{
+    setup();
+    CHECK_EQ(idl_client_init(&client_buf), 0);
+    static char long_text[200];
+    memset(long_text, 'l', 101);
+    char rs[101];
+    uint8_t rb[200], bytes[201] = {0};
+    uint32_t rlen;
+    unsigned calls = host_calls;
+    CHECK_EQ(echo_text(endpoint, long_text, bytes, 1, rs, rb, &rlen), -CAIRN_E_TOO_LARGE);
+    CHECK_EQ(echo_text(endpoint, "ok", bytes, 201, rs, rb, &rlen), -CAIRN_E_TOO_LARGE);
+    CHECK_EQ(echo_text(endpoint, NULL, bytes, 1, rs, rb, &rlen), -CAIRN_E_TOO_LARGE);
+    CHECK_EQ(echo_text(endpoint, "ok", NULL, 1, rs, rb, &rlen), -CAIRN_E_TOO_LARGE);
+    struct echo_point p = {0, 0, false, (enum echo_color)3};
+    bool rflag;
+    enum echo_color rc;
+    struct echo_point rp;
+    CHECK_EQ(echo_shapes(endpoint, false, (enum echo_color)2, &p, &rflag, &rc, &rp),
+             -CAIRN_E_INVALID_ARGUMENT);
+    CHECK_EQ(echo_shapes(endpoint, false, ECHO_COLOR_RED, &p, &rflag, &rc, &rp),
+             -CAIRN_E_INVALID_ARGUMENT);
+    p.tint = ECHO_COLOR_RED;
+    uint8_t two = 2;
+    memcpy(&p.visible, &two, 1);
+    CHECK_EQ(echo_shapes(endpoint, false, ECHO_COLOR_RED, &p, &rflag, &rc, &rp),
+             -CAIRN_E_INVALID_ARGUMENT);
+    CHECK_EQ(echo_shapes(endpoint, false, ECHO_COLOR_RED, NULL, &rflag, &rc, &rp),
+             -CAIRN_E_INVALID_ARGUMENT);
+    uint64_t rights;
+    cairn_handle_t ep = host_handle_new(CAIRN_OBJ_ENDPOINT, CAIRN_RIGHTS_ALL);
+    cairn_handle_t ro = host_handle_new(CAIRN_OBJ_MEMORY, CAIRN_RIGHT_READ | CAIRN_RIGHT_TRANSFER);
+    cairn_handle_t stuck =
+        host_handle_new(CAIRN_OBJ_MEMORY, CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP); /* no TRANSFER */
+    CHECK_EQ(echo_share(endpoint, ep, 0, &rights), -CAIRN_E_WRONG_TYPE);
+    CHECK_EQ(echo_share(endpoint, ro, 0, &rights), -CAIRN_E_ACCESS_DENIED);
+    CHECK_EQ(echo_share(endpoint, stuck, 0, &rights), -CAIRN_E_ACCESS_DENIED);
+    CHECK_EQ(echo_share(endpoint, 0, 0, &rights), -CAIRN_E_INVALID_ARGUMENT);
+    CHECK_EQ(echo_share(endpoint, 999, 0, &rights), -CAIRN_E_BAD_HANDLE);
+    CHECK_EQ(host_calls, calls); /* nothing was sent */
+    CHECK_EQ(handled, handled);
+
+    /* Without an IPC buffer only register-sized calls work. */
+    CHECK_EQ(idl_client_init(NULL), 0);
+    CHECK_EQ(echo_text(endpoint, "ok", bytes, 1, rs, rb, &rlen), -CAIRN_E_BAD_ADDRESS);
+    cairn_handle_t ep_out;
+    CHECK_EQ(echo_mirror(endpoint, &ep_out), -CAIRN_E_BAD_ADDRESS);
+    uint64_t sum;
+    CHECK_EQ(echo_add(endpoint, 1, 1, &sum), 0);
+    CHECK_EQ(idl_client_init(&client_buf), 0);
+}
+
+/* --- malformed requests ------------------------------------------------------------ */
+
+/* Dispatches msg (with n fresh capabilities of type/rights) and checks
+ * that no handler ran, every capability was closed and the reply is
+ * `error` with nothing else. */
+static void expect_rejected(const char *what, struct cairn_msg msg, const uint8_t *data, unsigned n,
+                            uint32_t type, uint32_t rights, long error)
+{
+    unsigned before = handled, live = host_handles_live();
+    msg.info |= CAIRN_MSGINFO_MAKE(0, 0, n);
+    if (data)
+        memcpy(host_server_buf.data, data, CAIRN_MSGINFO_BYTES(msg.info));
+    for (unsigned i = 0; i < n; i++)
+        host_server_buf.caps[i] = host_handle_new(type, rights);
+    echo_dispatch(&ops, &handled, &msg, &host_server_buf);
+    if (handled != before || (int32_t)msg.info != error || host_handles_live() != live ||
+        msg.words[0] || msg.words[1] || msg.words[2] || msg.words[3]) {
+        check_failed++;
+        fprintf(stderr,
+                "%s:%d: FAIL: %s: reply %d (expected %ld), %u handler calls, %d handles "
+                "left\n",
+                __FILE__, __LINE__, what, (int32_t)msg.info, error, handled - before,
+                (int)(host_handles_live() - live));
+    } else {
+        check_passed++;
+    }
+}
+
+static struct cairn_msg request(unsigned method, unsigned bytes)
+{
+    return (struct cairn_msg){.info = CAIRN_MSGINFO_MAKE(IDL_LABEL(ECHO_ID, method), bytes, 0)};
+}
+
+static void test_bad_requests(void)
+{
+    setup();
+    const long inval = -CAIRN_E_INVALID_ARGUMENT;
+    struct cairn_msg m = request(ECHO_ADD, 0);
+    m.info = CAIRN_MSGINFO_MAKE(IDL_LABEL(ECHO_ID ^ 1, ECHO_ADD), 0, 0);
+    expect_rejected("another interface", m, 0, 0, 0, 0, -CAIRN_E_NOT_SUPPORTED);
+    m.info = CAIRN_MSGINFO_MAKE(IDL_LABEL(ECHO_ID, 0), 0, 0);
+    expect_rejected("method 0", m, 0, 1, CAIRN_OBJ_MEMORY, CAIRN_RIGHTS_ALL,
+                    -CAIRN_E_NOT_SUPPORTED);
+    m.info = CAIRN_MSGINFO_MAKE(IDL_LABEL(ECHO_ID, 9), 0, 0);
+    expect_rejected("method 9", m, 0, 0, 0, 0, -CAIRN_E_NOT_SUPPORTED);
+    m.info = CAIRN_MSGINFO_MAKE(0xffffffffu, 0, 0);
+    expect_rejected("label -1", m, 0, 0, 0, 0, -CAIRN_E_NOT_SUPPORTED);
+
+    static const uint8_t zeros[CAIRN_IPC_MAX_BYTES];
+    expect_rejected("add with bytes", request(ECHO_ADD, 8), zeros, 0, 0, 0, inval);
+    expect_rejected("add with a capability", request(ECHO_ADD, 0), 0, 1, CAIRN_OBJ_MEMORY,
+                    CAIRN_RIGHTS_ALL, inval);
+    m = request(ECHO_ADD, 0);
+    m.info |= 1ull << 55;
+    expect_rejected("reserved bits", m, 0, 0, 0, 0, inval);
+
+    m = request(ECHO_SHAPES, 0);
+    m.words[0] = 2; /* flag */
+    expect_rejected("bool 2", m, 0, 0, 0, 0, inval);
+    m.words[0] = (uint64_t)3 << 32; /* c = 3 */
+    expect_rejected("enum 3", m, 0, 0, 0, 0, inval);
+    m.words[0] = (uint64_t)0xfffffffe << 32; /* c = -2 */
+    expect_rejected("enum -2", m, 0, 0, 0, 0, inval);
+    m.words[0] = 0;
+    m.words[2] = 9; /* p.visible */
+    expect_rejected("struct bool 9", m, 0, 0, 0, 0, inval);
+    m.words[2] = (uint64_t)8 << 32; /* p.tint */
+    expect_rejected("struct enum 8", m, 0, 0, 0, 0, inval);
+
+    /* text: lengths in word 0 (s: bytes 0-1, b: bytes 2-3), then "s\0" and b */
+    m = request(ECHO_TEXT, 0);
+    m.words[0] = 101;
+    expect_rejected("string over its bound", m, 0, 0, 0, 0, inval);
+    m.words[0] = 201u << 16;
+    expect_rejected("bytes over their bound", m, 0, 0, 0, 0, inval);
+    m.words[0] = 2 | (uint64_t)'a' << 32 | (uint64_t)'b' << 40 | (uint64_t)'c' << 48;
+    expect_rejected("string without its NUL", m, 0, 0, 0, 0, inval);
+    m.words[0] = 2 | (uint64_t)'a' << 32;
+    expect_rejected("string with a NUL inside", m, 0, 0, 0, 0, inval);
+    m = request(ECHO_TEXT, 10);
+    m.words[0] = 1 | (uint64_t)'a' << 32;
+    expect_rejected("bytes beyond the payload", m, zeros, 0, 0, 0, inval);
+    m = request(ECHO_TEXT, 0);
+    m.words[0] = 30u << 16; /* 4 + 1 + 30 = 35 bytes: 3 must be in the buffer */
+    expect_rejected("payload shorter than its lengths", m, 0, 0, 0, 0, inval);
+    m = request(ECHO_TEXT, 4);
+    m.words[0] = 30u << 16;
+    expect_rejected("payload longer than its lengths", m, zeros, 0, 0, 0, inval);
+    m = request(ECHO_BIG, 4032);
+    m.words[0] = 4001;
+    expect_rejected("big string over its bound", m, zeros, 0, 0, 0, inval);
+    m.words[0] = 4000;
+    static uint8_t big[CAIRN_IPC_MAX_BYTES];
+    memset(big, 'x', sizeof(big)); /* no NUL at the end */
+    m.info = CAIRN_MSGINFO_MAKE(IDL_LABEL(ECHO_ID, ECHO_BIG), 4003 - 32, 0);
+    memset(&m.words, 'x', sizeof(m.words));
+    m.words[0] = 4000 | (m.words[0] & ~0xffffull);
+    expect_rejected("big string without its NUL", m, big, 0, 0, 0, inval);
+
+    /* share: one memory capability with READ and MAP */
+    m = request(ECHO_SHARE, 0);
+    expect_rejected("no capability", m, 0, 0, 0, 0, inval);
+    expect_rejected("two capabilities", m, 0, 2, CAIRN_OBJ_MEMORY, CAIRN_RIGHTS_ALL, inval);
+    expect_rejected("an endpoint for memory", m, 0, 1, CAIRN_OBJ_ENDPOINT, CAIRN_RIGHTS_ALL,
+                    -CAIRN_E_WRONG_TYPE);
+    expect_rejected("memory without MAP", m, 0, 1, CAIRN_OBJ_MEMORY,
+                    CAIRN_RIGHT_READ | CAIRN_RIGHT_TRANSFER, -CAIRN_E_ACCESS_DENIED);
+    expect_rejected("share with bytes", request(ECHO_SHARE, 4), zeros, 1, CAIRN_OBJ_MEMORY,
+                    CAIRN_RIGHTS_ALL, inval);
+    expect_rejected("four capabilities", m, 0, 4, CAIRN_OBJ_MEMORY, CAIRN_RIGHTS_ALL, inval);
+
+    /* A method without a handler answers NOT_SUPPORTED and closes what came. */
+    host_server = empty_server;
+    cairn_handle_t mem = host_handle_new(CAIRN_OBJ_MEMORY, CAIRN_RIGHTS_ALL);
+    unsigned live = host_handles_live();
+    uint64_t rights;
+    CHECK_EQ(idl_client_init(&client_buf), 0);
+    CHECK_EQ(echo_share(endpoint, mem, 0, &rights), -CAIRN_E_NOT_SUPPORTED);
+    CHECK_EQ(host_handles_live(), live);
+    CHECK_EQ(host_bad_closes(), 0);
+}
+
+/* --- the handler's errors and results -------------------------------------------- */
+
+static void test_handler_results(void)
+{
+    setup();
+    CHECK_EQ(idl_client_init(&client_buf), 0);
+    uint64_t sum = 77;
+    force_status = -CAIRN_E_NOT_FOUND;
+    CHECK_EQ(echo_add(endpoint, 1, 2, &sum), -CAIRN_E_NOT_FOUND);
+    CHECK_EQ(sum, 77); /* untouched */
+    force_status = 0;
+    overlong_result = true;
+    char rs[101];
+    uint8_t rb[200];
+    uint32_t rlen;
+    CHECK_EQ(echo_text(endpoint, "a", rb, 0, rs, rb, &rlen), -CAIRN_E_TOO_LARGE);
+}
+
+/* --- malformed replies ------------------------------------------------------------- */
+
+static void expect_reply_rejected(const char *what, unsigned method, long error)
+{
+    unsigned live = host_handles_live();
+    uint64_t sum = 5;
+    char rs[101] = "keep";
+    uint8_t rb[200];
+    uint32_t rlen = 9;
+    cairn_handle_t ep = 0;
+    long r = method == ECHO_ADD    ? echo_add(endpoint, 1, 2, &sum)
+             : method == ECHO_TEXT ? echo_text(endpoint, "x", rb, 0, rs, rb, &rlen)
+                                   : echo_mirror(endpoint, &ep);
+    if (r != error || host_handles_live() != live || sum != 5 || strcmp(rs, "keep") || rlen != 9 ||
+        ep) {
+        check_failed++;
+        fprintf(stderr, "%s:%d: FAIL: %s: got %ld (expected %ld), %d handles left\n", __FILE__,
+                __LINE__, what, r, error, (int)(host_handles_live() - live));
+    } else {
+        check_passed++;
+    }
+}
+
+static void test_bad_replies(void)
+{
+    setup();
+    CHECK_EQ(idl_client_init(&client_buf), 0);
+    host_server = evil_server;
+    const long inval = -CAIRN_E_INVALID_ARGUMENT;
+    bad_reply = (struct cairn_msg){.info = CAIRN_MSGINFO(5)};
+    expect_reply_rejected("a positive status", ECHO_ADD, inval);
+    bad_reply.info = CAIRN_MSGINFO((uint32_t)-CAIRN_E_BUSY);
+    evil_caps = 2;
+    expect_reply_rejected("an error with capabilities", ECHO_ADD, -CAIRN_E_BUSY);
+    evil_caps = 1;
+    bad_reply.info = CAIRN_MSGINFO(0);
+    expect_reply_rejected("a capability too many", ECHO_ADD, inval);
+    evil_caps = 0;
+    bad_reply.info = CAIRN_MSGINFO_MAKE(0, 8, 0);
+    expect_reply_rejected("bytes too many", ECHO_ADD, inval);
+    bad_reply.info = CAIRN_MSGINFO(0);
+    bad_reply.words[0] = 200;
+    expect_reply_rejected("a string over its bound", ECHO_TEXT, inval);
+    bad_reply.words[0] = 1 | (uint64_t)'a' << 32 | (uint64_t)'b' << 40;
+    expect_reply_rejected("a string without its NUL", ECHO_TEXT, inval);
+    bad_reply.words[0] = 300u << 16;
+    expect_reply_rejected("bytes over their bound", ECHO_TEXT, inval);
+    bad_reply.words[0] = 0;
+    expect_reply_rejected("no capability", ECHO_MIRROR, inval);
+    evil_caps = 1;
+    evil_type = CAIRN_OBJ_MEMORY;
+    expect_reply_rejected("memory for an endpoint", ECHO_MIRROR, -CAIRN_E_WRONG_TYPE);
+    evil_caps = 2;
+    evil_type = CAIRN_OBJ_ENDPOINT;
+    expect_reply_rejected("two endpoints", ECHO_MIRROR, inval);
+    CHECK_EQ(host_bad_closes(), 0);
+}
+
+/* --- the server loop ------------------------------------------------------------------ */
+
+static void queue(struct cairn_msg m)
+{
+    host_queue[host_queued++] = m;
+}
+
+static void test_serve(void)
+{
+    setup();
+    host_queued = host_taken = host_replied = 0;
+    struct cairn_msg add = request(ECHO_ADD, 0);
+    add.words[0] = 20, add.words[1] = 22;
+    queue(add);
+    struct cairn_msg bad = request(ECHO_SHAPES, 0);
+    bad.words[0] = 2;
+    queue(bad);
+    struct cairn_msg stranger = {.info = CAIRN_MSGINFO_MAKE(IDL_LABEL(ECHO_ID + 1, 1), 0, 2)};
+    queue(stranger);
+    queue((struct cairn_msg){.info = CAIRN_MSGINFO_NOTIFIED, .badge = 1});
+    struct cairn_msg mirror = request(ECHO_MIRROR, 0);
+    queue(mirror);
+    add.words[1] = 1;
+    queue(add);
+    unsigned live = host_handles_live();
+    cairn_handle_t recv_ep = host_handle_new(CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_WAIT);
+    unsigned before = handled;
+    CHECK_EQ(echo_serve(recv_ep, &host_server_buf, &ops, &handled), -CAIRN_E_PEER_DEAD);
+    CHECK_EQ(host_taken, 6);
+    CHECK_EQ(host_replied, 5);
+    CHECK_EQ(handled - before, 3);
+    CHECK_EQ((int32_t)host_replies[0].info, 0);
+    CHECK_EQ(host_replies[0].words[0], 42);
+    CHECK_EQ((int32_t)host_replies[1].info, -CAIRN_E_INVALID_ARGUMENT);
+    CHECK_EQ((int32_t)host_replies[2].info, -CAIRN_E_NOT_SUPPORTED);
+    CHECK_EQ(host_replies[3].info, CAIRN_MSGINFO_MAKE(0, 0, 1));
+    CHECK_EQ((int32_t)host_replies[4].info, 0);
+    CHECK_EQ(host_replies[4].words[0], 21);
+    CHECK_EQ(host_handles_live(), live + 1); /* the stranger's capabilities were closed */
+
+    /* A reply the kernel refuses (the server's handle lacks TRANSFER) is
+     * answered with the error alone, and serving goes on. */
+    host_queued = host_taken = host_replied = 0;
+    server_ep = host_handle_new(CAIRN_OBJ_ENDPOINT, CAIRN_RIGHT_SIGNAL);
+    queue(mirror);
+    queue(add);
+    CHECK_EQ(echo_serve(recv_ep, &host_server_buf, &ops, &handled), -CAIRN_E_PEER_DEAD);
+    CHECK_EQ(host_replied, 2);
+    CHECK_EQ((int32_t)host_replies[0].info, -CAIRN_E_ACCESS_DENIED);
+    CHECK_EQ(host_replies[1].words[0], 21);
+    CHECK_EQ(echo_serve(999, &host_server_buf, &ops, &handled), -CAIRN_E_BAD_HANDLE);
+}
+
+int main(void)
+{
+    test_round_trips();
+    test_registers_only();
+    test_client_checks();
+    test_bad_requests();
+    test_handler_results();
+    test_bad_replies();
+    test_serve();
+    return CHECK_DONE("idl");
+}
