@@ -4,13 +4,19 @@
  * CPU, handed over in registers with a direct switch.
  *
  * Locks, in the kernel's order: the cap lock (call: trylock, only around
- * the handle lookup, which must take a reference before the slot's can
+ * the handle check, which must take a reference before the slot's can
  * go; reply_recv: none, see cap_names(), as the endpoint is already held),
  * the endpoint lock (trylock), this CPU's run-queue lock (trylock), which
- * is held across the switch and released by the assembly entry once RSP
- * is on the next thread's stack: until then the blocked thread's stack is
- * still in use, and a waker on another CPU must not run it. A busy lock
- * sends the call to the slow path.
+ * is held across the switch and released in switch_to() once RSP is on
+ * the next thread's frame: until then the blocked thread's stack is still
+ * in use, and a waker on another CPU must not run it. A busy lock sends
+ * the call to the slow path. Handle checks are remembered per thread
+ * (thread.h's struct ipc_handle_memo, cap.h) against the handle table's
+ * epoch.
+ *
+ * The message stays in RSI RDX R8 R9 R10 throughout: this file is built
+ * not to touch them (Makefile), and calls out of line only through
+ * inline assembly to functions that keep every register.
  *
  * Why a peer found this way may be resumed straight in ring 3: it is on
  * the endpoint's queue (or awaiting our reply) under the endpoint lock,

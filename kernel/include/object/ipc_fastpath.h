@@ -19,8 +19,10 @@
  *    no TIMEOUT, no NOTIFIED, no reserved bits) and the handle fits 32
  *    bits;
  *  - the handle is a LIVE endpoint with the right the call needs (SIGNAL,
- *    WAIT), checked under the cap lock (call) or against a sequence count
- *    of it (reply_recv), and that lock is free;
+ *    WAIT), checked under the cap lock (call; the lock must be free) or
+ *    without it (reply_recv), against the thread's memo of its last check
+ *    while the handle table's epoch is unchanged, else by a lookup (a
+ *    sequence count of the cap lock, for reply_recv);
  *  - the endpoint lock and this CPU's run-queue lock are free (trylock);
  *  - call: the endpoint has a receiver waiting whose thread->ipc_resume is
  *    IPC_RESUME_RECV (blocked in ipc_recv or ipc_reply_recv without a
