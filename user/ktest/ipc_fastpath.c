@@ -11,9 +11,12 @@
 #include "ktest.h"
 #include "threads.h"
 #include <cairn/error.h>
+#include <cairn/ioport.h>
 #include <cairn/process.h>
+#include <cairn/startup.h>
 #include <cairn/syscalls.h>
 #include <rt/ipc.h>
+#include <rt/rt.h>
 
 #define ROUNDS     3000
 #define SERVER_CPU 0u
@@ -186,7 +189,7 @@ KTEST(ipc_fastpath_words_badges_and_registers, KTEST_QUICK)
  * client's priority, with the endpoint granted by handle_grant. The
  * client checks every word, the badge and its callee-saved registers; the
  * server checks its own and exits 1 if one changed. */
-KTEST(ipc_fastpath_between_processes, KTEST_QUICK)
+static void run_ipc_fastpath_between_processes(void)
 {
     struct child c;
     long ep = cairn_endpoint_create();
@@ -217,6 +220,25 @@ KTEST(ipc_fastpath_between_processes, KTEST_QUICK)
     kt_child_free(&c);
     cairn_handle_close(clients[0].ep);
     cairn_handle_close(ep);
+}
+
+KTEST(ipc_fastpath_between_processes, KTEST_QUICK)
+{
+    run_ipc_fastpath_between_processes();
+}
+
+/* The same with I/O ports in the client's process: each switch between
+ * the two processes loads or drops the client's I/O bitmap, which the
+ * fast path does out of line with the message still in its registers
+ * (sched_switch_special()). Every word, the badge and the registers of
+ * both sides must come through, as above. */
+KTEST(ipc_fastpath_between_processes_with_io_ports, KTEST_QUICK)
+{
+    long io = cairn_ioport_create(rt_startup_handle(CAIRN_AT_IOPORT_CONTROL), 0x70, 2);
+    EXPECT_TRUE(io > 0);
+    EXPECT_EQ(cairn_ioport_enable(io), 0);
+    run_ipc_fastpath_between_processes();
+    cairn_handle_close(io);
 }
 
 static void caller_of_dying_server(uint64_t ep)

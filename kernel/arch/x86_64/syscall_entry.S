@@ -58,8 +58,8 @@ syscall_entry:
  * the registers the C handler may clobber and the caller expects back are
  * saved: RDX RSI RDI R8 R9 R10. RBX RBP R12-R15 survive the C call; RCX
  * and R11 are the ABI's to clobber; RAX is the result. Their slots (and
- * error, vector) are left unwritten: one SUB and six stores rather than
- * pushes and three SUBs. The argument registers still hold the caller's
+ * error, vector) are left unwritten: six stores rather than pushes. The
+ * argument registers still hold the caller's
  * values: call the handler straight from the table (24-byte entries,
  * handler at +8), with R10 moved to RCX, the C ABI's fourth argument.
  * SFMASK has cleared DF and IF. */
