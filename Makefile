@@ -86,9 +86,14 @@ $(BUILD)/kernel/%.c.o: kernel/%.c | $(SYSCALLS_H)
 # frame and reloads them itself: they need not save RBX R12-R15, and they
 # leave RBP alone (no frame pointer; GCC cannot make RBP call-used): it
 # still holds the user's value, as on entry to any system call, which
-# backtrace.c's walk stops at (not kernel memory).
+# backtrace.c's walk stops at (not kernel memory). Nor do they touch RSI
+# RDX R8 R9 R10, the message, which thus stays in registers from the
+# sender's SYSCALL to the receiver's SYSRET (they take one argument, RDI,
+# return one word, RAX, and call out of line only through inline assembly,
+# to functions that keep every register).
 $(BUILD)/kernel/object/ipc_fastpath.c.o: KERNEL_CFLAGS += -fomit-frame-pointer -ffixed-rbp \
-	-fcall-used-rbx -fcall-used-r12 -fcall-used-r13 -fcall-used-r14 -fcall-used-r15
+	-fcall-used-rbx -fcall-used-r12 -fcall-used-r13 -fcall-used-r14 -fcall-used-r15 \
+	-ffixed-rsi -ffixed-rdx -ffixed-r8 -ffixed-r9 -ffixed-r10
 
 $(BUILD)/kernel/%.S.o: kernel/%.S | $(SYSCALLS_H)
 	@mkdir -p $(@D)

@@ -141,7 +141,7 @@ static void switch_to(struct runqueue *rq, struct thread *prev, struct thread *n
         spin_release(&rq->lock);
         return;
     }
-    sched_switch_user_state(this_cpu(), prev, next);
+    sched_switch_user_state(this_cpu(), prev, next, false);
     prev = context_switch(&prev->saved_rsp, next->saved_rsp, prev);
     sched_finish_switch(prev);
 }
@@ -210,6 +210,8 @@ void sched_init_cpu(void)
     rq->idle = thread_create_idle(cpu->index);
     rq->current = rq->idle;
     cpu->thread = rq->idle;
+    cpu->runqueue = rq;
+    cpu->blocked_here = (uint64_t)cpu->index << 32 | THREAD_BLOCKED;
     __atomic_store_n(&rq->ready, true, __ATOMIC_RELEASE);
 }
 
@@ -543,4 +545,10 @@ uint32_t sched_thread_state(struct thread *t, bool *suspend_requested)
     spin_release(&rq->lock);
     irq_restore(irq);
     return state;
+}
+
+void sched_switch_special(struct process *p)
+{
+    iopb_switch(__atomic_load_n(&p->iopb, __ATOMIC_ACQUIRE));
+    syscall_select_entry(this_cpu(), foreign_abi(p));
 }

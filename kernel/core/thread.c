@@ -44,6 +44,7 @@ struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t st
     t->fs_base = fs_base;
     fpu_state_init(&t->fpu);
     t->kernel_stack = (uint64_t)phys_to_virt(stack_phys);
+    t->kernel_stack_top = t->kernel_stack + KERNEL_STACK_SIZE;
 
     struct trap_frame frame = {
         .rip = entry,
@@ -53,7 +54,7 @@ struct thread *thread_create_user(struct process *p, uint64_t entry, uint64_t st
         .ss = USER_DS,
         .rdi = arg,
     };
-    t->saved_rsp = context_init_user(t->kernel_stack + KERNEL_STACK_SIZE, &frame);
+    t->saved_rsp = context_init_user(t->kernel_stack_top, &frame);
     return t;
 }
 

@@ -94,9 +94,16 @@ static enum cairn_error slot_alloc(struct handle_table *t, uint32_t *index,
     return CAIRN_OK;
 }
 
+/* A LIVE slot of t is about to stop being LIVE (handle_table_epoch()). */
+static void table_advance_epoch(struct handle_table *t)
+{
+    __atomic_store_n(&t->epoch, t->epoch + 1, __ATOMIC_RELEASE);
+}
+
 /* Returns a slot already out of the CDT and holding nothing to t's free list. */
 static void slot_free(struct handle_table *t, struct handle_slot *s, uint32_t index)
 {
+    table_advance_epoch(t);
     s->state = HANDLE_SLOT_FREE;
     s->object = NULL;
     s->badge = 0;
@@ -218,6 +225,7 @@ enum cairn_error handle_table_init(struct handle_table *t, const struct handle_o
         t->chunks[i] = NULL;
     t->ops = ops;
     t->capacity = capacity;
+    t->epoch = 1; /* a zeroed memo of it (thread.h) never matches */
     return CAIRN_OK;
 }
 
@@ -247,6 +255,7 @@ static void table_close_region(struct handle_table *t, struct handle_slot *top)
         cdt_remove(s);
         if (s->state == HANDLE_SLOT_LIVE)
             object_release(t, s->object, s->type);
+        table_advance_epoch(t);
         s->state = HANDLE_SLOT_FREE;
         s->object = NULL;
         t->in_use--;
@@ -273,7 +282,10 @@ void handle_table_destroy(struct handle_table *t)
         t->ops->free_chunk(t->chunks[k], CHUNK_BYTES, t->ops->ctx);
     if (t->chunks)
         t->ops->free_chunk(t->chunks, chunk_count(t->capacity) * sizeof(*t->chunks), t->ops->ctx);
+    uint64_t epoch = t->epoch;
     *t = (struct handle_table){0};
+    /* Never back to 0, which a zeroed memo of it would match. */
+    __atomic_store_n(&t->epoch, epoch + 1, __ATOMIC_RELEASE);
 }
 
 enum cairn_error handle_install(struct handle_table *t, void *object, enum cairn_object_type type,
@@ -485,6 +497,7 @@ static void revoke_unit(struct handle_slot *root, struct handle_slot *c)
     if (c->state == HANDLE_SLOT_LIVE) {
         void *object = c->object;
 
+        table_advance_epoch(c->table);
         c->object = NULL;
         c->state = HANDLE_SLOT_REVOKED;
         if (!g)

@@ -51,6 +51,11 @@ void kobject_release(struct kobject *o)
     this_cpu()->exit_work = 1; /* reap on the way out of this system call */
 }
 
+void kobject_release_preserving(struct kobject *o)
+{
+    kobject_release(o);
+}
+
 void kobject_reap(void)
 {
     if (list_empty(&reap_queue)) /* a racy peek; a miss is caught next time */

@@ -1492,6 +1492,48 @@ static void test_get_live_agrees(void)
     CHECK_EQ(o.refs, 0);
 }
 
+/* The epoch advances whenever a LIVE slot stops being LIVE (close, move,
+ * revoke, destroy: a remembered lookup must then be redone) and only
+ * then: installs, copies and lookups leave it. */
+static void test_epoch(void)
+{
+    struct handle_table a, b;
+    struct fake_object o = {0};
+    const uint32_t R = CAIRN_RIGHT_TRANSFER | CAIRN_RIGHT_DUPLICATE | CAIRN_RIGHT_REVOKE;
+    cairn_handle_t p, h, c, moved, copy;
+    uint64_t e;
+
+    CHECK_EQ(handle_table_init(&a, &OPS, 64), CAIRN_OK);
+    CHECK_EQ(handle_table_init(&b, &OPS, 64), CAIRN_OK);
+    CHECK(handle_table_epoch(&a) != 0); /* a zeroed memo never matches */
+    e = handle_table_epoch(&a);
+    p = install(&a, &o, CAIRN_OBJ_ENDPOINT, R, 0);
+    h = dup(&a, p, R, &a);
+    c = dup(&a, h, R, &b);
+    CHECK_EQ(handle_get(&a, h, CAIRN_OBJ_ENDPOINT, R, NULL), CAIRN_OK);
+    CHECK(handle_get_live(&a, h, CAIRN_OBJ_ENDPOINT, R) != NULL);
+    CHECK_EQ(handle_transfer(&a, h, &b, false, &copy), CAIRN_OK);
+    CHECK_EQ(handle_table_epoch(&a), e);
+
+    e = handle_table_epoch(&b);
+    revoke_all(&a, h, 1); /* c and copy, in b */
+    CHECK(handle_table_epoch(&b) > e);
+    e = handle_table_epoch(&a);
+    CHECK_EQ(handle_transfer(&a, h, &b, true, &moved), CAIRN_OK);
+    CHECK(handle_table_epoch(&a) > e);
+    e = handle_table_epoch(&a);
+    CHECK_EQ(handle_close(&a, p), CAIRN_OK);
+    CHECK(handle_table_epoch(&a) > e);
+    e = handle_table_epoch(&b);
+    CHECK_EQ(handle_close(&b, c), CAIRN_OK); /* a REVOKED slot */
+    CHECK(handle_table_epoch(&b) > e);
+    e = handle_table_epoch(&b);
+    handle_table_destroy(&b);
+    CHECK(handle_table_epoch(&b) > e);
+    handle_table_destroy(&a);
+    CHECK_EQ(o.refs, 0);
+}
+
 int main(void)
 {
     test_init();
@@ -1517,6 +1559,7 @@ int main(void)
     test_no_memory();
     test_model();
     test_get_live_agrees();
+    test_epoch();
     /* Every table is gone: no memory held, no release without a reference. */
     CHECK_EQ(env.bytes_out, 0);
     CHECK_EQ(env.chunks_out, 0);

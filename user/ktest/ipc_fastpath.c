@@ -11,9 +11,12 @@
 #include "ktest.h"
 #include "threads.h"
 #include <cairn/error.h>
+#include <cairn/ioport.h>
 #include <cairn/process.h>
+#include <cairn/startup.h>
 #include <cairn/syscalls.h>
 #include <rt/ipc.h>
+#include <rt/rt.h>
 
 #define ROUNDS     3000
 #define SERVER_CPU 0u
@@ -186,7 +189,7 @@ KTEST(ipc_fastpath_words_badges_and_registers, KTEST_QUICK)
  * client's priority, with the endpoint granted by handle_grant. The
  * client checks every word, the badge and its callee-saved registers; the
  * server checks its own and exits 1 if one changed. */
-KTEST(ipc_fastpath_between_processes, KTEST_QUICK)
+static void run_ipc_fastpath_between_processes(void)
 {
     struct child c;
     long ep = cairn_endpoint_create();
@@ -217,6 +220,25 @@ KTEST(ipc_fastpath_between_processes, KTEST_QUICK)
     kt_child_free(&c);
     cairn_handle_close(clients[0].ep);
     cairn_handle_close(ep);
+}
+
+KTEST(ipc_fastpath_between_processes, KTEST_QUICK)
+{
+    run_ipc_fastpath_between_processes();
+}
+
+/* The same with I/O ports in the client's process: each switch between
+ * the two processes loads or drops the client's I/O bitmap, which the
+ * fast path does out of line with the message still in its registers
+ * (sched_switch_special()). Every word, the badge and the registers of
+ * both sides must come through, as above. */
+KTEST(ipc_fastpath_between_processes_with_io_ports, KTEST_QUICK)
+{
+    long io = cairn_ioport_create(rt_startup_handle(CAIRN_AT_IOPORT_CONTROL), 0x70, 2);
+    EXPECT_TRUE(io > 0);
+    EXPECT_EQ(cairn_ioport_enable(io), 0);
+    run_ipc_fastpath_between_processes();
+    cairn_handle_close(io);
 }
 
 static void caller_of_dying_server(uint64_t ep)
@@ -471,4 +493,80 @@ KTEST(ipc_fastpath_many_servers_and_clients, KTEST_FULL)
     for (int i = 0; i < 6; i++)
         cairn_handle_close(clients[i].ep);
     cairn_handle_close(ep);
+}
+
+static long revoked_server_status; /* what the server's reply_recv on its revoked handle got */
+
+/* Answers with reply_recv on its own handle (a child of the endpoint)
+ * until that fails, then answers the message it still owes with a plain
+ * reply and ends. */
+static void revocable_server(uint64_t handle)
+{
+    struct cairn_msg m;
+    long status = rt_ipc_recv((cairn_handle_t)handle, UINT64_MAX, &m);
+    while (status == 0) {
+        transform(&m);
+        status = rt_ipc_reply_recv((cairn_handle_t)handle, &m);
+    }
+    revoked_server_status = status;
+    rt_ipc_reply(&m);
+    kt_thread_done();
+}
+
+/* Calls through h until the fast path has surely remembered it, checking
+ * each answer. */
+static void fast_rounds(long h)
+{
+    for (uint64_t i = 0; i < 50; i++) {
+        struct cairn_msg m = {.info = CAIRN_MSGINFO(LABEL_FAST), .words = {i, 0, 0, 0}};
+        EXPECT_EQ(rt_ipc_call((cairn_handle_t)h, &m), 0);
+        EXPECT_EQ(m.words[0], ~i);
+    }
+}
+
+static long revoke_ep; /* the endpoint of the test below */
+
+/* The client of the test below, on the server's CPU. */
+static void revoking_client(uint64_t unused)
+{
+    (void)unused;
+    long signal = cairn_handle_duplicate(revoke_ep, CAIRN_RIGHT_SIGNAL);
+    fast_rounds(signal);
+    EXPECT_EQ(cairn_handle_close(signal), 0);
+    struct cairn_msg m = {.info = CAIRN_MSGINFO(LABEL_FAST)};
+    EXPECT_ERR(rt_ipc_call((cairn_handle_t)signal, &m), CAIRN_E_BAD_HANDLE);
+
+    long minted = cairn_handle_mint(revoke_ep, CAIRN_RIGHT_SIGNAL, 0x5eed);
+    fast_rounds(minted);
+    EXPECT_EQ(cairn_handle_revoke(revoke_ep), 0); /* minted and the server's handle */
+    m = (struct cairn_msg){.info = CAIRN_MSGINFO(LABEL_FAST)};
+    EXPECT_ERR(rt_ipc_call((cairn_handle_t)minted, &m), CAIRN_E_REVOKED);
+
+    /* The server is blocked in the receive of its last reply_recv, which
+     * the revoke does not cancel: this call reaches it, and its next
+     * reply_recv must fail. */
+    m = (struct cairn_msg){.info = CAIRN_MSGINFO(LABEL_FAST), .words = {5, 0, 0, 0}};
+    EXPECT_EQ(rt_ipc_call((cairn_handle_t)revoke_ep, &m), 0);
+    EXPECT_EQ(m.words[0], ~5ull);
+    cairn_handle_close(minted);
+    kt_thread_done();
+}
+
+/* The fast path remembers the handle each thread last used (per half,
+ * against the handle table's epoch): once the caller's handle is closed,
+ * its value fails with BAD_HANDLE; a minted child revoked fails with
+ * REVOKED, though it was just used on the fast path; and a server whose
+ * reply_recv handle is revoked between two fast round trips gets REVOKED
+ * from its next reply_recv. */
+KTEST(ipc_fastpath_forgets_closed_and_revoked_handles, KTEST_QUICK)
+{
+    revoke_ep = cairn_endpoint_create();
+    long server_handle = cairn_handle_duplicate(revoke_ep, CAIRN_RIGHT_WAIT);
+    revoked_server_status = 0;
+    EXPECT_TRUE(kt_spawn(revocable_server, (uint64_t)server_handle, SERVER_CPU) > 0);
+    EXPECT_TRUE(kt_spawn(revoking_client, 0, SERVER_CPU) > 0);
+    kt_join(2);
+    EXPECT_ERR(revoked_server_status, CAIRN_E_REVOKED);
+    cairn_handle_close(server_handle);
+    cairn_handle_close(revoke_ep);
 }

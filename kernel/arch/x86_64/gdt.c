@@ -71,9 +71,8 @@ void percpu_setup(struct cpu *cpu, unsigned index, uint32_t apic_id)
     cpu->self = cpu;
     cpu->index = index;
     cpu->apic_id = apic_id;
-    cpu->kernel_rsp = alloc_stack_top(KERNEL_STACK_SIZE);
-
-    cpu->tss.rsp[0] = cpu->kernel_rsp;
+    cpu->tss.rsp[0] = alloc_stack_top(KERNEL_STACK_SIZE);
+    cpu->syscall_frame = cpu->tss.rsp[0] - TRAP_FRAME_SIZE;
     cpu->tss.ist[IST_DOUBLE_FAULT - 1] = alloc_stack_top(IST_STACK_SIZE);
     cpu->tss.ist[IST_NMI - 1] = alloc_stack_top(IST_STACK_SIZE);
     cpu->tss.ist[IST_MACHINE_CHECK - 1] = alloc_stack_top(IST_STACK_SIZE);

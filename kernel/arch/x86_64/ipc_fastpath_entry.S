@@ -3,9 +3,12 @@
  * ipc_reply_recv (object/ipc_fastpath.h), and where a thread the fast path
  * blocked resumes when it is woken through the scheduler.
  *
- * syscall_entry.S calls an entry like any handler: the caller's frame is
- * above the return address, the arguments in RDI RSI RDX RCX R8 R9, and
- * RBX RBP R12-R15 still hold the caller's values. The entry stores those
+ * syscall_entry.S jumps to the entries of ipc_call and ipc_reply_recv
+ * (syscall_fast_entries) with RSP on the caller's frame, of which only
+ * RIP, CS, RFLAGS, RSP and SS are written, and every other register the
+ * caller's. It calls ipc_recv's like any handler: the frame (with the
+ * argument registers) above the return address, the arguments in RDI RSI
+ * RDX RCX R8 R9, and RBX RBP R12-R15 the caller's. Each entry stores those
  * six in the frame first: a thread blocked in these calls can then be
  * resumed in ring 3 from its frame alone.
  */
@@ -28,7 +31,6 @@
 #define F_RIP 136
 #define F_RFLAGS 152
 #define F_RSP 160
-#define SPINLOCK_SERVING 4 /* struct spinlock */
 
 /* The callee-saved registers to and from the frame at \base. */
 .macro SAVE_CALLEE_SAVED base
@@ -49,76 +51,43 @@
     mov F_R15(%rsp), %r15
 .endm
 
-/* Calls the slow handler with the arguments back from the frame at RSP
- * (the return address to syscall_entry.S is gone), then leaves as that
- * call would have returned. The C fast path does not preserve RBX
- * R12-R15 (it is built with -fcall-used-*, see the Makefile): they come
- * back from the frame first, where the entry saved them, since the common
- * exit expects them to hold the caller's values. */
+/* Calls the slow handler as syscall_entry.S calls any handler, the frame
+ * at RSP: the message registers, which the C fast path leaves alone, go
+ * into the frame (which has the caller's RDI and callee-saved registers
+ * already) and are the arguments, with RDI back from the frame. The C
+ * fast path does not preserve RBX R12-R15 (it is built with
+ * -fcall-used-*, see the Makefile): they come back from the frame, since
+ * the common exit expects them to hold the caller's values. */
 .macro TO_SLOW slow
-    LOAD_CALLEE_SAVED
-    mov F_RDI(%rsp), %rdi
-    mov F_RSI(%rsp), %rsi
-    mov F_RDX(%rsp), %rdx
-    mov F_R10(%rsp), %rcx
-    mov F_R8(%rsp), %r8
-    mov F_R9(%rsp), %r9
-    call \slow
-    jmp syscall_exit
-.endm
-
-/* Returns to ring 3 on the frame at RSP (the thread switched to) with
- * RAX 0, its RDI from its frame (the badge, for a receiver), and the
- * message in RSI RDX R10 R8 R9 already (a macro: each entry has its own
- * copy, which spares a jump). SYSRET, as the common exit, unless exit
- * work is due or RIP is not canonical: then the message goes into the
- * frame and the common exit does the rest. */
-.macro EXIT_TO_PEER
-    LOAD_CALLEE_SAVED
-    mov F_RDI(%rsp), %rdi
-    xor %eax, %eax
-    cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
-    jne 3f
-    mov F_RIP(%rsp), %rcx
-    mov %rcx, %r11
-    shr $47, %r11
-    jnz 3f
-    mov F_RFLAGS(%rsp), %r11
-    mov F_RSP(%rsp), %rsp
-    swapgs
-    sysretq
-3:  mov %rsi, F_RSI(%rsp)
+    mov %rsi, F_RSI(%rsp)
     mov %rdx, F_RDX(%rsp)
     mov %r10, F_R10(%rsp)
     mov %r8, F_R8(%rsp)
     mov %r9, F_R9(%rsp)
+    LOAD_CALLEE_SAVED
+    mov F_RDI(%rsp), %rdi
+    mov %r10, %rcx
+    call \slow
     jmp syscall_exit
 .endm
 
-/* An entry that tries the C fast path `fast` first. Dropping the return
- * address leaves RSP on the frame, 16-byte aligned for the call. The C
- * half returns struct ipc_fastpath_switch in RAX (the next frame, or
- * NULL: slow path) and RDX (the run-queue lock to release once off this
- * stack). The message, still in this thread's frame, goes into registers
- * before the lock is released: from then on this thread may be woken and
- * run elsewhere. */
+/* An entry that tries the C fast path `fast` first, unless the
+ * descriptor (RSI) has a bit above 31 set (bytes, capabilities, a
+ * timeout, reserved bits). RSP is on the frame, 16-byte aligned for the
+ * call. The caller's RDI goes into the frame: a caller gets it back with
+ * the reply. The C half leaves RSI RDX R8 R9 R10 alone (see the
+ * Makefile): the message is still in its registers. It returns only to
+ * send the call to the slow path, nothing changed; otherwise it has
+ * switched to the peer and left through ipc_fastpath_exit. */
 .macro FASTPATH_ENTRY name, fast, slow
     .globl \name
 \name:
-    SAVE_CALLEE_SAVED 8
-    add $8, %rsp
+    mov %rdi, F_RDI(%rsp)
+    SAVE_CALLEE_SAVED 0
+    mov %rsi, %rcx
+    shr $32, %rcx
+    jnz 1f
     call \fast
-    test %rax, %rax
-    jz 1f
-    mov %rdx, %r11
-    mov F_RSI(%rsp), %rsi
-    mov F_RDX(%rsp), %rdx
-    mov F_R10(%rsp), %r10
-    mov F_R8(%rsp), %r8
-    mov F_R9(%rsp), %r9
-    mov %rax, %rsp
-    addl $1, SPINLOCK_SERVING(%r11) /* the holder alone writes `serving` */
-    EXIT_TO_PEER
 1:  TO_SLOW \slow
 .endm
 
@@ -126,16 +95,45 @@
     FASTPATH_ENTRY sys_ipc_call, ipc_fastpath_call, sys_ipc_call_slow
     FASTPATH_ENTRY sys_ipc_reply_recv, ipc_fastpath_reply_recv, sys_ipc_reply_recv_slow
 
+/* Where the C fast path leaves (switch_to() in ipc_fastpath.c): RSP on the
+ * frame of the thread it switched to, whose system call returns 0 in ring
+ * 3, with its RDI from its frame (the badge, for a receiver) and the
+ * message in RSI RDX R10 R8 R9 already. SYSRET, as the common exit,
+ * unless exit work is due: then the message goes into the frame and the
+ * common exit does the rest. The RIP needs no canonical check (the SYSRET
+ * erratum): a thread the fast path resumes is blocked in the system call
+ * it made, so its frame's RIP is where its own SYSCALL left it, just after
+ * an instruction in user memory, which ends below USER_TOP (arch/layout.h),
+ * itself canonical (only a stopped thread's RIP is ever written, by
+ * thread_control, and that thread returns through IRETQ). */
+    .globl ipc_fastpath_exit
+ipc_fastpath_exit:
+    xor %eax, %eax
+    LOAD_CALLEE_SAVED
+    mov F_RDI(%rsp), %rdi
+    cmpl $0, %gs:CPU_OFFSET_EXIT_WORK
+    jne 1f
+    mov F_RIP(%rsp), %rcx
+    mov F_RFLAGS(%rsp), %r11
+    mov F_RSP(%rsp), %rsp
+    swapgs
+    sysretq
+1:  mov %rsi, F_RSI(%rsp)
+    mov %rdx, F_RDX(%rsp)
+    mov %r10, F_R10(%rsp)
+    mov %r8, F_R8(%rsp)
+    mov %r9, F_R9(%rsp)
+    jmp syscall_exit
+
     .globl sys_ipc_recv
 sys_ipc_recv:
     SAVE_CALLEE_SAVED 8
     jmp sys_ipc_recv_slow
 
 /* context_switch() to ipc_continuation_frame lands here, with RAX the
- * previous thread and this thread's stack top in kernel_rsp. */
+ * previous thread and this thread's frame in syscall_frame. */
 ipc_continuation_entry:
-    mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
-    sub $TRAP_FRAME_SIZE, %rsp
+    mov %gs:CPU_OFFSET_SYSCALL_FRAME, %rsp
     mov %rax, %rdi
     call sched_finish_switch
     call ipc_fastpath_resume

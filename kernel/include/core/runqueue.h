@@ -36,24 +36,48 @@ struct runqueue {
 
 extern struct runqueue runqueues[MAX_CPUS];
 
+/* The rare part of a switch to a thread of p on this CPU
+ * (sched_switch_user_state() with keep_registers): loading or dropping an
+ * I/O bitmap, changing the SYSCALL entry. Keeps every register. */
+__attribute__((no_caller_saved_registers)) void sched_switch_special(struct process *p);
+
 /* What a switch from prev to next changes besides the kernel stack: the
  * x87/SSE registers, which only user threads own, and for a user thread
  * its address space, kernel stack (TSS RSP0), FS base, I/O bitmap and
  * SYSCALL entry (native or foreign ABI). The one place for the work of a
  * thread switch, done by every switch: schedule()'s and the IPC fast
  * path's direct one alike (object/ipc_fastpath.c). Interrupts off; cpu
- * is this_cpu(), which the caller may have at hand already. */
-static inline __attribute__((always_inline)) void
-sched_switch_user_state(struct cpu *cpu, struct thread *prev, struct thread *next)
+ * is this_cpu(), which the caller may have at hand already.
+ * keep_registers (a constant): the caller holds values the compiler does
+ * not know of in call-clobbered registers (the IPC fast path keeps the
+ * message in RSI RDX R8-R10): the rare work (a bitmap, a foreign ABI, an
+ * FS base to write) is then done out of line by calls that keep every
+ * register, and a switch between processes without ports or foreign ABIs,
+ * on a CPU that has neither loaded, tests that with one branch. */
+static inline __attribute__((always_inline)) void sched_switch_user_state(struct cpu *cpu,
+                                                                          struct thread *prev,
+                                                                          struct thread *next,
+                                                                          bool keep_registers)
 {
     struct process *p = next->process;
     if (prev->process)
         fpu_save(&prev->fpu);
-    if (p) {
+    if (p && keep_registers) {
+        uintptr_t special = (uintptr_t)__atomic_load_n(&p->iopb, __ATOMIC_RELAXED) |
+                            (uintptr_t)__atomic_load_n(&p->foreign_ep, __ATOMIC_RELAXED) |
+                            (uintptr_t)cpu->iopb_current | cpu->foreign_entry;
+        /* A call the compiler does not see: the callee keeps every
+         * register, so the caller needs no spills (nor a stack frame) for
+         * it. Nothing in the kernel needs the stack aligned (no SSE). */
+        if (__builtin_expect(special != 0, 0))
+            __asm__ volatile("call sched_switch_special" : : "D"(p) : "memory", "cc");
+    } else if (p) {
         iopb_switch(__atomic_load_n(&p->iopb, __ATOMIC_ACQUIRE));
-        context_load_user(cpu, process_root(p), next->kernel_stack + KERNEL_STACK_SIZE,
-                          next->fs_base);
         syscall_select_entry(cpu, foreign_abi(p));
+    }
+    if (p) {
+        context_load_user(cpu, process_root(p), next->kernel_stack_top, next->fs_base,
+                          keep_registers);
         fpu_restore(&next->fpu);
     } else {
         context_load_kernel();

@@ -67,19 +67,34 @@ struct endpoint;
 struct notification;
 struct reply;
 
+/* What one of the IPC fast path's handle checks found (object/ipc_fastpath.c):
+ * handle named object, with badge and the rights that half needs, while the
+ * process's handle table was at epoch (handle_table_epoch()); still true
+ * while the epoch is unchanged. Zeroed: matches nothing (epochs start at 1).
+ * No reference: object is only followed while the epoch proves the handle
+ * still holds one. Only the thread itself reads or writes it. */
+struct ipc_handle_memo {
+    uint64_t handle;
+    uint64_t epoch;
+    struct kobject *object;
+    uint64_t badge;
+};
+
 struct thread {
     struct kobject obj; /* one reference is held while the thread lives */
     uint32_t tid;
     struct process *process;      /* NULL for a CPU's idle thread */
     enum thread_state state;      /* rq lock of `cpu` (the thread sets BLOCKED itself) */
+    uint32_t cpu;                 /* the CPU whose run queue owns the thread; after state:
+                                     the IPC fast path tests the two as one word */
     enum wake_reason wake_reason; /* rq lock of `cpu` */
     uint8_t priority;             /* 0 lowest .. THREAD_PRIORITIES-1 highest */
     uint32_t affinity;            /* a CPU index, or THREAD_AFFINITY_ANY */
-    uint32_t cpu;                 /* the CPU whose run queue owns the thread */
     struct list run_link;         /* on a run queue: rq lock of `cpu` */
     struct list sleep_link;       /* on a sleep queue: rq lock of `cpu` */
     uint64_t wake_deadline;       /* TSC value, 0: none */
     uint64_t kernel_stack;        /* base of the kernel stack (physical-window address) */
+    uint64_t kernel_stack_top;    /* kernel_stack + KERNEL_STACK_SIZE (user threads) */
     uint64_t saved_rsp;           /* kernel RSP while switched out */
     uint64_t fs_base;             /* user TLS base, loaded on switch-in */
     struct fpu_state fpu;         /* user threads: x87/SSE registers while switched out */
@@ -101,17 +116,19 @@ struct thread {
     struct thread *reply_to;       /* a caller owed a reply: a reference is held */
     struct endpoint *reply_ep;     /* the endpoint of that call: a reference is held */
     enum ipc_phase ipc_phase;      /* lock of ipc_endpoint */
-    struct endpoint *ipc_endpoint; /* the endpoint of the current call or receive */
     enum ipc_resume ipc_resume;    /* set by the thread before it queues itself,
                                       read and cleared under the lock of
-                                      ipc_endpoint; NONE unless in IPC */
+                                      ipc_endpoint; NONE unless in IPC. Next to
+                                      ipc_phase: the fast path tests and sets
+                                      the two as one word */
+    struct endpoint *ipc_endpoint; /* the endpoint of the current call or receive */
     bool foreign_call;             /* in a forwarded system call: stopped for its handler */
 
     /* Where the thread's page faults go (object/fault.h). */
     struct endpoint *fault_ep; /* fault lock: a reference is held; NULL: none */
     uint64_t fault_badge;      /* fault lock: the badge the pager sees */
-    uint64_t ipc_call_seq;         /* lock of ipc_endpoint: counts this thread's calls */
-    uint64_t reply_seq;            /* the ipc_call_seq of reply_to's call */
+    uint64_t ipc_call_seq;     /* lock of ipc_endpoint: counts this thread's calls */
+    uint64_t reply_seq;        /* the ipc_call_seq of reply_to's call */
     /* lock of ipc_endpoint: the reply object this thread's awaited reply
      * was detached into (object/reply.h), or NULL; no reference */
     struct reply *reply_holder;
@@ -124,6 +141,10 @@ struct thread {
     uint32_t ipc_caps[CAIRN_IPC_MAX_CAPS];   /* the outgoing message's handle list */
     struct notification *bound_notification; /* bind lock (notification.c): a reference */
     bool bind_closed; /* bind lock: the thread has ended; nothing may be bound to it */
+
+    /* The IPC fast path's last handle checks: ipc_call's (SIGNAL) and
+     * ipc_reply_recv's (WAIT). The thread's own. */
+    struct ipc_handle_memo fastpath_call, fastpath_recv;
 };
 
 /* A user thread of p that will enter ring 3 at entry with RSP = stack,

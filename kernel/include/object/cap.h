@@ -15,6 +15,7 @@
 #include <object/handle_table.h>
 #include <core/process.h>
 #include <core/spinlock.h>
+#include <core/thread.h>
 #include <object/kobject.h>
 #include <stdbool.h>
 
@@ -46,51 +47,74 @@ extern struct spinlock cap_lock;
 
 /* cap_lookup() for the IPC fast path, with interrupts off: true with
  * *object the object of the LIVE slot of p's table that h names, with type
- * and every right in rights, with a new reference; false if there is none,
- * and also when the cap lock is taken (the caller then takes the slow path
- * rather than wait). Under the cap lock the check is exactly
- * cap_lookup()'s: generation, revocation, type and rights. */
-static inline bool cap_try_lookup(struct process *p, cairn_handle_t h, enum cairn_object_type type,
-                                  uint32_t rights, struct kobject **object, uint64_t *badge)
+ * and every right in rights, with a new reference, and memo->badge its badge;
+ * false if there is none, and also when the cap lock is taken (the caller
+ * then takes the slow path rather than wait). Under the cap lock the check
+ * is exactly cap_lookup()'s (generation, revocation, type and rights), or
+ * memo's record of it while p's table is still at the epoch memo saw
+ * (object/handle_table.h): then no slot of the table has stopped being
+ * LIVE since, so the slot still holds its object and reference. memo is
+ * the calling thread's own, and must be used with one type and rights. */
+static inline bool cap_try_lookup(struct process *p, uint64_t h, enum cairn_object_type type,
+                                  uint32_t rights, struct ipc_handle_memo *memo,
+                                  struct kobject **object)
 {
     if (!spin_try_acquire(&cap_lock))
         return false;
-    struct handle_slot *slot = handle_get_live(&p->handles, h, type, rights);
-    if (slot) {
-        *object = slot->object;
-        *badge = slot->badge;
-        kobject_retain_held(*object); /* the slot holds one */
+    uint64_t epoch = handle_table_epoch(&p->handles);
+    if (__builtin_expect(memo->handle != h || memo->epoch != epoch, 0)) {
+        struct handle_slot *slot =
+            h >> 32 ? NULL : handle_get_live(&p->handles, (cairn_handle_t)h, type, rights);
+        if (!slot) {
+            spin_release(&cap_lock);
+            return false;
+        }
+        *memo = (struct ipc_handle_memo){h, epoch, slot->object, slot->badge};
     }
+    *object = memo->object;
+    kobject_retain_held(*object); /* the slot holds one */
     spin_release(&cap_lock);
-    return slot != NULL;
+    return true;
 }
 
 /*
  * Whether h names, in p's table, a LIVE slot of type with every right in
  * rights that holds `expect`, an object the caller keeps alive with a
- * reference of its own. For the IPC fast path, with interrupts off; false
- * also when the cap lock is busy. Takes no lock: the ticket lock doubles
- * as a sequence count. Every change to any handle table is made with the
- * lock held, and taking it advances `next`; so when `next` equals
+ * reference of its own. For the IPC fast path, with interrupts off. Takes
+ * no lock. memo (the calling thread's own, used with one type and rights)
+ * answers while p's table is at the epoch it recorded: no slot has stopped
+ * being LIVE since, and a reader that sees the old epoch comes before the
+ * change that advances it. Otherwise the slot is read with the ticket
+ * lock as a sequence count: every change to any handle table is made with
+ * the lock held, and taking it advances `next`; so when `next` equals
  * `serving` before the slot is read (nobody holds it) and is unchanged
  * after (nobody took it meanwhile), the slot read is a snapshot no close,
  * revoke or growth of the table overlapped, and the answer is the one
- * cap_lookup() would have given at that instant: exact. (x86 keeps loads
- * in order; the fences keep the compiler from moving them.) Memory safety
- * while a writer races: the chunk directory and the chunks never move or
- * go while p has a thread, a chunk not yet published reads as NULL, and
- * the slot's object is only compared, never followed.
+ * cap_lookup() would have given at that instant: exact (false also when
+ * the lock is busy). The epoch recorded is read before that window, so it
+ * is never newer than the snapshot. (x86 keeps loads in order; the fences
+ * keep the compiler from moving them.) Memory safety while a writer races:
+ * the chunk directory and the chunks never move or go while p has a
+ * thread, a chunk not yet published reads as NULL, and the slot's object
+ * is only compared, never followed.
  */
-static inline bool cap_names(struct process *p, cairn_handle_t h, enum cairn_object_type type,
-                             uint32_t rights, const struct kobject *expect)
+static inline bool cap_names(struct process *p, uint64_t h, enum cairn_object_type type,
+                             uint32_t rights, struct ipc_handle_memo *memo,
+                             const struct kobject *expect)
 {
+    uint64_t epoch = handle_table_epoch(&p->handles);
+    if (__builtin_expect(memo->handle == h && memo->epoch == epoch, 1))
+        return memo->object == expect;
     uint32_t seq = __atomic_load_n(&cap_lock.serving, __ATOMIC_ACQUIRE);
-    if (__atomic_load_n(&cap_lock.next, __ATOMIC_ACQUIRE) != seq)
+    if (h >> 32 || __atomic_load_n(&cap_lock.next, __ATOMIC_ACQUIRE) != seq)
         return false;
-    struct handle_slot *slot = handle_get_live(&p->handles, h, type, rights);
+    struct handle_slot *slot = handle_get_live(&p->handles, (cairn_handle_t)h, type, rights);
     bool named = slot && slot->object == expect;
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    return named && __atomic_load_n(&cap_lock.next, __ATOMIC_RELAXED) == seq;
+    if (!named || __atomic_load_n(&cap_lock.next, __ATOMIC_RELAXED) != seq)
+        return false;
+    *memo = (struct ipc_handle_memo){h, epoch, (struct kobject *)expect, 0};
+    return true;
 }
 
 /* Gives p a handle to o; on success the handle owns the caller's reference. */

@@ -102,7 +102,25 @@ struct handle_table {
     unsigned chunks_used;        /* chunks[0..chunks_used-1] are allocated */
     unsigned in_use;             /* LIVE + REVOKED slots */
     uint32_t free_head;          /* first free index of allocated chunks, 0 if none */
+    /* Advanced whenever a LIVE slot stops being LIVE (close, move, revoke,
+     * destroy): a handle found LIVE while it was e names the same
+     * capability for as long as it is still e (handle_table_epoch()). 64
+     * bits, so it never wraps. */
+    uint64_t epoch;
 };
+
+/*
+ * The table's epoch, for a reader that remembers what a handle named
+ * (the IPC fast path's handle caches, object/ipc_fastpath.c): read it
+ * before the lookup (under the lock, or inside a sequence-count window),
+ * and later an unchanged epoch means the handle still names the same
+ * LIVE slot with the same object, rights and badge. May be read without
+ * the lock.
+ */
+static inline uint64_t handle_table_epoch(const struct handle_table *t)
+{
+    return __atomic_load_n(&t->epoch, __ATOMIC_ACQUIRE);
+}
 
 /*
  * handle_get() for a hot path that needs no error code: the LIVE slot of

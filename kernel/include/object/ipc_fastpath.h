@@ -19,8 +19,10 @@
  *    no TIMEOUT, no NOTIFIED, no reserved bits) and the handle fits 32
  *    bits;
  *  - the handle is a LIVE endpoint with the right the call needs (SIGNAL,
- *    WAIT), checked under the cap lock (call) or against a sequence count
- *    of it (reply_recv), and that lock is free;
+ *    WAIT), checked under the cap lock (call; the lock must be free) or
+ *    without it (reply_recv), against the thread's memo of its last check
+ *    while the handle table's epoch is unchanged, else by a lookup (a
+ *    sequence count of the cap lock, for reply_recv);
  *  - the endpoint lock and this CPU's run-queue lock are free (trylock);
  *  - call: the endpoint has a receiver waiting whose thread->ipc_resume is
  *    IPC_RESUME_RECV (blocked in ipc_recv or ipc_reply_recv without a
@@ -34,7 +36,8 @@
  *  - that peer thread is BLOCKED on this CPU's run queue, has no
  *    suspension requested, and no runnable thread there has a priority
  *    >= the peer's;
- *  - neither thread's process is exiting.
+ *  - this thread's process is not exiting (the peer's, if it is, ends
+ *    the peer as soon as it is back in ring 3: see lock_for_switch()).
  * It keeps what the slow path keeps: the call bumps ipc_call_seq and sets
  * the receiver's reply_seq from it (endpoint_call(), owe_reply()), sets
  * ipc_endpoint for the caller and for a thread it blocks in a receive;
@@ -56,20 +59,17 @@
 
 struct trap_frame;
 
-/* What the assembly entry does after the C fast path: frame NULL means
- * "take the slow path"; otherwise switch RSP to frame (the next thread's),
- * release lock (the run-queue lock, held across the switch) and return to
- * ring 3 from that frame with the message of the current thread's. */
-struct ipc_fastpath_switch {
-    struct trap_frame *frame;
-    struct spinlock *lock;
-};
-
 /* The C halves: every check and every change of state but the message
- * itself, which the assembly exit takes from the sender's frame (where
- * the SYSCALL entry saved it). */
-struct ipc_fastpath_switch ipc_fastpath_call(uint64_t handle, uint64_t info);
-struct ipc_fastpath_switch ipc_fastpath_reply_recv(uint64_t handle, uint64_t info);
+ * itself, which stays in the sender's registers from its SYSCALL to the
+ * receiver's SYSRET (the C is built not to touch RSI RDX R8 R9 R10, see
+ * the Makefile; the descriptor's bits 32-63 are checked by the assembly).
+ * They return only to send the call to the slow path, nothing changed;
+ * otherwise they switch to the peer, move RSP onto its frame, release
+ * this CPU's run-queue lock (held across the switch, until the blocked
+ * thread's stack is no longer in use) and leave through
+ * ipc_fastpath_exit (ipc_fastpath_entry.S), which returns to ring 3. */
+void ipc_fastpath_call(uint64_t handle);
+void ipc_fastpath_reply_recv(uint64_t handle);
 
 /* Where a thread the fast path blocked goes when the slow path (or a
  * process exit) wakes it instead: finishes its system call as the slow

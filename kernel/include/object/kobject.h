@@ -35,6 +35,11 @@ void kobject_retain(struct kobject *o);
 /* Drops a reference; at zero the object is queued for kobject_reap(). */
 void kobject_release(struct kobject *o);
 
+/* kobject_release() for a caller that must keep every register: the IPC
+ * fast path, whose C is built not to touch the message registers and
+ * calls this through inline assembly. */
+__attribute__((no_caller_saved_registers)) void kobject_release_preserving(struct kobject *o);
+
 /* For hot paths that know another reference to o is held meanwhile, so
  * the count can neither start from nor reach zero: a bare atomic add or
  * subtract (the IPC fast path). */

@@ -20,8 +20,16 @@ void *context_switch(uint64_t *prev_rsp, uint64_t next_rsp, void *prev);
  * the RSP to resume. */
 uint64_t context_init_user(uint64_t stack_top, const struct trap_frame *frame);
 
-/* Points the CPU at the next thread's address space root and FS base. */
-static inline void context_load_space(struct cpu *cpu, uint64_t root, uint64_t fs_base)
+/* Writes the FS_BASE MSR and this CPU's record of it, keeping every
+ * register, for a caller that holds values the compiler does not know of
+ * in call-clobbered registers (the IPC fast path: the message). Called
+ * through inline assembly. */
+__attribute__((no_caller_saved_registers)) void context_write_fs_base(uint64_t fs_base);
+
+/* Points the CPU at the next thread's address space root and FS base.
+ * keep_registers (a constant): see context_write_fs_base(). */
+static inline __attribute__((always_inline)) void
+context_load_space(struct cpu *cpu, uint64_t root, uint64_t fs_base, bool keep_registers)
 {
     /* cpu->root, not a CR3 read: the same answer (see percpu.h) for fewer
      * instructions on every switch. */
@@ -31,7 +39,11 @@ static inline void context_load_space(struct cpu *cpu, uint64_t root, uint64_t f
     }
     /* Only ring 3 uses FS, and only the kernel writes FS_BASE: skip the
      * MSR write when the next thread's value is already loaded. */
-    if (cpu->fs_base != fs_base) {
+    if (cpu->fs_base == fs_base)
+        return;
+    if (keep_registers) {
+        __asm__ volatile("call context_write_fs_base" : : "D"(fs_base) : "memory", "cc");
+    } else {
         wrmsr(MSR_FS_BASE, fs_base);
         cpu->fs_base = fs_base;
     }
@@ -40,19 +52,21 @@ static inline void context_load_space(struct cpu *cpu, uint64_t root, uint64_t f
 /* Points the CPU at the next thread: kernel stack for traps and SYSCALL
  * (stack_top, never 0), address space root, FS base. Inline: every switch
  * to a user thread (and the IPC fast path's) runs it. */
-static inline void context_load_user(struct cpu *cpu, uint64_t root, uint64_t stack_top,
-                                     uint64_t fs_base)
+static inline __attribute__((always_inline)) void context_load_user(struct cpu *cpu, uint64_t root,
+                                                                    uint64_t stack_top,
+                                                                    uint64_t fs_base,
+                                                                    bool keep_registers)
 {
     cpu->tss.rsp[0] = stack_top;
-    cpu->kernel_rsp = stack_top;
-    context_load_space(cpu, root, fs_base);
+    cpu->syscall_frame = stack_top - TRAP_FRAME_SIZE;
+    context_load_space(cpu, root, fs_base, keep_registers);
 }
 
 /* The same for a kernel thread: the kernel's root, the kernel stack for
  * ring 3 left as it is (a kernel thread never enters from ring 3). */
 static inline void context_load_kernel(void)
 {
-    context_load_space(this_cpu(), paging_kernel_root(), 0);
+    context_load_space(this_cpu(), paging_kernel_root(), 0, false);
 }
 
 #endif

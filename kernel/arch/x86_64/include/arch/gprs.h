@@ -28,14 +28,16 @@
     pushq %r15
 .endm
 
-/* The first half of every SYSCALL entry: to the thread's kernel stack (the
- * user RSP parked in struct cpu meanwhile), then the frame's top five
- * words as an interrupt from ring 3 would have pushed them (RCX holds the
- * return RIP and R11 the RFLAGS, as SYSCALL left them). */
+/* The first half of foreign_entry.S: to the top of the thread's kernel
+ * stack (the user RSP parked in struct cpu meanwhile), then the frame's
+ * top five words as an interrupt from ring 3 would have pushed them (RCX
+ * holds the return RIP and R11 the RFLAGS, as SYSCALL left them). The
+ * native entry (syscall_entry.S) writes only three of them. */
 .macro SYSCALL_ENTER
     swapgs
     mov %rsp, %gs:CPU_OFFSET_USER_RSP
-    mov %gs:CPU_OFFSET_KERNEL_RSP, %rsp
+    mov %gs:CPU_OFFSET_SYSCALL_FRAME, %rsp
+    add $TRAP_FRAME_SIZE, %rsp
     pushq $USER_DS
     pushq %gs:CPU_OFFSET_USER_RSP
     pushq %r11                  /* RFLAGS */
