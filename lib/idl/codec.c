@@ -228,6 +228,20 @@ long idl_encode(const struct idl_struct *s, const void *c_in, struct cairn_msg *
     return (long)CAIRN_MSGINFO_MAKE(0, total > IDL_REG_BYTES ? total - IDL_REG_BYTES : 0, s->caps);
 }
 
+void idl_moved_caps_close(const struct idl_struct *s, const void *c_in)
+{
+    const uint8_t *c = c_in;
+    for (uint16_t i = 0; i < s->count; i++) {
+        const struct idl_field *f = &s->fields[i];
+        cairn_handle_t h;
+        if (f->kind != IDL_CAP || !f->cap_move)
+            continue;
+        __builtin_memcpy(&h, c + f->c_offset, sizeof(h));
+        if (h != CAIRN_HANDLE_NONE)
+            cairn_handle_close(h);
+    }
+}
+
 /* --- decoding ----------------------------------------------------------------- */
 
 /* Reads and checks the fixed-part fields of s at wire offset base into C

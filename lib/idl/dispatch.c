@@ -40,7 +40,8 @@ static void reply_status(struct cairn_msg *msg, long status)
 static void dispatch_method(const struct idl_method *m, const void *ops, void *ctx,
                             struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
 {
-    uint32_t in_words = (m->in.c_size + 7) / 8, out_words = (m->out.c_size + 7) / 8;
+    /* At least one word each: a zero-length array is undefined behaviour. */
+    uint32_t in_words = (m->in.c_size + 15) / 8, out_words = (m->out.c_size + 15) / 8;
     uint64_t in[in_words];
     uint64_t out[out_words];
     if (!(m->in.flags & IDL_FLAT))
@@ -63,9 +64,10 @@ static void dispatch_method(const struct idl_method *m, const void *ops, void *c
         return;
     }
     r = idl_encode(&m->out, out, msg, buf);
-    if (r < 0)
+    if (r < 0) {
+        idl_moved_caps_close(&m->out, out); /* the handler gave them up */
         reply_status(msg, r);
-    else
+    } else
         msg->info = (uint64_t)r;
 }
 

@@ -97,8 +97,9 @@ static long silo_spawn(struct silo *s, const struct spawn_handle *caps, unsigned
     for (unsigned i = 0; i < s->m.env_count; i++)
         envp[i] = s->m.env[i];
     bool initrd = s->m.caps & (1ull << MANIFEST_CAP_INITRD);
-    if (initrd)
-        rt_startup_value(CAIRN_AT_INITRD_SIZE, &size.value);
+    if (initrd && !rt_startup_value(CAIRN_AT_INITRD_SIZE, &size.value))
+        init_log("init: %s: the kernel passed no initrd size; its initrd reads as empty",
+                 s->m.name);
     struct spawn_params p = {
         .path = s->m.program,
         .name = s->m.name,
@@ -187,7 +188,13 @@ void silo_ended(struct silo *s)
     char reason[32];
     if (s->state != SILO_RUNNING)
         return;
-    cairn_process_info(s->process, &info);
+    long err = cairn_process_info(s->process, &info);
+    if (err < 0) {
+        /* Cannot happen with init's own handle; if it does, count the run
+         * as failed rather than as a clean exit the policy would accept. */
+        init_log("init: %s: process_info failed (%ld); counting it as a failure", s->m.name, err);
+        info.exit_reason = CAIRN_EXIT_FAULTED;
+    }
     cairn_handle_close(s->process);
     s->process = CAIRN_HANDLE_NONE;
     s->state = SILO_DOWN;

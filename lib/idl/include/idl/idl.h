@@ -160,6 +160,11 @@ long idl_cap_check(cairn_handle_t h, uint32_t type, uint32_t rights);
 /* Closes the capabilities msg says came with it (buf's list). */
 void idl_caps_close(const struct cairn_msg *msg, const struct cairn_ipc_buffer *buf);
 
+/* Closes the `move` capabilities of C struct c (laid out as s) that are
+ * not CAIRN_HANDLE_NONE: a handler's results when their reply could not
+ * be encoded, so handles it gave up do not stay in the server. */
+void idl_moved_caps_close(const struct idl_struct *s, const void *c);
+
 /* --- client (client.c) ----------------------------------------------------- */
 
 /* Names buf (a page-aligned, writable page) as the calling thread's IPC
