@@ -293,10 +293,12 @@ KTEST(ipc_end_close_races_a_call_on_another_cpu, KTEST_QUICK)
     x = (struct race){0};
     x.caller = kt_spawn(round_caller, (uint64_t)&x.r, 1);
     EXPECT_TRUE(x.caller > 0);
-    EXPECT_TRUE(kt_spawn(race_closer, (uint64_t)&x, 0) > 0);
+    long closer = kt_spawn(race_closer, (uint64_t)&x, 0);
+    EXPECT_TRUE(closer > 0);
     kt_join(2);
     EXPECT_EQ(x.r.hung, 0);
     EXPECT_EQ(x.r.unexpected, 0);
     cairn_handle_close(x.caller);
+    cairn_handle_close(closer);
     EXPECT_TRUE(kt_memory_back_to(&before));
 }
