@@ -1,14 +1,16 @@
 /*
  * giveup.c - a client of a service init stops supervising (system test
- * service_given_up): "stall" is the service, which takes no call and is
- * killed by the test (init's kill=stall@MS); its policy never leaves it
- * down, and init then ends its endpoint. "giveup" is the client: its call,
+ * service_given_up): "stall" is the service, which registers its scheme,
+ * takes no call and is killed by the test (init's kill=stall@MS); its
+ * policy never leaves it down, and init then ends its endpoint. "giveup" is the client: its call,
  * queued while the service stalls, must fail with PEER_DEAD rather than
  * wait for ever, and a later call through the same handle with REVOKED.
  */
 #include "svctest.h"
 #include <cairn/error.h>
+#include <cairn/startup.h>
 #include <idl/log.h>
+#include <idl/nameserver.h>
 #include <rt/ipc.h>
 #include <rt/rt.h>
 #include <svc/svc.h>
@@ -19,6 +21,10 @@
 
 int mode_stall(void)
 {
+    cairn_handle_t endpoint = rt_startup_handle(CAIRN_AT_SERVICE_ENDPOINT);
+    if (!check("stall", "provide stall", nameserver_provide(svc_nameserver(), "stall", endpoint),
+               0))
+        return 1;
     log_printf(LOG_LEVEL_INFO, "stall: taking no calls");
     for (;;)
         cairn_sleep(1000000000ull);
