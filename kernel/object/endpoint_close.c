@@ -32,8 +32,9 @@ void endpoint_handle_added(struct kobject *o)
 void endpoint_handle_dropped(struct kobject *o)
 {
     struct endpoint *ep = (struct endpoint *)o;
-    __atomic_store_n(&ep->handles, ep->handles - 1, __ATOMIC_RELEASE);
-    if (ep->handles != 0)
+    uint32_t left = ep->handles - 1;
+    __atomic_store_n(&ep->handles, left, __ATOMIC_RELEASE);
+    if (left != 0)
         return;
     /* The dropped handle's reference is still held: the flush keeps one. */
     kobject_retain(&ep->obj);
