@@ -2,8 +2,8 @@
  * ipc_ends.c - the end of an endpoint's last handle: callers queued on it
  * fail with PEER_DEAD, receivers blocked on it too, and later calls and
  * receives at once; a handle the caller still holds, or one moved through
- * IPC, keeps it open; a call already received (a parked reply object)
- * is still answered; nothing leaks over many rounds; and a close racing a
+ * IPC, keeps it open; the end of the process holding the last one ends it; a call already received
+ * (a parked reply object) is still answered; nothing leaks over many rounds; and a close racing a
  * call on another CPU never leaves the call hanging.
  */
 #include "child.h"
@@ -64,6 +64,38 @@ KTEST(ipc_end_close_fails_a_queued_caller, KTEST_QUICK)
     kt_join(1);
     EXPECT_ERR(c.status, CAIRN_E_PEER_DEAD);
     cairn_handle_close(thread);
+    EXPECT_TRUE(kt_memory_back_to(&before));
+}
+
+/* The last handle held by another process goes with that process: the
+ * caller queued meanwhile is failed. */
+KTEST(ipc_end_the_last_holders_process_ends, KTEST_QUICK)
+{
+    struct cairn_system_info before;
+    cairn_system_info(&before);
+    long ep = cairn_endpoint_create();
+    struct end_call c = {.endpoint = cairn_handle_duplicate(ep, CAIRN_RIGHT_SIGNAL)};
+    struct child k;
+    if (kt_child_new(&k, CHILD_QUOTA)) {
+        EXPECT_TRUE(cairn_handle_grant(k.process, ep, CAIRN_RIGHT_WAIT) > 0);
+        long thread = kt_spawn(call_once, (uint64_t)&c, RT_AFFINITY_ANY);
+        EXPECT_TRUE(kt_thread_reaches(thread, CAIRN_THREAD_BLOCKED));
+        EXPECT_EQ(cairn_handle_close(c.endpoint), 0);
+        EXPECT_EQ(cairn_handle_close(ep), 0);
+        ep = 0;
+        struct cairn_thread_info info = {0};
+        EXPECT_EQ(cairn_thread_control(thread, CAIRN_THREAD_INFO, &info), 0);
+        EXPECT_EQ(info.state, CAIRN_THREAD_BLOCKED);
+        kt_child_free(&k); /* kills it: its table goes */
+        kt_join(1);
+        EXPECT_ERR(c.status, CAIRN_E_PEER_DEAD);
+        cairn_handle_close(thread);
+    }
+    if (ep > 0) {
+        cairn_handle_close(c.endpoint);
+        cairn_handle_close(ep);
+        kt_child_free(&k);
+    }
     EXPECT_TRUE(kt_memory_back_to(&before));
 }
 
