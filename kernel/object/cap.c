@@ -9,6 +9,7 @@
 #include <core/syscall_table.h>
 #include <mm/kmalloc.h>
 #include <object/cap.h>
+#include <object/endpoint.h>
 #include <object/quota.h>
 
 /* Descendants revoked per step; the cap lock is dropped between steps so
@@ -27,15 +28,22 @@ void cap_lock_drop(bool irq)
     spin_unlock(&cap_lock, irq);
 }
 
+/* Every slot that becomes LIVE holding an object comes through here or
+ * through handle_install() (cap_install*()); every LIVE one that goes, through
+ * cap_release(). A move keeps its slot's count. */
 static void cap_retain(void *object, enum cairn_object_type type, void *ctx)
 {
-    (void)type, (void)ctx;
+    (void)ctx;
     kobject_retain(object);
+    if (type == CAIRN_OBJ_ENDPOINT)
+        endpoint_handle_added(object);
 }
 
 static void cap_release(void *object, enum cairn_object_type type, void *ctx)
 {
-    (void)type, (void)ctx;
+    (void)ctx;
+    if (type == CAIRN_OBJ_ENDPOINT)
+        endpoint_handle_dropped(object);
     kobject_release(object);
 }
 
@@ -103,6 +111,8 @@ enum cairn_error cap_install(struct process *p, struct kobject *o, uint32_t righ
 {
     bool irq = spin_lock(&cap_lock);
     enum cairn_error err = handle_install(&p->handles, o, o->type, rights, badge, out);
+    if (err == CAIRN_OK && o->type == CAIRN_OBJ_ENDPOINT)
+        endpoint_handle_added(o);
     spin_unlock(&cap_lock, irq);
     return err;
 }
@@ -112,6 +122,8 @@ enum cairn_error cap_install_derived(struct process *p, cairn_handle_t parent, s
 {
     bool irq = spin_lock(&cap_lock);
     enum cairn_error err = handle_install_derived(&p->handles, parent, o, o->type, rights, out);
+    if (err == CAIRN_OK && o->type == CAIRN_OBJ_ENDPOINT)
+        endpoint_handle_added(o);
     spin_unlock(&cap_lock, irq);
     return err;
 }

@@ -171,6 +171,10 @@ static int64_t endpoint_call(struct endpoint *ep, struct thread *self, uint64_t 
     self->ipc_endpoint = ep;
     self->ipc_call_seq++;
     self->wait_done = false;
+    if (endpoint_closed(ep)) {
+        spin_release(&ep->lock);
+        return -CAIRN_E_PEER_DEAD;
+    }
     if (!list_empty(&ep->receivers)) {
         receiver = list_first_entry(&ep->receivers, struct thread, wait_link);
         enum cairn_error err = deliver(self, receiver, self->ipc.info, &receiver_fault);
@@ -234,8 +238,12 @@ static int64_t receive_bound(struct endpoint *ep, struct thread *self, uint64_t 
     self->ipc_resume = IPC_RESUME_NONE;
     spin_acquire(&n->lock);
     spin_acquire(&ep->lock);
-    uint64_t bits = notification_take_bits(n);
-    if (bits) {
+    bool closed = endpoint_closed(ep); /* pending bits stay for the next receive */
+    uint64_t bits = closed ? 0 : notification_take_bits(n);
+    if (closed) {
+        spin_release(&n->lock);
+        status = -CAIRN_E_PEER_DEAD;
+    } else if (bits) {
         self->ipc = (struct ipc_message){.info = CAIRN_MSGINFO_NOTIFIED, .badge = bits};
         spin_release(&n->lock);
     } else if (take_sender(ep, self)) {
@@ -271,7 +279,9 @@ static int64_t endpoint_receive(struct endpoint *ep, struct thread *self, uint64
     }
     int64_t status = 0;
     spin_acquire(&ep->lock);
-    if (!list_empty(&ep->senders) && take_sender(ep, self)) {
+    if (endpoint_closed(ep)) {
+        status = -CAIRN_E_PEER_DEAD;
+    } else if (!list_empty(&ep->senders) && take_sender(ep, self)) {
         status = 0;
     } else if (timeout_ns == 0) {
         status = -CAIRN_E_WOULD_BLOCK;
@@ -422,6 +432,8 @@ SYSCALL_DEFINE(endpoint_create)
     kobject_init(&ep->obj, CAIRN_OBJ_ENDPOINT);
     list_init(&ep->senders);
     list_init(&ep->receivers);
+    list_init(&ep->closing_link);
+    list_init(&ep->closed_mark);
     enum cairn_error err = quota_charge_object(p->quota, &ep->obj, sizeof(*ep));
     cairn_handle_t h = CAIRN_HANDLE_NONE;
     if (err == CAIRN_OK)

@@ -4,6 +4,7 @@
 #include <arch/percpu.h>
 #include <core/panic.h>
 #include <core/spinlock.h>
+#include <object/endpoint.h>
 #include <object/kobject.h>
 
 static struct spinlock reap_lock = SPINLOCK_INIT;
@@ -58,6 +59,7 @@ void kobject_release_preserving(struct kobject *o)
 
 void kobject_reap(void)
 {
+    endpoint_reap_closed();      /* may drop the last references */
     if (list_empty(&reap_queue)) /* a racy peek; a miss is caught next time */
         return;
     for (;;) {

@@ -425,6 +425,31 @@ CASES = (
             r"init: test: no silo",
         ),
     ),
+    # A service init leaves down (policy never, killed by the test): init
+    # revokes and closes its endpoint, so the client's call queued on it
+    # fails with PEER_DEAD instead of waiting for ever, and the next call
+    # through the same (revoked) handle with REVOKED.
+    Case(
+        name="service_given_up",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=init:set=giveup:kill=stall@3000",
+        expect=(
+            r"init: started stall pid \d+",
+            r"init: started giveup pid \d+",
+            r"init: test: killing stall",
+            r"init: stall exited \(killed\)",
+            r"init: stall stays down \(restart = never\)",
+            r"svctest: giveup: ok: the call failed with PEER_DEAD, the next with REVOKED",
+        ),
+        forbid=(
+            r"svctest: .*FAIL",
+            r"init: cannot",
+            r"init: giveup exited \((?!status 0)",
+        ),
+    ),
     # A manifest that does not parse is refused with its file and line, a
     # silo whose program is missing cannot start, and the rest of the set
     # still starts.

@@ -162,6 +162,22 @@ long silo_start(struct silo *s)
     return 0;
 }
 
+/* s will not run again: its clients' calls must fail, not wait for ever.
+ * Every other handle to its endpoint derives from init's (the silo's own,
+ * granted at start; the nameserver's, copied by provide; each client's,
+ * copied from the nameserver's), so revoking init's and closing it ends
+ * the endpoint's last handle: calls queued on it and later ones fail with
+ * PEER_DEAD (kernel.md, IPC ends). The nameserver's endpoint stays: init
+ * reaches the nameserver through a handle minted from it. */
+static void silo_endpoint_end(struct silo *s)
+{
+    if (!s->endpoint || silo_is_nameserver(s))
+        return;
+    cairn_handle_revoke(s->endpoint);
+    cairn_handle_close(s->endpoint);
+    s->endpoint = CAIRN_HANDLE_NONE;
+}
+
 /* Applies s's restart policy after it ended with reason and status. */
 static void silo_decide(struct silo *s, uint32_t reason, int64_t status)
 {
@@ -174,10 +190,12 @@ static void silo_decide(struct silo *s, uint32_t reason, int64_t status)
         break;
     case SUPERVISE_GIVE_UP:
         init_log("init: giving up on %s after %u restarts", s->m.name, s->restarts);
+        silo_endpoint_end(s);
         break;
     case SUPERVISE_STAY_DOWN:
         init_log("init: %s stays down (restart = %s)", s->m.name,
                  manifest_restart_name(s->m.restart));
+        silo_endpoint_end(s);
         break;
     }
 }

@@ -73,6 +73,10 @@ int main(int argc, char **argv)
         return mode_hostile();
     if (strcmp(mode, "recovery") == 0)
         return mode_recovery();
+    if (strcmp(mode, "stall") == 0)
+        return mode_stall();
+    if (strcmp(mode, "giveup") == 0)
+        return mode_giveup();
     log_printf(LOG_LEVEL_ERROR, "unknown mode %s", mode);
     return 2;
 }

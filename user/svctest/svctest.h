@@ -27,5 +27,7 @@ int mode_read_only(void);
 int mode_reader(void);
 int mode_hostile(void);
 int mode_recovery(void);
+int mode_stall(void);
+int mode_giveup(void);
 
 #endif

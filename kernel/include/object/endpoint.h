@@ -24,7 +24,35 @@ struct endpoint {
     struct spinlock lock;
     struct list senders;   /* lock: callers whose message nobody took yet */
     struct list receivers; /* lock: threads blocked in receive */
+    /* LIVE handle slots naming it (cap lock; read under lock). It never
+     * rises from 0: only a handle can make another. At 0 the endpoint is
+     * closed (endpoint_close.c): queued callers and receivers fail with
+     * PEER_DEAD, later calls and receives at once. */
+    uint32_t handles;
+    struct list closing_link; /* on the closing queue until flushed */
+    /* lock: once flushed, the only node on `senders`, for ever: it sends
+     * both fast paths to the slow path, which checks `handles` first. */
+    struct list closed_mark;
 };
+
+/* Whether ep's last handle has gone. ep->lock held: a thread that finds
+ * it false may queue, as the flush that follows the drop takes the lock
+ * after it and finds the thread queued. */
+static inline bool endpoint_closed(const struct endpoint *ep)
+{
+    return __atomic_load_n(&ep->handles, __ATOMIC_ACQUIRE) == 0;
+}
+
+/* A handle slot now names endpoint o / a LIVE one naming it goes (closed,
+ * revoked, its table destroyed; a move is neither). Cap lock held. The
+ * last one queues the endpoint to be flushed by endpoint_reap_closed(). */
+void endpoint_handle_added(struct kobject *o);
+void endpoint_handle_dropped(struct kobject *o);
+
+/* Fails every caller queued on each endpoint whose last handle went, and
+ * wakes its receivers, with PEER_DEAD. Runs first in kobject_reap(): no
+ * locks held, interrupts off. */
+void endpoint_reap_closed(void);
 
 /* A call the kernel makes on behalf of the calling thread (a page fault
  * sent to its pager, object/fault.h): msg goes out as if the thread had
