@@ -5,6 +5,8 @@
  */
 #include "parser.h"
 
+#include <cairn/handle.h>
+
 static const char *const CAP_NAMES[MANIFEST_CAP_COUNT] = {
     [MANIFEST_CAP_IRQ_CONTROL] = "irq_control",
     [MANIFEST_CAP_IOPORT_CONTROL] = "ioport_control",
@@ -14,6 +16,14 @@ static const char *const CAP_NAMES[MANIFEST_CAP_COUNT] = {
 };
 
 _Static_assert(MANIFEST_CAP_COUNT <= 64, "struct manifest keeps capabilities in a uint64_t");
+
+/* The rights a capability's rights list may name: bit i is CAIRN_RIGHT_* (1u << i). */
+static const char *const RIGHT_NAMES[] = {
+    "read", "write", "exec", "map", "transfer", "duplicate", "signal", "wait", "manage", "revoke",
+};
+
+_Static_assert((1u << ARRAY_SIZE(RIGHT_NAMES)) - 1 == CAIRN_RIGHTS_ALL,
+               "a name for every right of include/cairn/handle.h");
 
 static const char *const RESTART_NAMES[] = {
     [MANIFEST_RESTART_NEVER] = "never",
@@ -247,15 +257,63 @@ static int parse_env(struct parser *p, const char *at, size_t len)
     return 0;
 }
 
+/* One right name of a rights list, [at, at+len) trimmed, added to *rights. */
+static int parse_right(struct parser *p, const char *at, size_t len, uint32_t *rights)
+{
+    trim(&at, &len);
+    if (len == 0)
+        return manifest_fail(p, at, "empty right in '%s'", p->key->name);
+    int right = lookup(RIGHT_NAMES, ARRAY_SIZE(RIGHT_NAMES), at, len);
+    if (right < 0)
+        return manifest_fail(p, at, "unknown right '%.*s'", quote_len(len), at);
+    if (*rights & (1u << right))
+        return manifest_fail(p, at, "duplicate right '%.*s'", quote_len(len), at);
+    *rights |= 1u << right;
+    return 0;
+}
+
+/* The rights list "(r1|r2|...)" at [at, at+len), the parentheses included. */
+static int parse_rights(struct parser *p, const char *at, size_t len, uint32_t *rights)
+{
+    if (len < 2 || at[len - 1] != ')')
+        return manifest_fail(p, at, "bad rights list: expected '(right|right|...)'");
+    const char *s = at + 1;
+    size_t rest = len - 2;
+    const char *bad = find_char(s, rest, '(');
+    if (!bad)
+        bad = find_char(s, rest, ')');
+    if (bad)
+        return manifest_fail(p, bad, "bad rights list: expected '(right|right|...)'");
+    for (;;) {
+        const char *bar = find_char(s, rest, '|');
+        size_t seg = bar ? (size_t)(bar - s) : rest;
+        if (parse_right(p, s, seg, rights) != 0)
+            return -1;
+        if (!bar)
+            return 0;
+        s = bar + 1;
+        rest -= seg + 1;
+    }
+}
+
+/* "name" or "name(right|right|...)": the capability and the rights it is narrowed to. */
 static int parse_capability(struct parser *p, const char *at, size_t len)
 {
-    int cap = manifest_cap_lookup(at, len);
+    const char *paren = find_char(at, len, '(');
+    size_t name_len = paren ? (size_t)(paren - at) : len;
+    const char *name = at;
+    uint32_t rights = 0;
 
+    trim(&name, &name_len);
+    int cap = manifest_cap_lookup(name, name_len);
     if (cap < 0)
-        return manifest_fail(p, at, "unknown capability '%.*s'", quote_len(len), at);
+        return manifest_fail(p, at, "unknown capability '%.*s'", quote_len(name_len), name);
     if (p->m->caps & (1ull << cap))
-        return fail_duplicate(p, at, len);
+        return fail_duplicate(p, at, name_len);
+    if (paren && parse_rights(p, paren, len - (size_t)(paren - at), &rights) != 0)
+        return -1;
     p->m->caps |= 1ull << cap;
+    p->m->cap_rights[cap] = rights;
     return 0;
 }
 

@@ -8,6 +8,7 @@
  */
 #include <manifest/manifest.h>
 
+#include <cairn/handle.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -516,6 +517,43 @@ static void test_text_size(void)
     CHECK_FAIL("\n\n\n\n", 4, 0, "missing required key 'name'");
 }
 
+/* Rights lists narrow a capability: "name(right|right|...)"; without one, 0 (as init holds it). */
+static void test_cap_rights(void)
+{
+    CHECK_EQ(parse(MIN "capabilities = initrd(read|map), kernel_log\n"), 0);
+    CHECK_EQ(m.caps, (1u << MANIFEST_CAP_INITRD) | (1u << MANIFEST_CAP_KERNEL_LOG));
+    CHECK_EQ(m.cap_rights[MANIFEST_CAP_INITRD], CAIRN_RIGHT_READ | CAIRN_RIGHT_MAP);
+    CHECK_EQ(m.cap_rights[MANIFEST_CAP_KERNEL_LOG], 0);
+    CHECK_EQ(m.cap_rights[MANIFEST_CAP_IRQ_CONTROL], 0);
+    CHECK_EQ(parse(MIN "capabilities = kernel_log ( revoke| manage |wait|signal|duplicate|"
+                       "transfer|map|exec|write|read )\ncapabilities = irq_control(manage)\n"),
+             0);
+    CHECK_EQ(m.cap_rights[MANIFEST_CAP_KERNEL_LOG], CAIRN_RIGHTS_ALL);
+    CHECK_EQ(m.cap_rights[MANIFEST_CAP_IRQ_CONTROL], CAIRN_RIGHT_MANAGE);
+
+    CHECK_FAIL(MIN "capabilities = initrd(read|frob)\n", 3, 28, "unknown right 'frob'");
+    CHECK_FAIL(MIN "capabilities = initrd(READ)\n", 3, 23, "unknown right 'READ'");
+    CHECK_FAIL(MIN "capabilities = initrd(read|map|read)\n", 3, 32, "duplicate right 'read'");
+    CHECK_FAIL(MIN "capabilities = initrd()\n", 3, 23, "empty right in 'capabilities'");
+    CHECK_FAIL(MIN "capabilities = initrd(read|)\n", 3, 28, "empty right in 'capabilities'");
+    CHECK_FAIL(MIN "capabilities = initrd(|read)\n", 3, 23, "empty right in 'capabilities'");
+    CHECK_FAIL(MIN "capabilities = initrd(read\n", 3, 22,
+               "bad rights list: expected '(right|right|...)'");
+    CHECK_FAIL(MIN "capabilities = initrd(read)x\n", 3, 22,
+               "bad rights list: expected '(right|right|...)'");
+    CHECK_FAIL(MIN "capabilities = initrd(read(map))\n", 3, 27,
+               "bad rights list: expected '(right|right|...)'");
+    CHECK_FAIL(MIN "capabilities = initrd(read)map)\n", 3, 27,
+               "bad rights list: expected '(right|right|...)'");
+    CHECK_FAIL(MIN "capabilities = frob(read)\n", 3, 16, "unknown capability 'frob'");
+    CHECK_FAIL(MIN "capabilities = (read)\n", 3, 16, "unknown capability ''");
+    CHECK_FAIL(MIN "capabilities = initrd(read), initrd(map)\n", 3, 30,
+               "duplicate item 'initrd' in 'capabilities'");
+    /* The list is split at commas first: a comma inside the parentheses ends the item. */
+    CHECK_FAIL(MIN "capabilities = initrd(read, map)\n", 3, 22,
+               "bad rights list: expected '(right|right|...)'");
+}
+
 static void test_names_and_format(void)
 {
     char buf[256];
@@ -558,6 +596,7 @@ int main(void)
     test_restart_checks();
     test_lengths();
     test_list_sizes();
+    test_cap_rights();
     test_text_size();
     test_names_and_format();
     return CHECK_DONE("manifest");

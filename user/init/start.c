@@ -29,8 +29,10 @@ bool silo_nameserver_up(void)
     return false;
 }
 
-/* The initial capabilities s's manifest names, as init holds them. */
-static unsigned manifest_caps(const struct silo *s, struct spawn_handle *caps)
+/* The initial capabilities s's manifest names, as init holds them or
+ * narrowed to the manifest's rights list: their count, or ACCESS_DENIED
+ * (logged) when the list names a right init's own handle lacks. */
+static long manifest_caps(const struct silo *s, struct spawn_handle *caps)
 {
     static const struct {
         enum manifest_cap cap;
@@ -52,7 +54,14 @@ static unsigned manifest_caps(const struct silo *s, struct spawn_handle *caps)
         struct cairn_handle_info info = {0};
         if (!h || cairn_handle_info(h, &info) < 0)
             continue; /* init was not given it either */
-        caps[n++] = (struct spawn_handle){h, info.rights, table[i].key};
+        uint32_t want = s->m.cap_rights[table[i].cap];
+        if (want & ~info.rights) {
+            init_log("init: %s: capability %s asks for rights 0x%x; init holds only 0x%x",
+                     s->m.name, manifest_cap_name(table[i].cap), (unsigned)want,
+                     (unsigned)info.rights);
+            return -CAIRN_E_ACCESS_DENIED;
+        }
+        caps[n++] = (struct spawn_handle){h, want ? want : info.rights, table[i].key};
     }
     return n;
 }
@@ -80,7 +89,10 @@ static long silo_caps(struct silo *s, struct spawn_handle *caps, unsigned *n,
             return err;
         caps[(*n)++] = (struct spawn_handle){*client, CLIENT_RIGHTS, CAIRN_AT_NAMESERVER};
     }
-    *n += manifest_caps(s, caps + *n);
+    long granted = manifest_caps(s, caps + *n);
+    if (granted < 0)
+        return granted;
+    *n += (unsigned)granted;
     return 0;
 }
 

@@ -91,6 +91,9 @@ struct manifest {
     char env[MANIFEST_ENVS_MAX][MANIFEST_ENV_MAX + 1]; /* "NAME=VALUE", names distinct */
     unsigned env_count;
     uint64_t caps; /* bit (1ull << enum manifest_cap) per capability granted */
+    /* Per capability, the CAIRN_RIGHT_* it is narrowed to ("initrd(read|map)"),
+     * never 0 when named; 0 when no rights list was given: as init holds it. */
+    uint32_t cap_rights[MANIFEST_CAP_COUNT];
     char schemes[MANIFEST_SCHEMES_MAX][MANIFEST_SCHEME_MAX + 1]; /* granted whole */
     unsigned scheme_count;
     struct manifest_mount mounts[MANIFEST_MOUNTS_MAX];
