@@ -28,22 +28,36 @@ void cap_lock_drop(bool irq)
     spin_unlock(&cap_lock, irq);
 }
 
-/* Every slot that becomes LIVE holding an object comes through here or
- * through handle_install() (cap_install*()); every LIVE one that goes, through
- * cap_release(). A move keeps its slot's count. */
+/* The objects that learn when their handles come and go, not only their
+ * references: an endpoint ends with its last handle, however many queued
+ * threads still reference it (endpoint.h). Every slot that becomes LIVE
+ * holding an object comes through cap_retain() or cap_install*(); every
+ * LIVE one that goes, through cap_release(). A move keeps its slot's count. */
+static void (*const handle_added[CAIRN_OBJ_TYPE_COUNT])(struct kobject *) = {
+    [CAIRN_OBJ_ENDPOINT] = endpoint_handle_added,
+};
+static void (*const handle_dropped[CAIRN_OBJ_TYPE_COUNT])(struct kobject *) = {
+    [CAIRN_OBJ_ENDPOINT] = endpoint_handle_dropped,
+};
+
+static void object_handle_added(struct kobject *o)
+{
+    if (handle_added[o->type])
+        handle_added[o->type](o);
+}
+
 static void cap_retain(void *object, enum cairn_object_type type, void *ctx)
 {
-    (void)ctx;
+    (void)type, (void)ctx;
     kobject_retain(object);
-    if (type == CAIRN_OBJ_ENDPOINT)
-        endpoint_handle_added(object);
+    object_handle_added(object);
 }
 
 static void cap_release(void *object, enum cairn_object_type type, void *ctx)
 {
     (void)ctx;
-    if (type == CAIRN_OBJ_ENDPOINT)
-        endpoint_handle_dropped(object);
+    if (handle_dropped[type])
+        handle_dropped[type](object);
     kobject_release(object);
 }
 
@@ -111,8 +125,8 @@ enum cairn_error cap_install(struct process *p, struct kobject *o, uint32_t righ
 {
     bool irq = spin_lock(&cap_lock);
     enum cairn_error err = handle_install(&p->handles, o, o->type, rights, badge, out);
-    if (err == CAIRN_OK && o->type == CAIRN_OBJ_ENDPOINT)
-        endpoint_handle_added(o);
+    if (err == CAIRN_OK)
+        object_handle_added(o);
     spin_unlock(&cap_lock, irq);
     return err;
 }
@@ -122,8 +136,8 @@ enum cairn_error cap_install_derived(struct process *p, cairn_handle_t parent, s
 {
     bool irq = spin_lock(&cap_lock);
     enum cairn_error err = handle_install_derived(&p->handles, parent, o, o->type, rights, out);
-    if (err == CAIRN_OK && o->type == CAIRN_OBJ_ENDPOINT)
-        endpoint_handle_added(o);
+    if (err == CAIRN_OK)
+        object_handle_added(o);
     spin_unlock(&cap_lock, irq);
     return err;
 }
