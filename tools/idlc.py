@@ -467,6 +467,31 @@ def needs_checks(fields):
     return False
 
 
+def value_bytes(fields, base=0):
+    """The fixed-part bytes the values of fields occupy (not their padding)."""
+    used = set()
+    for f in fields:
+        t = f.type
+        if t.kind == "struct":
+            used |= value_bytes(t.ref.fields, base + f.wire)
+        elif t.kind != "cap":
+            used |= set(range(base + f.wire, base + f.wire + t.size))
+    return used
+
+
+def pad_mask(fields, fixed, regs):
+    """Per 8-byte payload word, the bits a message must have 0: the fixed
+    part's alignment padding and, for a register-only shape, the register
+    bytes after it (then always the four words). Trailing all-0 words are
+    left out; [] when there is nothing to check."""
+    used = value_bytes(fields)
+    zero = [b for b in range(REG_BYTES if regs else fixed) if b not in used]
+    words = [0] * (REG_BYTES // 8 if regs else (max(zero) // 8 + 1 if zero else 0))
+    for b in zero:
+        words[b // 8] |= 0xFF << (8 * (b % 8))
+    return words
+
+
 def message_limits(fields):
     offset, caps, var = 0, 0, 0
     for f in fields:
@@ -545,6 +570,17 @@ class Gen:
                 out.append(f"{indent}{self.ctype(t)} {f.name};\n")
         return "".join(out)
 
+    def regs_tail(self, fields):
+        """The member that makes the C struct of register-only arguments or
+        results IDL_REG_BYTES long: the register path copies whole words."""
+        if not is_regs(fields):
+            return ""
+        fixed = message_limits(fields)[0]
+        size = align(fixed, max([f.type.align for f in fields] + [1]))
+        if size == REG_BYTES:
+            return ""
+        return f"    uint8_t regs_[{REG_BYTES - size}]; /* to IDL_REG_BYTES: whole words */\n"
+
     def layout_asserts(self, fields, container):
         """The C layout of a flat struct is its wire layout (IDL_FLAT)."""
         return "".join(f"_Static_assert(offsetof({container}, {f.name}) == {f.wire}, "
@@ -606,12 +642,15 @@ class Gen:
         for m in i.methods:
             for fields, suffix in ((m.args, "in"), (m.results, "out")):
                 o.append(f"struct {p}__{m.name}_{suffix} {{\n")
-                o.append(self.c_members(fields) or "    uint8_t unused;\n")
+                o.append(self.c_members(fields) + self.regs_tail(fields))
                 o.append("};\n")
                 o.append(f"_Static_assert(sizeof(struct {p}__{m.name}_{suffix}) <= IDL_MAX_ARGS, "
                          f"\"{m.name}: the dispatcher's limit\");\n")
                 if all(f.type.kind not in ("string", "bytes", "cap") for f in fields):
                     o.append(self.layout_asserts(fields, f"struct {p}__{m.name}_{suffix}"))
+                if is_regs(fields):
+                    o.append(f"_Static_assert(sizeof(struct {p}__{m.name}_{suffix}) == "
+                             f"IDL_REG_BYTES, \"{m.name}: whole register words\");\n")
         o.append("\n/* Client stubs: call through an endpoint with SIGNAL. */\n")
         for m in i.methods:
             o.append(c_comment(self.param_doc(m, False)))
@@ -679,6 +718,7 @@ class Gen:
                 if fields:
                     o.append(self.field_table(f"{p}__{m.name}_{suffix}_fields", fields,
                                               f"struct {p}__{m.name}_{suffix}"))
+                o.append(self.pad_table(f"{p}__{m.name}_{suffix}_pad", fields))
         o.append("\n")
         if server:
             for m in self.i.methods:
@@ -688,7 +728,8 @@ class Gen:
             o.append(f"    {{\"{m.name}\", {m.number},\n")
             for fields, suffix in ((m.args, "in"), (m.results, "out")):
                 table = f"{p}__{m.name}_{suffix}_fields" if fields else "0"
-                shape = self.shape(fields, f"struct {p}__{m.name}_{suffix}", table)
+                pad = f"{p}__{m.name}_{suffix}_pad" if self.pad_words(fields) else None
+                shape = self.shape(fields, f"struct {p}__{m.name}_{suffix}", table, pad=pad)
                 o.append(f"     {shape},\n")
             o.append(f"     {p + '__thunk_' + m.name if server else '0'}}},\n")
         o.append("};\n\n")
@@ -698,9 +739,23 @@ class Gen:
                  f"{len(self.i.methods)}, {p}__methods}};\n")
         return "".join(o)
 
-    def shape(self, fields, container, table, size=None):
+    def pad_words(self, fields):
+        """The pad mask of a method's arguments or results (see pad_mask)."""
+        fixed = message_limits(fields)[0]
+        return pad_mask(fields, fixed, is_regs(fields))
+
+    def pad_table(self, name, fields):
+        """The static uint64_t array of a method's pad mask, or ""."""
+        words = self.pad_words(fields)
+        if not words:
+            return ""
+        return (f"static const uint64_t {name}[] = {{"
+                f"{', '.join(f'0x{w:x}ull' for w in words)}}};\n")
+
+    def shape(self, fields, container, table, size=None, pad=None):
         """The struct idl_struct initializer of fields (of an IDL struct of
-        the given size, or of a method's arguments or results)."""
+        the given size, or of a method's arguments or results with the pad
+        mask array named pad)."""
         fixed, caps, maximum = message_limits(fields)
         if size is not None:
             fixed = maximum = size
@@ -711,9 +766,10 @@ class Gen:
                 flags.append("IDL_REGS")
         if needs_checks(fields):
             flags.append("IDL_CHECKED")
+        pad_part = f", .pad_words = {len(self.pad_words(fields))}, .pad = {pad}" if pad else ""
         return (f"{{.count = {len(fields)}, .fixed = {fixed}, .caps = {caps}, .max = {maximum}, "
                 f".c_size = sizeof({container}), .flags = {'|'.join(flags) or '0'}, "
-                f".fields = {table}}}")
+                f".fields = {table}{pad_part}}}")
 
     def thunk(self, m):
         p = self.p
@@ -761,11 +817,8 @@ class Gen:
 
     def stub(self, index, m):
         p = self.p
-        flat = all(f.type.kind not in ("string", "bytes", "cap") for f in m.args)
-        body = [f"    struct {p}__{m.name}_in in_;\n",
+        body = [f"    struct {p}__{m.name}_in in_{'' if m.args else ' = {0}'};\n",
                 f"    struct {p}__{m.name}_out out_;\n"]
-        if flat:  # its padding travels: it must not carry the caller's stack
-            body.append("    __builtin_memset(&in_, 0, sizeof(in_));\n")
         for f in m.args:
             t = f.type
             if t.kind == "string":

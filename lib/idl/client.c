@@ -21,9 +21,8 @@ long idl_client_init(struct cairn_ipc_buffer *buf)
  * the handles it brought closed. */
 static long reply_refused(const struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
 {
-    int32_t status = (int32_t)CAIRN_MSGINFO_LABEL(msg->info);
     idl_caps_close(msg, buf);
-    return status < 0 ? status : -CAIRN_E_INVALID_ARGUMENT;
+    return idl_reply_status(msg);
 }
 
 /* A method whose arguments and results both travel in registers only:
@@ -34,14 +33,14 @@ static long call_regs(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf, uin
     if ((m->in.flags & IDL_CHECKED) && !idl_values_valid(&m->in, in))
         return -CAIRN_E_INVALID_ARGUMENT;
     struct cairn_msg msg = {.info = CAIRN_MSGINFO(label)};
-    idl_regs_put(m->in.fixed, in, msg.words);
+    idl_regs_put(&m->in, in, msg.words);
     long r = rt_ipc_call(endpoint, &msg);
     if (r < 0)
         return r;
     if (msg.info != CAIRN_MSGINFO(0))
         return reply_refused(&msg, buf);
-    idl_regs_get(m->out.fixed, msg.words, out);
-    if ((m->out.flags & IDL_CHECKED) && !idl_values_valid(&m->out, out))
+    if (!idl_regs_get(&m->out, msg.words, out) ||
+        ((m->out.flags & IDL_CHECKED) && !idl_values_valid(&m->out, out)))
         return -CAIRN_E_INVALID_ARGUMENT;
     return 0;
 }

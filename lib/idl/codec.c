@@ -32,6 +32,52 @@ static void wire_get(const struct wire *w, uint32_t off, void *dst, uint32_t n)
         __builtin_memcpy(to, w->data + (off - IDL_REG_BYTES), n);
 }
 
+/* The bytes of payload word i (8 bytes at 8 * i) that lie below end. */
+static uint32_t word_len(uint32_t i, uint32_t end)
+{
+    uint32_t start = 8 * i;
+    if (end <= start)
+        return 0;
+    return end - start < 8 ? end - start : 8;
+}
+
+/* Whether every bit s->pad marks is 0 in the payload's first end bytes. */
+static bool pad_clean(const struct idl_struct *s, const struct wire *w, uint32_t end)
+{
+    for (uint32_t i = 0; i < s->pad_words; i++) {
+        uint64_t v = 0;
+        wire_get(w, 8 * i, &v, word_len(i, end));
+        if (v & s->pad[i])
+            return false;
+    }
+    return true;
+}
+
+/* Clears the bits s->pad marks in the payload's first end bytes: the C
+ * struct's padding may hold anything (a struct assignment copies it). */
+static void pad_clear(const struct idl_struct *s, const struct wire *w, uint32_t end)
+{
+    for (uint32_t i = 0; i < s->pad_words; i++) {
+        uint64_t v = 0;
+        uint32_t n = word_len(i, end);
+        if (!(s->pad[i] && n))
+            continue;
+        wire_get(w, 8 * i, &v, n);
+        v &= ~s->pad[i];
+        wire_put(w, 8 * i, &v, n);
+    }
+}
+
+/* Whether the register bytes from off on are 0: the payload ends there. */
+static bool regs_tail_clean(const struct wire *w, uint32_t off)
+{
+    for (; off < IDL_REG_BYTES; off++) {
+        if (w->regs[off])
+            return false;
+    }
+    return true;
+}
+
 static uint32_t kind_size(uint8_t kind)
 {
     switch (kind) {
@@ -108,26 +154,40 @@ bool idl_values_valid(const struct idl_struct *s, const void *c)
     return values_valid(s, c);
 }
 
-void idl_regs_put(uint32_t n, const void *c, uint64_t words[CAIRN_IPC_WORDS])
+/* Both written out word by word: this is the fast path, and the compiler
+ * would keep the loops. */
+void idl_regs_put(const struct idl_struct *s, const void *c, uint64_t words[CAIRN_IPC_WORDS])
 {
-    const uint8_t *from = c;
-    for (unsigned i = 0; i < CAIRN_IPC_WORDS; i++)
-        words[i] = 0;
-    uint32_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        __builtin_memcpy((uint8_t *)words + i, from + i, 8);
-    for (; i < n; i++)
-        ((uint8_t *)words)[i] = from[i];
+    const uint64_t *pad = s->pad;
+    uint64_t v[CAIRN_IPC_WORDS];
+    __builtin_memcpy(v, c, sizeof(v));
+    words[0] = v[0] & ~pad[0];
+    words[1] = v[1] & ~pad[1];
+    words[2] = v[2] & ~pad[2];
+    words[3] = v[3] & ~pad[3];
 }
 
-void idl_regs_get(uint32_t n, const uint64_t words[CAIRN_IPC_WORDS], void *c)
+bool idl_regs_get(const struct idl_struct *s, const uint64_t words[CAIRN_IPC_WORDS], void *c)
 {
+    const uint64_t *pad = s->pad;
+    uint64_t w0 = words[0], w1 = words[1], w2 = words[2], w3 = words[3];
+    if ((w0 & pad[0]) | (w1 & pad[1]) | (w2 & pad[2]) | (w3 & pad[3]))
+        return false;
     uint8_t *to = c;
-    uint32_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        __builtin_memcpy(to + i, (const uint8_t *)words + i, 8);
-    for (; i < n; i++)
-        to[i] = ((const uint8_t *)words)[i];
+    __builtin_memcpy(to, &w0, 8);
+    __builtin_memcpy(to + 8, &w1, 8);
+    __builtin_memcpy(to + 16, &w2, 8);
+    __builtin_memcpy(to + 24, &w3, 8);
+    return true;
+}
+
+long idl_reply_status(const struct cairn_msg *msg)
+{
+    int32_t status = (int32_t)CAIRN_MSGINFO_LABEL(msg->info);
+    if (msg->info != CAIRN_MSGINFO(status) || status >= 0 || status <= -CAIRN_ERROR_COUNT ||
+        (msg->words[0] | msg->words[1] | msg->words[2] | msg->words[3]))
+        return -CAIRN_E_INVALID_ARGUMENT;
+    return status;
 }
 
 /* --- encoding ----------------------------------------------------------------- */
@@ -180,6 +240,7 @@ static long encode_flat(const struct idl_struct *s, const uint8_t *c, struct cai
         msg->words[i] = 0;
     struct wire w = {(uint8_t *)msg->words, buf ? buf->data : 0, IDL_MAX_PAYLOAD};
     flat_put(&w, c, s->fixed);
+    pad_clear(s, &w, s->fixed);
     return (long)CAIRN_MSGINFO_MAKE(0, s->fixed > IDL_REG_BYTES ? s->fixed - IDL_REG_BYTES : 0, 0);
 }
 
@@ -207,6 +268,7 @@ long idl_encode(const struct idl_struct *s, const void *c_in, struct cairn_msg *
     long r = encode_fixed(s, c, &w, 0);
     if (r < 0)
         return r;
+    pad_clear(s, &w, s->fixed); /* in the IPC buffer, it holds what it last held */
     uint32_t off = s->fixed;
     for (uint16_t i = 0; i < s->count; i++) {
         const struct idl_field *f = &s->fields[i];
@@ -243,6 +305,10 @@ void idl_moved_caps_close(const struct idl_struct *s, const void *c_in)
 }
 
 /* --- decoding ----------------------------------------------------------------- */
+
+/* Descriptor bits no message of an interface has: the call's timeout (the
+ * kernel strips it), NOTIFIED (not a message) and the reserved bits. */
+#define MSGINFO_FLAGS(info) ((info) >> 48)
 
 /* Reads and checks the fixed-part fields of s at wire offset base into C
  * struct c. */
@@ -330,10 +396,11 @@ static long decode_caps(const struct idl_struct *s, uint8_t *c, const struct cai
     return 0;
 }
 
-/* A flat struct: exactly its fixed part, copied, then its values checked. */
+/* A flat struct: exactly its fixed part, its padding and the register
+ * bytes after it 0, copied, then its values checked. */
 static long decode_flat(const struct idl_struct *s, const struct wire *w, uint8_t *c)
 {
-    if (w->len != (s->fixed > IDL_REG_BYTES ? s->fixed : IDL_REG_BYTES))
+    if (w->len != (s->fixed > IDL_REG_BYTES ? s->fixed : IDL_REG_BYTES) || !pad_clean(s, w, w->len))
         return -CAIRN_E_INVALID_ARGUMENT;
     flat_get(w, c, s->fixed);
     if ((s->flags & IDL_CHECKED) && !values_valid(s, c))
@@ -345,7 +412,7 @@ static long decode(const struct idl_struct *s, const struct cairn_msg *msg,
                    const struct cairn_ipc_buffer *buf, uint8_t *c)
 {
     uint32_t bytes = CAIRN_MSGINFO_BYTES(msg->info);
-    if (CAIRN_MSGINFO_CAPS(msg->info) != s->caps || CAIRN_MSGINFO_RESERVED(msg->info) ||
+    if (CAIRN_MSGINFO_CAPS(msg->info) != s->caps || MSGINFO_FLAGS(msg->info) ||
         bytes > CAIRN_IPC_MAX_BYTES || ((bytes || s->caps) && !buf))
         return -CAIRN_E_INVALID_ARGUMENT;
     struct wire w = {(uint8_t *)msg->words, buf ? (uint8_t *)buf->data : 0, IDL_REG_BYTES + bytes};
@@ -355,6 +422,8 @@ static long decode(const struct idl_struct *s, const struct cairn_msg *msg,
         return -CAIRN_E_INVALID_ARGUMENT;
     long total = payload_len(s, &w);
     if (total < 0 || (total <= IDL_REG_BYTES ? bytes != 0 : (uint32_t)total != w.len))
+        return -CAIRN_E_INVALID_ARGUMENT;
+    if (!pad_clean(s, &w, w.len) || !regs_tail_clean(&w, (uint32_t)total))
         return -CAIRN_E_INVALID_ARGUMENT;
     long r = decode_fixed(s, c, &w, 0);
     if (r == 0)

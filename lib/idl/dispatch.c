@@ -78,8 +78,8 @@ static void dispatch_regs(const struct idl_method *m, const void *ops, void *ctx
                           struct cairn_msg *msg)
 {
     uint64_t in[CAIRN_IPC_WORDS], out[CAIRN_IPC_WORDS] = {0};
-    idl_regs_get(m->in.fixed, msg->words, in);
-    if ((m->in.flags & IDL_CHECKED) && !idl_values_valid(&m->in, in)) {
+    if (!idl_regs_get(&m->in, msg->words, in) ||
+        ((m->in.flags & IDL_CHECKED) && !idl_values_valid(&m->in, in))) {
         reply_status(msg, -CAIRN_E_INVALID_ARGUMENT);
         return;
     }
@@ -94,7 +94,7 @@ static void dispatch_regs(const struct idl_method *m, const void *ops, void *ctx
         return;
     }
     msg->info = CAIRN_MSGINFO(0);
-    idl_regs_put(m->out.fixed, out, msg->words);
+    idl_regs_put(&m->out, out, msg->words);
 }
 
 void idl_dispatch(const struct idl_interface *iface, const void *ops, void *ctx,

@@ -16,7 +16,9 @@ static cairn_handle_t server_ep;   /* what mirror returns */
 static unsigned handled;           /* handler calls */
 static long force_status;          /* every handler's result when not 0 */
 static bool overlong_result;       /* text: answer an unterminated string */
+static bool dirty_results;         /* shapes, wide: leave garbage where padding travels */
 static struct cairn_msg bad_reply; /* evil_server's reply */
+static uint8_t bad_data[64];       /* and its first IPC buffer bytes */
 
 /* --- the echo server ---------------------------------------------------------- */
 
@@ -58,7 +60,11 @@ static long on_shapes(void *ctx, const struct idl_call *call, bool flag, enum ec
     memcpy(&raw_visible, &p->visible, 1);
     CHECK(raw_flag <= 1 && raw_visible <= 1 && color_valid(c) && color_valid(p->tint));
     handled++;
-    *rflag = flag, *rc = c, *rp = *p;
+    *rflag = flag, *rc = c;
+    struct echo_point copy;
+    memset(&copy, dirty_results ? 0xa5 : 0, sizeof(copy)); /* its padding */
+    copy.x = p->x, copy.y = p->y, copy.visible = p->visible, copy.tint = p->tint;
+    *rp = copy; /* a struct assignment copies the padding too */
     return force_status;
 }
 
@@ -119,8 +125,22 @@ static long on_big(void *ctx, const struct idl_call *call, const char *s, uint32
     return force_status;
 }
 
-static const struct echo_ops ops = {on_add,   on_ints,   on_shapes, on_text,
-                                    on_share, on_mirror, on_ping,   on_big};
+static long on_wide(void *ctx, const struct idl_call *call, uint64_t a, uint64_t b, uint64_t c,
+                    uint64_t d, uint8_t e, uint32_t f, uint64_t *ra, uint64_t *rb, uint64_t *rc,
+                    uint64_t *rd, uint8_t *re, char rs[9])
+{
+    (void)ctx;
+    (void)call;
+    handled++;
+    *ra = a, *rb = b, *rc = c, *rd = d, *re = e;
+    memset(rs, 'w', f < 8 ? f : 8);
+    if (dirty_results) /* what the server's IPC buffer held before */
+        memset(host_server_buf.data, 0xee, sizeof(host_server_buf.data));
+    return force_status;
+}
+
+static const struct echo_ops ops = {on_add,    on_ints, on_shapes, on_text, on_share,
+                                    on_mirror, on_ping, on_big,    on_wide};
 static const struct echo_ops no_ops;
 
 static void echo_server(struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
@@ -141,6 +161,7 @@ static void evil_server(struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
 {
     idl_caps_close(msg, buf);
     *msg = bad_reply;
+    memcpy(buf->data, bad_data, sizeof(bad_data));
     for (unsigned i = 0; i < evil_caps; i++)
         buf->caps[i] = host_handle_new(evil_type, CAIRN_RIGHT_SIGNAL | CAIRN_RIGHT_TRANSFER) |
                        CAIRN_IPC_CAP_MOVE;
@@ -156,8 +177,10 @@ static void setup(void)
     host_badge = 0x5eed;
     force_status = 0;
     overlong_result = false;
+    dirty_results = false;
     evil_caps = 0;
     evil_type = CAIRN_OBJ_ENDPOINT;
+    memset(bad_data, 0, sizeof(bad_data));
 }
 
 /* --- round trips ------------------------------------------------------------------ */
@@ -248,12 +271,15 @@ static void test_round_trips(void)
 }
 
 /* The small call travels in registers only. */
-static struct cairn_msg seen;
+static struct cairn_msg seen, seen_reply; /* the last request and reply */
+static uint8_t seen_data[64], seen_reply_data[64];
 static void spy_server(struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
 {
     seen = *msg;
+    memcpy(seen_data, buf->data, sizeof(seen_data));
     echo_dispatch(&ops, &handled, msg, buf);
-    seen.words[3] = msg->info;
+    seen_reply = *msg;
+    memcpy(seen_reply_data, buf->data, sizeof(seen_reply_data));
 }
 
 static void test_registers_only(void)
@@ -267,7 +293,8 @@ static void test_registers_only(void)
     CHECK_EQ(CAIRN_MSGINFO_LABEL(seen.info), IDL_LABEL(ECHO_ID, ECHO_ADD));
     CHECK_EQ(seen.words[0], 7);
     CHECK_EQ(seen.words[1], 8);
-    CHECK_EQ(seen.words[3], 0); /* the reply: status 0, no bytes, no capabilities */
+    CHECK_EQ(seen.words[3], 0);
+    CHECK_EQ(seen_reply.info, 0); /* status 0, no bytes, no capabilities */
     struct echo_point p = {1, 2, true, ECHO_COLOR_BLUE}, rp;
     bool rflag;
     enum echo_color rc;
@@ -385,8 +412,8 @@ static void test_bad_requests(void)
     m.info = CAIRN_MSGINFO_MAKE(IDL_LABEL(ECHO_ID, 0), 0, 0);
     expect_rejected("method 0", m, 0, 1, CAIRN_OBJ_MEMORY, CAIRN_RIGHTS_ALL,
                     -CAIRN_E_NOT_SUPPORTED);
-    m.info = CAIRN_MSGINFO_MAKE(IDL_LABEL(ECHO_ID, 9), 0, 0);
-    expect_rejected("method 9", m, 0, 0, 0, 0, -CAIRN_E_NOT_SUPPORTED);
+    m.info = CAIRN_MSGINFO_MAKE(IDL_LABEL(ECHO_ID, 10), 0, 0);
+    expect_rejected("method 10", m, 0, 0, 0, 0, -CAIRN_E_NOT_SUPPORTED);
     m.info = CAIRN_MSGINFO_MAKE(0xffffffffu, 0, 0);
     expect_rejected("label -1", m, 0, 0, 0, 0, -CAIRN_E_NOT_SUPPORTED);
 
@@ -464,6 +491,178 @@ static void test_bad_requests(void)
     CHECK_EQ(host_bad_closes(), 0);
 }
 
+/* --- one encoding per message ------------------------------------------------------ */
+
+/* The encoders write 0 wherever nothing travels, whatever the C structs
+ * and the IPC buffers held there: every such message is accepted. */
+static void test_encoders_write_zeros(void)
+{
+    setup();
+    host_server = spy_server;
+    CHECK_EQ(idl_client_init(&client_buf), 0);
+    /* A caller's struct with garbage in its padding (the stub copies it
+     * whole), and a handler whose result struct has garbage there too. */
+    struct echo_point p, rp;
+    memset(&p, 0xa5, sizeof(p));
+    p.x = 1, p.y = 2, p.visible = true, p.tint = ECHO_COLOR_BLUE;
+    bool rflag;
+    enum echo_color rc;
+    dirty_results = true;
+    CHECK_EQ(echo_shapes(endpoint, true, ECHO_COLOR_GREEN, &p, &rflag, &rc, &rp), 0);
+    CHECK_EQ(seen.words[0], 1 | (uint64_t)ECHO_COLOR_GREEN << 32);
+    CHECK_EQ(seen.words[2], 1 | (uint64_t)ECHO_COLOR_BLUE << 32);
+    CHECK_EQ(seen.words[3], 0);
+    CHECK_EQ(seen_reply.words[2], 1 | (uint64_t)ECHO_COLOR_BLUE << 32);
+    CHECK_EQ(seen_reply.words[3], 0);
+    CHECK(rflag && rc == ECHO_COLOR_GREEN && rp.x == 1 && rp.y == 2 && rp.visible &&
+          rp.tint == ECHO_COLOR_BLUE);
+
+    /* Padding in the IPC buffer: stale bytes there on both sides. */
+    memset(client_buf.data, 0xee, sizeof(client_buf.data));
+    uint64_t a = 0, b = 0, c = 0, d = 0;
+    uint8_t e = 0;
+    char rs[9];
+    CHECK_EQ(echo_wide(endpoint, 1, 2, 3, 4, 5, 6, &a, &b, &c, &d, &e, rs), 0);
+    CHECK_EQ(CAIRN_MSGINFO_BYTES(seen.info), 8);
+    CHECK(memcmp(seen_data, "\x05\0\0\0\x06\0\0\0", 8) == 0);
+    CHECK_EQ(CAIRN_MSGINFO_BYTES(seen_reply.info), 4 + 7);
+    CHECK(memcmp(seen_reply_data, "\x05\0\x06\0wwwwww\0", 11) == 0);
+    CHECK(a == 1 && b == 2 && c == 3 && d == 4 && e == 5);
+    CHECK_STR(rs, "wwwwww");
+
+    /* Argument structs a program fills itself, garbage in every byte the
+     * values leave: through the registers and through the buffer. */
+    struct echo__shapes_in sin;
+    struct echo__shapes_out sout;
+    memset(&sin, 0xa5, sizeof(sin));
+    sin.flag = false, sin.c = ECHO_COLOR_RED, sin.p = p;
+    CHECK_EQ(idl_call(endpoint, &echo_interface, &echo_interface.methods[2], &sin, &sout), 0);
+    CHECK_EQ(seen.words[0], 0);
+    CHECK_EQ(seen.words[3], 0);
+    struct echo__wide_in win;
+    struct echo__wide_out wout;
+    memset(&win, 0xa5, sizeof(win));
+    win.a = win.b = win.c = win.d = 9, win.e = 7, win.f = 2;
+    CHECK_EQ(idl_call_buffer(endpoint, &client_buf, &echo_interface, &echo_interface.methods[8],
+                             &win, &wout),
+             0);
+    CHECK(memcmp(seen_data, "\x07\0\0\0\x02\0\0\0", 8) == 0);
+    CHECK_STR(wout.rs, "ww");
+    CHECK_EQ(host_bad_closes(), 0);
+}
+
+/* Dispatches msg (with n fresh memory handles) and checks that its
+ * handler ran and answered 0. */
+static void expect_accepted(const char *what, struct cairn_msg msg, const uint8_t *data, unsigned n)
+{
+    unsigned before = handled;
+    msg.info |= CAIRN_MSGINFO_MAKE(0, 0, n);
+    if (data)
+        memcpy(host_server_buf.data, data, CAIRN_MSGINFO_BYTES(msg.info));
+    for (unsigned i = 0; i < n; i++)
+        host_server_buf.caps[i] = host_handle_new(CAIRN_OBJ_MEMORY, CAIRN_RIGHTS_ALL);
+    echo_dispatch(&ops, &handled, &msg, &host_server_buf);
+    if (handled != before + 1 || CAIRN_MSGINFO_LABEL(msg.info) != 0) {
+        check_failed++;
+        fprintf(stderr, "%s:%d: FAIL: %s: reply %d, %u handler calls\n", __FILE__, __LINE__, what,
+                (int32_t)msg.info, handled - before);
+    } else {
+        check_passed++;
+    }
+}
+
+/* msg, well formed, is accepted; with payload byte `byte` (the registers'
+ * 0-31, then the IPC buffer's) made 0x01 or 0x80 and nothing else
+ * changed, it is refused before its handler runs. */
+static void expect_one_encoding(const char *what, struct cairn_msg msg, const uint8_t *data,
+                                unsigned n, unsigned byte)
+{
+    static uint8_t bytes[CAIRN_IPC_MAX_BYTES];
+    memset(bytes, 0, sizeof(bytes));
+    if (data)
+        memcpy(bytes, data, CAIRN_MSGINFO_BYTES(msg.info));
+    char label[96];
+    snprintf(label, sizeof(label), "%s (well formed)", what);
+    expect_accepted(label, msg, bytes, n);
+    for (unsigned value = 0x01; value <= 0x80; value <<= 7) {
+        struct cairn_msg bad = msg;
+        uint8_t *at =
+            byte < IDL_REG_BYTES ? (uint8_t *)bad.words + byte : bytes + (byte - IDL_REG_BYTES);
+        uint8_t keep = *at;
+        *at = (uint8_t)value;
+        snprintf(label, sizeof(label), "%s: payload byte %u = 0x%02x", what, byte, value);
+        expect_rejected(label, bad, bytes, n, CAIRN_OBJ_MEMORY, CAIRN_RIGHTS_ALL,
+                        -CAIRN_E_INVALID_ARGUMENT);
+        *at = keep;
+    }
+}
+
+static void test_one_encoding_requests(void)
+{
+    setup();
+    struct cairn_msg m = request(ECHO_ADD, 0);
+    m.words[0] = 40, m.words[1] = 2;
+    /* register words the method does not use (the fast path) */
+    const unsigned add_bytes[] = {16, 23, 24, 31};
+    for (unsigned i = 0; i < 4; i++)
+        expect_one_encoding("add: an unused register word", m, 0, 0, add_bytes[i]);
+
+    /* ints: u8 a at 0, u16 b at 2, ... i8 e at 16, i16 f at 18 */
+    m = request(ECHO_INTS, 0);
+    m.words[0] = 0xffffffffffff00ffull, m.words[2] = 0xffffffffffff00ffull;
+    expect_one_encoding("ints: padding after a u8", m, 0, 0, 1);
+    expect_one_encoding("ints: padding after an i8", m, 0, 0, 17);
+
+    /* shapes: flag at 0, padding 1-3, c at 4; p at 8: x, y, visible at 16,
+     * padding 17-19, tint at 20; registers after 24 */
+    m = request(ECHO_SHAPES, 0);
+    m.words[0] = 1 | (uint64_t)ECHO_COLOR_BLACK << 32;
+    m.words[2] = 1 | (uint64_t)ECHO_COLOR_BLUE << 32;
+    const unsigned shape_bytes[] = {1, 2, 3, 17, 18, 19, 24, 31};
+    for (unsigned i = 0; i < 8; i++)
+        expect_one_encoding("shapes: padding or an unused register", m, 0, 0, shape_bytes[i]);
+
+    m = request(ECHO_PING, 0);
+    m.badge = 0x5eed;
+    expect_one_encoding("ping: a register of a method without arguments", m, 0, 0, 0);
+    expect_one_encoding("ping: a register of a method without arguments", m, 0, 0, 31);
+    m = request(ECHO_MIRROR, 0); /* registers only, its reply is not */
+    expect_one_encoding("mirror: a register of a method without arguments", m, 0, 0, 7);
+
+    /* text "ab" and no bytes: lengths at 0 and 2, "ab\0" at 4: 7 bytes */
+    m = request(ECHO_TEXT, 0);
+    m.words[0] = 2 | (uint64_t)'a' << 32 | (uint64_t)'b' << 40;
+    expect_one_encoding("text: a register byte after the payload", m, 0, 0, 7);
+    expect_one_encoding("text: a register byte after the payload", m, 0, 0, 30);
+
+    /* share: the offset at 0, a memory capability */
+    m = request(ECHO_SHARE, 0);
+    m.words[0] = 4096;
+    expect_one_encoding("share: a register byte after the payload", m, 0, 1, 4);
+    expect_one_encoding("share: a register byte after the payload", m, 0, 1, 31);
+
+    /* wide: a-d in the registers, e at 32, padding 33-35, f at 36 */
+    m = request(ECHO_WIDE, 8);
+    m.words[0] = 1, m.words[3] = UINT64_MAX;
+    const uint8_t wide[8] = {7, 0, 0, 0, 3, 0, 0, 0};
+    for (unsigned byte = 33; byte <= 35; byte++)
+        expect_one_encoding("wide: padding in the IPC buffer", m, wide, 0, byte);
+
+    /* Descriptor flags no request has (the kernel strips TIMEOUT and never
+     * delivers NOTIFIED with a label). */
+    const long inval = -CAIRN_E_INVALID_ARGUMENT;
+    m = request(ECHO_ADD, 0);
+    m.info |= CAIRN_MSGINFO_TIMEOUT;
+    expect_rejected("add with the timeout flag", m, 0, 0, 0, 0, inval);
+    m = request(ECHO_TEXT, 0);
+    m.info |= CAIRN_MSGINFO_NOTIFIED;
+    expect_rejected("text with the notified flag", m, 0, 0, 0, 0, inval);
+    m = request(ECHO_WIDE, 8);
+    m.info |= CAIRN_MSGINFO_TIMEOUT;
+    expect_rejected("wide with the timeout flag", m, wide, 0, 0, 0, inval);
+    CHECK_EQ(host_bad_closes(), 0);
+}
+
 /* --- the handler's errors and results -------------------------------------------- */
 
 static void test_handler_results(void)
@@ -484,19 +683,23 @@ static void test_handler_results(void)
 
 /* --- malformed replies ------------------------------------------------------------- */
 
+/* Calls method through evil_server: the stub must return error and, unless
+ * error is 0, leave the results untouched; no handle may be left. */
 static void expect_reply_rejected(const char *what, unsigned method, long error)
 {
     unsigned live = host_handles_live();
     uint64_t sum = 5;
     char rs[101] = "keep";
-    uint8_t rb[200];
+    uint8_t rb[200], e8;
     uint32_t rlen = 9;
     cairn_handle_t ep = 0;
     long r = method == ECHO_ADD    ? echo_add(endpoint, 1, 2, &sum)
              : method == ECHO_TEXT ? echo_text(endpoint, "x", rb, 0, rs, rb, &rlen)
-                                   : echo_mirror(endpoint, &ep);
-    if (r != error || host_handles_live() != live || sum != 5 || strcmp(rs, "keep") || rlen != 9 ||
-        ep) {
+             : method == ECHO_WIDE
+                 ? echo_wide(endpoint, 1, 2, 3, 4, 5, 6, &sum, &sum, &sum, &sum, &e8, rs)
+                 : echo_mirror(endpoint, &ep);
+    bool untouched = sum == 5 && strcmp(rs, "keep") == 0 && rlen == 9 && !ep;
+    if (r != error || host_handles_live() != live || (error && !untouched)) {
         check_failed++;
         fprintf(stderr, "%s:%d: FAIL: %s: got %ld (expected %ld), %d handles left\n", __FILE__,
                 __LINE__, what, r, error, (int)(host_handles_live() - live));
@@ -515,7 +718,7 @@ static void test_bad_replies(void)
     expect_reply_rejected("a positive status", ECHO_ADD, inval);
     bad_reply.info = CAIRN_MSGINFO((uint32_t)-CAIRN_E_BUSY);
     evil_caps = 2;
-    expect_reply_rejected("an error with capabilities", ECHO_ADD, -CAIRN_E_BUSY);
+    expect_reply_rejected("an error with capabilities", ECHO_ADD, inval);
     evil_caps = 1;
     bad_reply.info = CAIRN_MSGINFO(0);
     expect_reply_rejected("a capability too many", ECHO_ADD, inval);
@@ -537,6 +740,80 @@ static void test_bad_replies(void)
     evil_caps = 2;
     evil_type = CAIRN_OBJ_ENDPOINT;
     expect_reply_rejected("two endpoints", ECHO_MIRROR, inval);
+    CHECK_EQ(host_bad_closes(), 0);
+}
+
+/* The reply bad_reply (and bad_data) is accepted; with payload byte
+ * `byte` made 0x80 it is refused. */
+static void expect_one_reply_encoding(const char *what, unsigned method, unsigned byte)
+{
+    char label[96];
+    snprintf(label, sizeof(label), "%s (well formed)", what);
+    expect_reply_rejected(label, method, 0);
+    uint8_t *at = byte < IDL_REG_BYTES ? (uint8_t *)bad_reply.words + byte
+                                       : bad_data + (byte - IDL_REG_BYTES);
+    uint8_t keep = *at;
+    *at = 0x80;
+    snprintf(label, sizeof(label), "%s: payload byte %u = 0x80", what, byte);
+    expect_reply_rejected(label, method, -CAIRN_E_INVALID_ARGUMENT);
+    *at = keep;
+}
+
+static void test_one_encoding_replies(void)
+{
+    setup();
+    CHECK_EQ(idl_client_init(&client_buf), 0);
+    host_server = evil_server;
+    /* add: the sum in word 0 (the register path) */
+    bad_reply = (struct cairn_msg){.info = CAIRN_MSGINFO(0), .words = {3}};
+    const unsigned add_bytes[] = {8, 15, 16, 31};
+    for (unsigned i = 0; i < 4; i++)
+        expect_one_reply_encoding("add: an unused register word", ECHO_ADD, add_bytes[i]);
+    /* text: "x" and no bytes: lengths at 0 and 2, "x\0" at 4 */
+    bad_reply.words[0] = 1 | (uint64_t)'x' << 32;
+    expect_one_reply_encoding("text: a register byte after the payload", ECHO_TEXT, 6);
+    expect_one_reply_encoding("text: a register byte after the payload", ECHO_TEXT, 31);
+    /* wide: re at 32, padding at 33, rs's length at 34, "" at 36 */
+    bad_reply = (struct cairn_msg){.info = CAIRN_MSGINFO_MAKE(0, 5, 0), .words = {1, 2, 3, 4}};
+    memcpy(bad_data, "\x05\0\0\0\0", 5);
+    expect_one_reply_encoding("wide: padding in the IPC buffer", ECHO_WIDE, 33);
+    /* mirror: no bytes at all, one endpoint */
+    bad_reply = (struct cairn_msg){.info = CAIRN_MSGINFO(0)};
+    evil_caps = 1;
+    unsigned live = host_handles_live();
+    cairn_handle_t ep = 0;
+    CHECK_EQ(echo_mirror(endpoint, &ep), 0);
+    CHECK_EQ(cairn_handle_close(ep), 0);
+    CHECK_EQ(host_handles_live(), live);
+    bad_reply.words[2] = 1;
+    expect_reply_rejected("mirror: a register after the payload", ECHO_MIRROR,
+                          -CAIRN_E_INVALID_ARGUMENT);
+    evil_caps = 0;
+
+    /* An error reply is its label alone, and the label a known error. */
+    const long inval = -CAIRN_E_INVALID_ARGUMENT;
+    bad_reply = (struct cairn_msg){.info = CAIRN_MSGINFO((uint32_t)-CAIRN_E_BUSY)};
+    expect_reply_rejected("an error", ECHO_ADD, -CAIRN_E_BUSY);
+    expect_reply_rejected("an error (buffer path)", ECHO_TEXT, -CAIRN_E_BUSY);
+    bad_reply.info = CAIRN_MSGINFO((uint32_t) - (CAIRN_ERROR_COUNT - 1));
+    expect_reply_rejected("the last error", ECHO_ADD, -(CAIRN_ERROR_COUNT - 1));
+    bad_reply.info = CAIRN_MSGINFO((uint32_t)-CAIRN_ERROR_COUNT);
+    expect_reply_rejected("an error past the last", ECHO_ADD, inval);
+    bad_reply.info = CAIRN_MSGINFO(0x80000000u);
+    expect_reply_rejected("an error of INT32_MIN", ECHO_TEXT, inval);
+    bad_reply.info = CAIRN_MSGINFO((uint32_t)-CAIRN_E_BUSY);
+    bad_reply.words[3] = 1;
+    expect_reply_rejected("an error with a word", ECHO_ADD, inval);
+    expect_reply_rejected("an error with a word (buffer path)", ECHO_TEXT, inval);
+    bad_reply.words[3] = 0;
+    bad_reply.info = CAIRN_MSGINFO_MAKE((uint32_t)-CAIRN_E_BUSY, 4, 0);
+    expect_reply_rejected("an error with bytes", ECHO_TEXT, inval);
+    bad_reply.info = CAIRN_MSGINFO((uint32_t)-CAIRN_E_BUSY) | CAIRN_MSGINFO_TIMEOUT;
+    expect_reply_rejected("an error with a flag", ECHO_ADD, inval);
+    bad_reply.info = CAIRN_MSGINFO_TIMEOUT | 3;
+    expect_reply_rejected("a success with a flag", ECHO_ADD, inval);
+    bad_reply = (struct cairn_msg){.info = CAIRN_MSGINFO_NOTIFIED};
+    expect_reply_rejected("a success with the notified flag", ECHO_TEXT, inval);
     CHECK_EQ(host_bad_closes(), 0);
 }
 
@@ -599,8 +876,11 @@ int main(void)
     test_registers_only();
     test_client_checks();
     test_bad_requests();
+    test_encoders_write_zeros();
+    test_one_encoding_requests();
     test_handler_results();
     test_bad_replies();
+    test_one_encoding_replies();
     test_serve();
     return CHECK_DONE("idl");
 }

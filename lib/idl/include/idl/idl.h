@@ -81,17 +81,24 @@ struct idl_field {
 #define IDL_CHECKED 2u /* has a bool or an enum (at any depth): values to check */
 #define IDL_REGS                                                                                   \
     4u /* flat and at most IDL_REG_BYTES: travels in registers only,                               \
-          and its C struct is at most IDL_REG_BYTES too */
+          and its C struct is exactly IDL_REG_BYTES (idlc pads it) */
 
 /* The arguments or results of a method, or an IDL struct. */
 struct idl_struct {
-    uint16_t count;  /* fields */
-    uint16_t fixed;  /* bytes of the fixed part */
-    uint16_t caps;   /* capabilities */
-    uint16_t max;    /* largest payload in bytes: fixed part and full variable parts */
-    uint32_t c_size; /* sizeof the C struct */
-    uint32_t flags;  /* IDL_FLAT, IDL_CHECKED */
+    uint16_t count;     /* fields */
+    uint16_t fixed;     /* bytes of the fixed part */
+    uint16_t caps;      /* capabilities */
+    uint16_t max;       /* largest payload in bytes: fixed part and full variable parts */
+    uint32_t c_size;    /* sizeof the C struct */
+    uint16_t flags;     /* IDL_FLAT, IDL_CHECKED, IDL_REGS */
+    uint16_t pad_words; /* in pad: CAIRN_IPC_WORDS for IDL_REGS, 0 when nothing to check */
     const struct idl_field *fields;
+    /* Per 8-byte word of the payload from its start, the bits that must be
+     * 0 in every message: the fixed part's alignment padding (of nested
+     * structs too) and, for IDL_REGS, the register bytes after the fixed
+     * part. A message with one of them set is malformed; encoding clears
+     * them whatever the C struct holds there. */
+    const uint64_t *pad;
 };
 
 /* What a handler learns about the message besides its arguments. */
@@ -141,17 +148,25 @@ long idl_encode(const struct idl_struct *s, const void *c, struct cairn_msg *msg
  * received handles are in c and belong to the caller. On error every
  * received handle is closed and the negated error is returned:
  * INVALID_ARGUMENT (lengths, bool, enum, string termination, capability
- * count), WRONG_TYPE or ACCESS_DENIED (a capability of another object
- * type or without the required rights). */
+ * count, a descriptor flag, a padding byte or a register byte after the
+ * payload not 0: each value has one encoding), WRONG_TYPE or ACCESS_DENIED
+ * (a capability of another object type or without the required rights). */
 long idl_decode(const struct idl_struct *s, const struct cairn_msg *msg,
                 const struct cairn_ipc_buffer *buf, void *c);
 
-/* For IDL_REGS shapes, the runtime's register-only path: whether every
- * bool and enum of C struct c is valid; the first n bytes of c into the
- * four words (the rest 0), and back. */
+/* For IDL_REGS shapes s, the runtime's register-only path: whether every
+ * bool and enum of C struct c is valid; C struct c (IDL_REG_BYTES long)
+ * into the four words with the bits s->pad marks cleared; and back, which
+ * is false (and copies nothing) when a bit s->pad marks is set in words. */
 bool idl_values_valid(const struct idl_struct *s, const void *c);
-void idl_regs_put(uint32_t n, const void *c, uint64_t words[CAIRN_IPC_WORDS]);
-void idl_regs_get(uint32_t n, const uint64_t words[CAIRN_IPC_WORDS], void *c);
+void idl_regs_put(const struct idl_struct *s, const void *c, uint64_t words[CAIRN_IPC_WORDS]);
+bool idl_regs_get(const struct idl_struct *s, const uint64_t words[CAIRN_IPC_WORDS], void *c);
+
+/* The status of a reply whose label is not 0 or which is not the label
+ * alone: the negated error when msg is exactly an error reply (a label of
+ * -1 to -(CAIRN_ERROR_COUNT - 1), no bytes, capabilities or flags, the
+ * four words 0); INVALID_ARGUMENT for anything else. */
+long idl_reply_status(const struct cairn_msg *msg);
 
 /* Checks that handle h is of type and has rights before it is sent: 0 or
  * WRONG_TYPE, ACCESS_DENIED or the error of handle_info. */
