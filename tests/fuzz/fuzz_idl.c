@@ -7,8 +7,11 @@
  * mode the message goes to echo_dispatch, whose handlers abort on any
  * value the contract does not allow; the reply must be a status alone or
  * a well-formed result, and no handle may be left over. In client mode
- * the message is a reply decoded for the method: on success it must
- * re-encode to the same length, on failure every handle must be closed.
+ * the message is decoded for the method (as its reply, or with
+ * MODE_ARGS as its request): on success it must encode again to exactly
+ * the same message (one value has one encoding), and a register-only one
+ * must be judged the same by the register path; on failure every handle
+ * must be closed.
  */
 #include "../idl/host.h"
 #include <cairn/syscalls.h>
@@ -20,6 +23,7 @@
 #define MODE_CLIENT   1u /* decode as a reply, not a request */
 #define MODE_RAW      2u /* the label as given, not echo's */
 #define MODE_RAW_INFO 4u /* byte count and reserved bits as given */
+#define MODE_ARGS     8u /* client mode: decode with the arguments' shape */
 
 static cairn_handle_t server_ep;
 
@@ -125,8 +129,20 @@ static long on_big(void *ctx, const struct idl_call *call, const char *s, uint32
     return 0;
 }
 
-static const struct echo_ops ops = {on_add,   on_ints,   on_shapes, on_text,
-                                    on_share, on_mirror, on_ping,   on_big};
+static long on_wide(void *ctx, const struct idl_call *call, uint64_t a, uint64_t b, uint64_t c,
+                    uint64_t d, uint8_t e, uint32_t f, uint64_t *ra, uint64_t *rb, uint64_t *rc,
+                    uint64_t *rd, uint8_t *re, char rs[9])
+{
+    (void)ctx;
+    (void)call;
+    *ra = a, *rb = b, *rc = c, *rd = d, *re = e;
+    memset(rs, 'w', f < 8 ? f : 8);
+    memset(host_server_buf.data, 0xee, 64); /* stale bytes where padding travels */
+    return 0;
+}
+
+static const struct echo_ops ops = {on_add,    on_ints, on_shapes, on_text, on_share,
+                                    on_mirror, on_ping, on_big,    on_wide};
 
 static const struct idl_method *method_of(uint8_t number)
 {
@@ -137,14 +153,38 @@ static const struct idl_method *method_of(uint8_t number)
     return NULL;
 }
 
-/* A decoded reply must encode again to the same message size. */
-static void reencode(const struct idl_method *m, const void *out, uint64_t info)
+/* A decoded message must encode again to exactly the message: the same
+ * counts, words and bytes (capabilities aside: handles differ). */
+static void reencode(const struct idl_struct *s, const void *c, const struct cairn_msg *msg)
 {
     static struct cairn_ipc_buffer buf;
     struct cairn_msg again;
-    long r = idl_encode(&m->out, out, &again, &buf);
-    need(r >= 0 && CAIRN_MSGINFO_BYTES((uint64_t)r) == CAIRN_MSGINFO_BYTES(info) &&
-         CAIRN_MSGINFO_CAPS((uint64_t)r) == CAIRN_MSGINFO_CAPS(info));
+    memset(buf.data, 0xee, sizeof(buf.data)); /* stale bytes must not travel */
+    long r = idl_encode(s, c, &again, &buf);
+    need(r >= 0 && CAIRN_MSGINFO_BYTES((uint64_t)r) == CAIRN_MSGINFO_BYTES(msg->info) &&
+         CAIRN_MSGINFO_CAPS((uint64_t)r) == CAIRN_MSGINFO_CAPS(msg->info));
+    need(memcmp(again.words, msg->words, sizeof(again.words)) == 0);
+    need(memcmp(buf.data, host_server_buf.data, CAIRN_MSGINFO_BYTES(msg->info)) == 0);
+}
+
+/* The register path judges a message of registers only as idl_decode
+ * does, and its encoding is the same. */
+static void regs_agree(const struct idl_struct *s, const struct cairn_msg *msg, long decoded,
+                       const void *c)
+{
+    if (!(s->flags & IDL_REGS) || msg->info != CAIRN_MSGINFO(CAIRN_MSGINFO_LABEL(msg->info)))
+        return;
+    _Alignas(8) uint8_t regs[IDL_REG_BYTES];
+    bool ok = idl_regs_get(s, msg->words, regs);
+    if (ok && (s->flags & IDL_CHECKED))
+        ok = idl_values_valid(s, regs);
+    need(ok == (decoded == 0));
+    if (!ok)
+        return;
+    need(memcmp(regs, c, s->fixed) == 0);
+    uint64_t words[CAIRN_IPC_WORDS];
+    idl_regs_put(s, regs, words);
+    need(memcmp(words, msg->words, sizeof(words)) == 0);
 }
 
 static void server_mode(struct cairn_msg *msg, unsigned baseline)
@@ -167,24 +207,27 @@ static void server_mode(struct cairn_msg *msg, unsigned baseline)
     static _Alignas(16) uint8_t out[IDL_MAX_ARGS];
     memset(out, 0, m->out.c_size);
     need(idl_decode(&m->out, msg, &host_server_buf, out) == 0);
+    reencode(&m->out, out, msg);
 }
 
-static void client_mode(struct cairn_msg *msg, uint8_t number, unsigned baseline)
+static void client_mode(struct cairn_msg *msg, uint8_t number, bool args, unsigned baseline)
 {
     const struct idl_method *m = method_of(number);
     if (!m) {
         idl_caps_close(msg, &host_server_buf);
         return;
     }
+    const struct idl_struct *s = args ? &m->in : &m->out;
     static _Alignas(16) uint8_t out[IDL_MAX_ARGS];
-    memset(out, 0, m->out.c_size);
-    long r = idl_decode(&m->out, msg, &host_server_buf, out);
+    memset(out, 0, s->c_size);
+    long r = idl_decode(s, msg, &host_server_buf, out);
+    regs_agree(s, msg, r, out);
     if (r < 0) {
         need(host_handles_live() == baseline);
         return;
     }
     need(r == 0);
-    reencode(m, out, msg->info);
+    reencode(s, out, msg);
     idl_caps_close(msg, &host_server_buf);
     need(host_handles_live() == baseline && host_bad_closes() == 0);
 }
@@ -227,7 +270,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     msg.badge = info;
 
     if (mode & MODE_CLIENT)
-        client_mode(&msg, number, baseline);
+        client_mode(&msg, number, mode & MODE_ARGS, baseline);
     else
         server_mode(&msg, baseline);
     need(host_bad_closes() == 0);

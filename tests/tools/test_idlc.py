@@ -255,7 +255,8 @@ class Output(IdlcTest):
                       ".cap_move = 1}", src)
         self.assertIn("{.count = 15, .fixed = 76, .caps = 2, .max = 107, "
                       ".c_size = sizeof(struct every__all_in), .flags = IDL_CHECKED, "
-                      ".fields = every__all_in_fields}", src)
+                      ".fields = every__all_in_fields, .pad_words = 9, "
+                      ".pad = every__all_in_pad}", src)
         self.assertIn("every__struct_outer = {.count = 4, .fixed = 32, .caps = 0, .max = 32,", src)
         self.assertIn("{.count = 2, .fixed = 16, .caps = 0, .max = 16, .c_size = sizeof(struct "
                       "every_inner), .flags = IDL_FLAT|IDL_REGS, .fields = every__struct_inner_"
@@ -264,6 +265,36 @@ class Output(IdlcTest):
         self.assertIn(".c_size = sizeof(struct every__nothing_in), .flags = IDL_FLAT|IDL_REGS,",
                       src)
         self.assertIn(".cap_type = CAIRN_OBJ_ENDPOINT, .bound = 0}", src)
+
+    def test_padding_masks(self):
+        """Every byte no value occupies is marked: alignment padding at any
+        depth, and for register-only shapes the registers after them."""
+        out = self.compile_ok("every", EVERY_TYPE)
+        src, h = out["every_server.c"], out["every.h"]
+        # all: after a (1), e (17), flag (33-35), o.on (41-43), o.in1.tag
+        # (49-55) and o's tail (66-71); nothing after 72
+        self.assertIn("static const uint64_t every__all_in_pad[] = {0xff00ull, 0x0ull, "
+                      "0xff00ull, 0x0ull, 0xffffff00ull, 0xffffff00ull, 0xffffffffffffff00ull, "
+                      "0x0ull, 0xffffffffffff0000ull};", src)
+        # nothing: every register byte; its C struct is the four words
+        self.assertIn("static const uint64_t every__nothing_in_pad[] = {" +
+                      ", ".join(["0xffffffffffffffffull"] * 4) + "};", src)
+        self.assertIn("    uint8_t regs_[32]; /* to IDL_REG_BYTES: whole words */\n", h)
+        self.assertIn("_Static_assert(sizeof(struct every__nothing_in) == IDL_REG_BYTES, ", h)
+        # an IDL struct is checked as part of a message, never alone
+        self.assertIn(".fields = every__struct_inner_fields}", src)
+        text = ("interface t version 1 {\n  method 1 a(u8 x, u64 y) -> (u32 z, string<4> s);\n"
+                "  method 2 b(u64 x, u64 y, u64 z, u64 w) -> (u16 v);\n}\n")
+        src = self.compile_ok("t", text)["t_server.c"]
+        self.assertIn("static const uint64_t t__a_in_pad[] = {0xffffffffffffff00ull, 0x0ull, "
+                      "0xffffffffffffffffull, 0xffffffffffffffffull};", src)
+        self.assertNotIn("t__a_out_pad", src)  # no padding, and not register-only
+        # four words exactly: nothing to clear, but the register path reads it
+        self.assertIn("static const uint64_t t__b_in_pad[] = {0x0ull, 0x0ull, 0x0ull, 0x0ull};",
+                      src)
+        self.assertIn("static const uint64_t t__b_out_pad[] = {0xffffffffffff0000ull, "
+                      "0xffffffffffffffffull, 0xffffffffffffffffull, 0xffffffffffffffffull};",
+                      src)
 
     def test_methods_sorted_by_number(self):
         text = ("interface t version 1 {\n  method 9 z();\n  method 2 a();\n"

@@ -4,9 +4,11 @@
  * interface, an unknown method, a payload shorter or longer than its
  * lengths say, a length over its bound, a string without its NUL or with
  * one inside, an enum value not listed, capabilities missing, unexpected,
- * of the wrong type or without the rights), then a run of random ones. Each must come back
- * with an error, and after each the services must still answer
- * well-formed requests.
+ * of the wrong type or without the rights, a message that differs from a
+ * well-formed one only by a byte that is not 0 where nothing travels:
+ * alignment padding or a register after the payload), then a run of
+ * random ones. Each must come back with an error, and after each the
+ * services must still answer well-formed requests.
  */
 #include "svctest.h"
 #include <cairn/ipc.h>
@@ -20,6 +22,9 @@
 #define H           "hostile"
 #define RANDOM_RUNS 300
 
+/* A hand-made message: the first IDL_REG_BYTES of bytes travel in the
+ * registers whatever len says (a sender may put anything there), the rest
+ * of the payload in the IPC buffer. */
 struct raw {
     uint32_t label;
     uint8_t bytes[IDL_MAX_PAYLOAD];
@@ -37,7 +42,7 @@ static long raw_call(cairn_handle_t ep, const struct raw *r)
     struct cairn_ipc_buffer *buf = svc_ipc_buffer();
     struct cairn_msg msg = {0};
     uint32_t in_regs = r->len < IDL_REG_BYTES ? r->len : IDL_REG_BYTES;
-    memcpy(msg.words, r->bytes, in_regs);
+    memcpy(msg.words, r->bytes, IDL_REG_BYTES);
     memcpy(buf->data, r->bytes + in_regs, r->len - in_regs);
     for (unsigned i = 0; i < r->cap_count; i++)
         buf->caps[i] = r->caps[i];
@@ -180,6 +185,70 @@ static void hostile_nameserver(void)
     cairn_handle_close((cairn_handle_t)note);
 }
 
+/* The argument shape of iface's method number. */
+static const struct idl_struct *args_of(const struct idl_interface *iface, uint32_t number)
+{
+    for (uint32_t i = 0; i < iface->count; i++) {
+        if (iface->methods[i].number == number)
+            return &iface->methods[i].in;
+    }
+    return 0;
+}
+
+/* r, well formed, gets `expected` back; with payload byte `byte` made
+ * 0x80 (nothing else changed) it is refused with INVALID_ARGUMENT. */
+static void one_encoding(cairn_handle_t ep, struct raw *r, unsigned byte, const char *what,
+                         long expected)
+{
+    check(H, what, raw_call(ep, r), expected);
+    uint8_t keep = r->bytes[byte];
+    r->bytes[byte] = 0x80;
+    refused(ep, r, what, -CAIRN_E_INVALID_ARGUMENT);
+    r->bytes[byte] = keep;
+}
+
+/* One value, one encoding: a byte that is not 0 where no value travels
+ * makes a message malformed, on the register-only fast path and off it. */
+static void hostile_one_encoding(void)
+{
+    static struct raw r;
+    /* log write of a short line: 6 bytes of fixed part, the text and its
+     * NUL, then registers that carry nothing */
+    const char *text = "svctest: hi";
+    log_write_raw(&r, LOG_LEVEL_INFO, text);
+    one_encoding(log_ep, &r, r.len + 2, "log write: a register after the payload", 0);
+    /* log read(u64 seq): registers only, its reply is not */
+    memset(&r, 0, sizeof(r));
+    r.label = IDL_LABEL(LOG_ID, LOG_READ);
+    r.len = args_of(&log_interface, LOG_READ)->fixed;
+    one_encoding(log_ep, &r, 8, "log read: an unused register word", 0);
+    one_encoding(log_ep, &r, 31, "log read: the last register byte", 0);
+
+    /* nameserver ns_destroy(u32 ns): the fast path both ways; this silo is
+     * not init, so a well-formed request reaches the handler, which
+     * refuses it */
+    cairn_handle_t ns = svc_nameserver();
+    memset(&r, 0, sizeof(r));
+    r.label = IDL_LABEL(NAMESERVER_ID, NAMESERVER_NS_DESTROY);
+    r.len = args_of(&nameserver_interface, NAMESERVER_NS_DESTROY)->fixed;
+    r.bytes[0] = 7;
+    one_encoding(ns, &r, 4, "ns_destroy: a register byte after the u32", -CAIRN_E_ACCESS_DENIED);
+    one_encoding(ns, &r, 24, "ns_destroy: an unused register word", -CAIRN_E_ACCESS_DENIED);
+    /* ns_bind(u32 ns, string<127> path, mode how): ns at 0, the path's
+     * length at 4, padding at 6-7, how at 8, "x" after the fixed part */
+    memset(&r, 0, sizeof(r));
+    r.label = IDL_LABEL(NAMESERVER_ID, NAMESERVER_NS_BIND);
+    uint32_t fixed = args_of(&nameserver_interface, NAMESERVER_NS_BIND)->fixed;
+    uint16_t one = 1;
+    r.bytes[0] = 7;
+    memcpy(r.bytes + 4, &one, 2);
+    memcpy(r.bytes + fixed, "x", 2);
+    r.len = fixed + 2;
+    one_encoding(ns, &r, 6, "ns_bind: alignment padding", -CAIRN_E_ACCESS_DENIED);
+    one_encoding(ns, &r, 7, "ns_bind: alignment padding", -CAIRN_E_ACCESS_DENIED);
+    one_encoding(ns, &r, r.len, "ns_bind: a register after the payload", -CAIRN_E_ACCESS_DENIED);
+}
+
 /* xorshift64*: the same sequence on every run. */
 static uint64_t rng_next(uint64_t *s)
 {
@@ -216,6 +285,7 @@ int mode_hostile(void)
     check(H, "resolve log:", svc_resolve("log:", &log_ep), 0);
     hostile_log();
     hostile_nameserver();
+    hostile_one_encoding();
     hostile_random();
     if (check_failures)
         return 1;
