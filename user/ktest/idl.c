@@ -209,6 +209,8 @@ KTEST(idl_hostile_client, KTEST_QUICK)
     EXPECT_ERR(raw_call(ep, IDL_LABEL(ECHO_ID, 200), zero, 0, 0, 0), CAIRN_E_NOT_SUPPORTED);
     EXPECT_ERR(raw_call(ep, 0, zero, 0, 0, 0), CAIRN_E_NOT_SUPPORTED);
     EXPECT_ERR(raw_call(ep, add, zero, 16, 0, 0), CAIRN_E_INVALID_ARGUMENT);
+    const uint64_t past[4] = {1, 2, 0, 1ull << 63}; /* a register add does not use */
+    EXPECT_ERR(raw_call(ep, add, past, 0, 0, 0), CAIRN_E_INVALID_ARGUMENT);
     const uint64_t no_nul[4] = {3 | (uint64_t)0x414141 << 32 | (uint64_t)'A' << 56};
     EXPECT_ERR(raw_call(ep, text, no_nul, 0, 0, 0), CAIRN_E_INVALID_ARGUMENT);
     const uint64_t too_long[4] = {101};
