@@ -268,7 +268,7 @@ long idl_encode(const struct idl_struct *s, const void *c_in, struct cairn_msg *
     long r = encode_fixed(s, c, &w, 0);
     if (r < 0)
         return r;
-    pad_clear(s, &w, s->fixed); /* in the IPC buffer, it holds what it last held */
+    pad_clear(s, &w, s->fixed); /* the buffer's padding holds what the buffer last held */
     uint32_t off = s->fixed;
     for (uint16_t i = 0; i < s->count; i++) {
         const struct idl_field *f = &s->fields[i];
