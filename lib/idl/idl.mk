@@ -6,7 +6,7 @@
 # runtime lib/idl is libidl.a and every generated stub and dispatcher is in
 # libidlgen.a: both are in USER_LIBS, so a program links what it uses.
 IDLC     := $(PYTHON) tools/idlc.py
-IDLC_IN  := tools/idlc.py include/cairn/handle.h
+IDLC_IN  := tools/idlc.py tools/idlc_parse.py tools/idlc_emit.py include/cairn/handle.h
 IDL_SRCS := $(wildcard idl/*.idl tests/idl/*.idl)
 IDL_GEN  := $(BUILD)/gen/idl
 IDL_HEADERS := $(patsubst %.idl,$(IDL_GEN)/%.h,$(notdir $(IDL_SRCS)))

@@ -21,7 +21,7 @@ USER_CFLAGS = ("-std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-builtin
                "-mgeneral-regs-only -fno-pic -fno-pie -fno-stack-protector").split()
 
 sys.path.insert(0, str(ROOT / "tools"))
-import idlc  # noqa: E402
+import idlc_parse  # noqa: E402
 
 EVERY_TYPE = """\
 // every: one of each kind.
@@ -224,7 +224,7 @@ class Output(IdlcTest):
     def test_names_and_signatures(self):
         h = self.compile_ok("every", EVERY_TYPE)["every.h"]
         self.assertIn("#define EVERY_VERSION 3\n", h)
-        self.assertIn(f"#define EVERY_ID 0x{idlc.interface_id('every', 3):06x}u\n", h)
+        self.assertIn(f"#define EVERY_ID 0x{idlc_parse.interface_id('every', 3):06x}u\n", h)
         self.assertIn("#define EVERY_LAST 255\n", h)
         self.assertIn("EVERY_STATE_FAILED = -2147483648,", h)
         self.assertIn("long every_all(cairn_handle_t endpoint, uint8_t a, uint16_t b, uint32_t c, "
@@ -304,7 +304,7 @@ class Output(IdlcTest):
         self.assertLess(src.index('{"m", 5,'), src.index('{"z", 9,'))
 
     def test_interface_ids(self):
-        ids = {idlc.interface_id(n, v) for n in ("log", "nameserver", "echo") for v in (1, 2)}
+        ids = {idlc_parse.interface_id(n, v) for n in ("log", "nameserver", "echo") for v in (1, 2)}
         self.assertEqual(len(ids), 6)
         for i in ids:
             self.assertTrue(0 < i < 1 << 24)
