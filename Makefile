@@ -177,7 +177,7 @@ $(BUILD)/lib/pure/%.c.o: kernel/lib/%.c
 
 # The services (docs/services.md) and their test silo. lib/svc, the client
 # helpers of every silo, includes the generated log and nameserver headers.
-$(BUILD)/lib/svc/svc.c.o: | $(IDL_HEADERS)
+$(patsubst %,$(BUILD)/%.o,$(wildcard lib/svc/*.c)): | $(IDL_HEADERS)
 $(BUILD)/user/init/%.c.o: USER_CFLAGS += -Ikernel/include
 # BENCH scheme_resolve serves the nameserver's own handlers in a thread.
 bench_OBJ := $(BUILD)/user/nameserver/service.c.o $(BUILD)/user/nameserver/namespace.c.o

@@ -218,6 +218,7 @@ void silo_ended(struct silo *s)
     char reason[32];
     if (s->state != SILO_RUNNING)
         return;
+    s->ended_at = (uint64_t)cairn_clock_get();
     long err = cairn_process_info(s->process, &info);
     if (err < 0) {
         /* Cannot happen with init's own handle; if it does, count the run
@@ -236,9 +237,14 @@ void silo_ended(struct silo *s)
 
 void silo_restart(struct silo *s)
 {
+    uint64_t waited = (uint64_t)cairn_clock_get() - s->ended_at;
     s->restarts++;
     /* A restart that cannot even start counts as a run that failed, so
      * the policy tries again later or gives up. */
-    if (silo_start(s) < 0)
+    if (silo_start(s) < 0) {
+        s->ended_at = (uint64_t)cairn_clock_get();
         silo_decide(s, CAIRN_EXIT_STATUS, 1);
+        return;
+    }
+    init_log("init: restarted %s after %llu ms", s->m.name, (unsigned long long)(waited / 1000000));
 }
