@@ -48,15 +48,17 @@ long relay_send(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf, uint64_t 
 }
 
 long relay_flush(struct logq *q, cairn_handle_t endpoint, struct cairn_ipc_buffer *buf,
-                 uint64_t timeout_ns)
+                 uint64_t timeout_ns, unsigned *answered)
 {
     const struct logq_line *line;
     long status;
+    *answered = 0;
     while ((line = logq_head(q, (uint64_t)cairn_clock_get()))) {
         long err = relay_send(endpoint, buf, timeout_ns, line, &status);
         if (err < 0)
             return err;
         logq_pop(q);
+        (*answered)++;
     }
     return 0;
 }

@@ -10,10 +10,11 @@
 #include <svc/relay.h>
 
 #define LOG_SCHEME      "log"
-#define INIT_WRITER     (1ull << 8)  /* the badge of init's root namespace (NS_ROOT) */
-#define SEND_TIMEOUT_NS 200000000ull /* one append: the log answers far sooner */
-#define RETRY_NS        250000000ull /* after a hand-over that failed */
-#define LEVEL_INFO      1u           /* enum log_level */
+#define INIT_WRITER     (1ull << 8)   /* the badge of init's root namespace (NS_ROOT) */
+#define SEND_TIMEOUT_NS 200000000ull  /* one append: the log answers far sooner */
+#define RETRY_NS        250000000ull  /* after a hand-over that failed, doubled... */
+#define RETRY_MAX_NS    8000000000ull /* ...after each that fails again, up to this */
+#define LEVEL_INFO      1u            /* enum log_level */
 
 static struct logq queue;
 static struct cairn_ipc_buffer *ipc_buf;
@@ -21,6 +22,7 @@ static struct silo *log_silo;     /* the silo that provides "log", or 0 */
 static cairn_handle_t log_handle; /* init's, minted from its endpoint */
 static uint64_t retry_at;         /* no hand-over before, unless... */
 static uint32_t retry_pid;        /* ...the log service was restarted since */
+static uint64_t retry_ns;         /* the wait after the next failure */
 
 static struct silo *log_provider(void)
 {
@@ -66,11 +68,23 @@ void init_lines_flush(void)
     if (!h || log_silo->state != SILO_RUNNING)
         return;
     uint64_t now = (uint64_t)cairn_clock_get();
-    if (now < retry_at && log_silo->pid == retry_pid)
+    if (log_silo->pid != retry_pid)
+        retry_ns = RETRY_NS;
+    else if (now < retry_at)
         return;
-    long err = relay_flush(&queue, h, ipc_buf, SEND_TIMEOUT_NS);
-    retry_at = err < 0 ? (uint64_t)cairn_clock_get() + RETRY_NS : 0;
     retry_pid = log_silo->pid;
+    unsigned answered;
+    long err = relay_flush(&queue, h, ipc_buf, SEND_TIMEOUT_NS, &answered);
+    if (answered)
+        retry_ns = RETRY_NS; /* slow perhaps, but not hung */
+    if (err == 0) {
+        retry_at = 0;
+        return;
+    }
+    /* A hung log service costs init one timeout per attempt: the attempts
+     * thin out while it stays hung, so init goes on supervising. */
+    retry_at = (uint64_t)cairn_clock_get() + retry_ns;
+    retry_ns = retry_ns * 2 < RETRY_MAX_NS ? retry_ns * 2 : RETRY_MAX_NS;
 }
 
 uint64_t init_lines_next(void)

@@ -27,9 +27,10 @@ long relay_send(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf, uint64_t 
                 const struct logq_line *line, long *status);
 
 /* Sends the queued lines of q, oldest first, each as relay_send, and
- * removes each the service answered. Returns 0 when q is empty, or the
- * error of the call that stopped it (that line stays queued). */
+ * removes each the service answered (how many in *answered). Returns 0
+ * when q is empty, or the error of the call that stopped it (that line
+ * stays queued). */
 long relay_flush(struct logq *q, cairn_handle_t endpoint, struct cairn_ipc_buffer *buf,
-                 uint64_t timeout_ns);
+                 uint64_t timeout_ns, unsigned *answered);
 
 #endif
