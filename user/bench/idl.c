@@ -9,6 +9,7 @@
 #include "twin.h"
 #include <idl/echo.h>
 #include <rt/ipc.h>
+#include <rt/thread.h>
 
 #define SERVER_QUOTA      (256u << 10)
 #define SERVER_STACK_SIZE 32768
@@ -16,6 +17,7 @@
 /* The server's, in the twin's copy of the static data. */
 static uint8_t server_stack[SERVER_STACK_SIZE] __attribute__((aligned(16)));
 static struct cairn_ipc_buffer server_buf __attribute__((aligned(4096)));
+static struct rt_thread server_thread; /* zero in the twin: its .bss is fresh */
 
 static struct twin server;
 static long endpoint;
@@ -40,9 +42,11 @@ static long on_ping(void *ctx, const struct idl_call *call)
 
 static const struct echo_ops server_ops = {.add = on_add, .ping = on_ping};
 
-/* The twin's thread: serves until stopped. */
+/* The twin's thread (started raw, so it gives itself a thread block for
+ * the IDL runtime): serves until stopped. */
 static void server_main(uint64_t ep)
 {
+    rt_thread_attach(&server_thread);
     long r = echo_serve((cairn_handle_t)ep, &server_buf, &server_ops, 0);
     cairn_exit((int)r);
 }
