@@ -26,6 +26,7 @@ static struct rt_thread main_thread;
 
 static struct rt_mutex ended_lock = RT_MUTEX_INIT;
 static struct rt_thread *ended_list; /* under ended_lock */
+static unsigned blocks_live;         /* under ended_lock: allocated, not yet freed */
 
 void rt_thread_main_init(void)
 {
@@ -87,6 +88,15 @@ static long thread_launch(struct rt_thread *t, unsigned priority, uint32_t affin
     return h;
 }
 
+/* Counts blocks allocated (1) or freed (-1); counted before the thread
+ * starts, so that rt_thread_reap never sees it freed before it counted. */
+static void blocks_count(int delta)
+{
+    rt_mutex_lock(&ended_lock);
+    blocks_live += (unsigned)delta;
+    rt_mutex_unlock(&ended_lock);
+}
+
 long rt_thread_start(void (*fn)(uint64_t), uint64_t arg, void *stack, size_t stack_size,
                      unsigned priority, uint32_t affinity)
 {
@@ -103,14 +113,17 @@ long rt_thread_start(void (*fn)(uint64_t), uint64_t arg, void *stack, size_t sta
         block = stack = aligned_alloc(64, stack_size);
         if (!block)
             return -CAIRN_E_NO_MEMORY;
+        blocks_count(1);
     }
     struct rt_thread *t = block_place(stack, stack_size);
     t->fn = fn;
     t->arg = arg;
     t->block = block;
     long h = thread_launch(t, priority, affinity);
-    if (h < 0)
+    if (h < 0 && block) {
         free(block);
+        blocks_count(-1);
+    }
     return h;
 }
 
@@ -147,7 +160,6 @@ void rt_thread_exit(void)
 unsigned rt_thread_reap(void)
 {
     struct rt_thread *done = NULL;
-    unsigned waiting = 0;
     rt_mutex_lock(&ended_lock);
     for (struct rt_thread **link = &ended_list; *link;) {
         struct rt_thread *t = *link;
@@ -155,16 +167,17 @@ unsigned rt_thread_reap(void)
             *link = t->next;
             t->next = done;
             done = t;
+            blocks_live--;
         } else {
             link = &t->next;
-            waiting++;
         }
     }
+    unsigned live = blocks_live;
     rt_mutex_unlock(&ended_lock);
     while (done) {
         struct rt_thread *next = done->next;
         free(done->block); /* the block lies in it: read next first */
         done = next;
     }
-    return waiting;
+    return live;
 }

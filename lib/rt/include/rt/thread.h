@@ -77,8 +77,9 @@ __attribute__((noreturn)) void rt_thread_exit(void);
 
 /* Frees the stacks and blocks of the threads rt_thread_start allocated
  * that have ended (rt_thread_start and rt_thread_exit call it too), and
- * returns how many ended threads are not yet past their last instruction
- * on their stack (freed by a later call). */
+ * returns how many such blocks are still not freed: threads still
+ * running, or ending but not yet past their last instruction on their
+ * stack (a later call frees those). */
 unsigned rt_thread_reap(void);
 
 /* Makes t (zeroed memory the caller keeps while the thread lives) the
