@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK_SPACE   128u /* at the top of a stack: the block, aligned */
-#define STACK_MIN     1024u
-#define STACK_MAX     (1ull << 30)
+#define BLOCK_SPACE 128u /* at the top of a stack: the block, aligned */
+#define STACK_MIN   1024u
+#define STACK_MAX   (1ull << 30)
 
 _Static_assert(sizeof(struct rt_thread) <= BLOCK_SPACE, "the block fits its space");
 
@@ -80,8 +80,9 @@ static long thread_launch(struct rt_thread *t, unsigned priority, uint32_t affin
     t->handle = (cairn_handle_t)h;
     long r = cairn_thread_control((cairn_handle_t)h, CAIRN_THREAD_RESUME, 0);
     if (r < 0) {
-        /* Cannot happen with the handle just made (it has MANAGE); a
-         * thread left stopped keeps its block. */
+        /* Cannot happen with the handle just made (it has MANAGE). The
+         * thread stays stopped for good, never touching its block, so the
+         * caller may free it. */
         cairn_handle_close((cairn_handle_t)h);
         return r;
     }

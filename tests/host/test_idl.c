@@ -204,7 +204,8 @@ static void test_round_trips(void)
     uint32_t rlen;
     for (unsigned i = 0; i < sizeof(bytes); i++)
         bytes[i] = (uint8_t)i; /* includes 0 bytes: byte arrays may */
-    CHECK_EQ(idl_client_init(&client_buf), 0); /* the older name of rt_ipc_buffer_set */
+    /* idl_client_init: the older name of rt_ipc_buffer_set. */
+    CHECK_EQ(idl_client_init(&client_buf), 0);
     CHECK_EQ(echo_text(endpoint, "hello", bytes, 200, rs, rbytes, &rlen), 0);
     CHECK_STR(rs, "hello");
     CHECK_EQ(rlen, 200);

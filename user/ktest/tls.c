@@ -211,8 +211,8 @@ KTEST(tls_idl_calls_from_several_threads, KTEST_QUICK)
     EXPECT_TRUE(ep > 0);
     tls_endpoint = (uint64_t)ep;
     for (unsigned i = 0; i < servers; i++) {
-        handles[started] = rt_thread_start(server_main, (uint64_t)ep, NULL, STACK,
-                                           RT_PRIORITY_DEFAULT, i % cpus);
+        handles[started] =
+            rt_thread_start(server_main, (uint64_t)ep, NULL, STACK, RT_PRIORITY_DEFAULT, i % cpus);
         EXPECT_TRUE(handles[started] > 0);
         started += handles[started] > 0;
     }
@@ -302,12 +302,12 @@ KTEST(tls_thread_start_refusals, KTEST_QUICK)
     struct baseline base;
     baseline_take(&base);
     loop_errors = 0;
-    EXPECT_ERR(rt_thread_start(never_runs, 0, tiny, sizeof(tiny), RT_PRIORITY_DEFAULT,
-                               RT_AFFINITY_ANY),
-               CAIRN_E_INVALID_ARGUMENT);
-    EXPECT_ERR(rt_thread_start(never_runs, 0, NULL, (size_t)2 << 30, RT_PRIORITY_DEFAULT,
-                               RT_AFFINITY_ANY),
-               CAIRN_E_TOO_LARGE);
+    EXPECT_ERR(
+        rt_thread_start(never_runs, 0, tiny, sizeof(tiny), RT_PRIORITY_DEFAULT, RT_AFFINITY_ANY),
+        CAIRN_E_INVALID_ARGUMENT);
+    EXPECT_ERR(
+        rt_thread_start(never_runs, 0, NULL, (size_t)2 << 30, RT_PRIORITY_DEFAULT, RT_AFFINITY_ANY),
+        CAIRN_E_TOO_LARGE);
     /* The kernel's refusals: the allocated stack goes back. */
     EXPECT_ERR(rt_thread_start(never_runs, 0, NULL, 0, RT_PRIORITY_DEFAULT + 1, RT_AFFINITY_ANY),
                CAIRN_E_ACCESS_DENIED);

@@ -16,7 +16,8 @@
 #define ARG(i)         (1u << (i))
 #define ALL_ARGS       0x3fu
 #define TIMEOUT_MAX_NS 1000000ull /* 1 ms: no wait may hold the run up longer */
-#define USER_TOP       0x00007fffffffe000ull /* the highest FS base the kernel takes */
+/* The highest FS base the kernel takes. */
+#define USER_TOP 0x00007fffffffe000ull
 
 struct rule {
     uint64_t number;

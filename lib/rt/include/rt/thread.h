@@ -39,9 +39,9 @@ struct rt_thread {
     cairn_handle_t handle;
     void (*fn)(uint64_t); /* what rt_thread_start runs, with arg */
     uint64_t arg;
-    void *block;              /* the stack and this block from malloc, or 0: not the runtime's */
-    struct rt_thread *next;   /* in the list of ended threads (under the list's lock) */
-    uint32_t ended;           /* atomic: set last, once the thread no longer uses its stack */
+    void *block;            /* the stack and this block from malloc, or 0: not the runtime's */
+    struct rt_thread *next; /* in the list of ended threads (under the list's lock) */
+    uint32_t ended;         /* atomic: set last, once the thread no longer uses its stack */
 };
 
 /* The calling thread's block (read through FS: see above). */
