@@ -99,7 +99,7 @@ KTEST(tls_thread_fs_base_set, KTEST_QUICK)
 
 /* --- the echo server and its clients ---------------------------------------------- */
 
-static volatile unsigned servers_done, clients_done;
+static volatile unsigned servers_done, clients_done, clients_release;
 static struct cairn_ipc_buffer *client_bufs[CLIENTS_MAX];
 static unsigned client_errors[CLIENTS_MAX];
 
@@ -195,6 +195,10 @@ static void client_main(uint64_t index)
     client_bufs[index] = rt_ipc_buffer();
     client_errors[index] = errors;
     __atomic_fetch_add(&clients_done, 1, __ATOMIC_RELEASE);
+    /* Alive until the buffers are compared: an ended thread's page may
+     * be the next one's. */
+    while (!__atomic_load_n(&clients_release, __ATOMIC_ACQUIRE))
+        cairn_sleep(1000000);
 }
 
 KTEST(tls_idl_calls_from_several_threads, KTEST_QUICK)
@@ -206,7 +210,7 @@ KTEST(tls_idl_calls_from_several_threads, KTEST_QUICK)
     unsigned started = 0;
     struct baseline base;
     baseline_take(&base);
-    servers_done = clients_done = 0;
+    servers_done = clients_done = clients_release = 0;
     long ep = cairn_endpoint_create();
     EXPECT_TRUE(ep > 0);
     tls_endpoint = (uint64_t)ep;
@@ -232,6 +236,7 @@ KTEST(tls_idl_calls_from_several_threads, KTEST_QUICK)
         for (unsigned j = 0; j < i; j++)
             EXPECT_TRUE(client_bufs[i] != client_bufs[j]);
     }
+    __atomic_store_n(&clients_release, 1, __ATOMIC_RELEASE);
     for (unsigned i = 0; i < servers_started; i++)
         EXPECT_EQ(echo_ping((cairn_handle_t)ep), 0);
     EXPECT_TRUE(wait_count(&servers_done, servers_started));
