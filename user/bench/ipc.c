@@ -12,6 +12,7 @@
 #include <cairn/process.h>
 #include <cairn/vm.h>
 #include <rt/ipc.h>
+#include <rt/thread.h>
 
 /* Labels of the messages the server knows; every message is label only
  * (no buffer bytes, no capabilities). */
@@ -98,6 +99,10 @@ static long server_create(uint32_t cpu)
         .entry = CODE_VA,
         .stack = CODE_VA + CAIRN_PAGE_SIZE, /* never touched */
         .arg = (uint64_t)granted,
+        /* As the initial thread of any native program has it (the stub
+         * never reads it): the measured round trip is the one between two
+         * programs' initial threads. */
+        .fs_base = RT_MAIN_THREAD_BLOCK,
         .priority = BENCH_PRIORITY,
         .affinity = cpu,
     };

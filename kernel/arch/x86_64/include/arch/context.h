@@ -49,6 +49,14 @@ context_load_space(struct cpu *cpu, uint64_t root, uint64_t fs_base, bool keep_r
     }
 }
 
+/* Loads the running thread's new FS base (thread_fs_base_set); the
+ * caller has interrupts off and has recorded the value in the thread. */
+static inline void context_load_fs_base(struct cpu *cpu, uint64_t fs_base)
+{
+    wrmsr(MSR_FS_BASE, fs_base);
+    cpu->fs_base = fs_base;
+}
+
 /* Points the CPU at the next thread: kernel stack for traps and SYSCALL
  * (stack_top, never 0), address space root, FS base. Inline: every switch
  * to a user thread (and the IPC fast path's) runs it. */
