@@ -25,30 +25,6 @@
 #define STACK       32768
 #define WAIT_ROUNDS 20000 /* of 1 ms naps: 20 s at most for any wait */
 
-/* The heap and kernel memory before a test that must give all of it back. */
-struct baseline {
-    struct malloc_stats heap;
-    struct cairn_system_info kernel;
-};
-
-static void baseline_take(struct baseline *b)
-{
-    malloc_trim(0);
-    malloc_stats_get(&b->heap);
-    cairn_system_info(&b->kernel);
-}
-
-static void baseline_expect_back(const struct baseline *b)
-{
-    struct malloc_stats now;
-    malloc_trim(0);
-    malloc_stats_get(&now);
-    EXPECT_EQ(now.blocks, b->heap.blocks);
-    EXPECT_EQ(now.in_use, b->heap.in_use);
-    EXPECT_EQ(now.mapped, b->heap.mapped);
-    EXPECT_TRUE(kt_memory_back_to(&b->kernel));
-}
-
 /* Waits until *counter reaches n (false after WAIT_ROUNDS naps). */
 static bool wait_count(volatile unsigned *counter, unsigned n)
 {
@@ -211,8 +187,8 @@ KTEST(tls_idl_calls_from_several_threads, KTEST_QUICK)
     unsigned clients = 2 * cpus < CLIENTS_MAX ? 2 * cpus : CLIENTS_MAX;
     long handles[SERVERS_MAX + CLIENTS_MAX];
     unsigned started = 0;
-    struct baseline base;
-    baseline_take(&base);
+    struct kt_baseline base;
+    kt_baseline_take(&base);
     servers_done = clients_done = clients_release = 0;
     long ep = cairn_endpoint_create();
     EXPECT_TRUE(ep > 0);
@@ -247,7 +223,7 @@ KTEST(tls_idl_calls_from_several_threads, KTEST_QUICK)
     for (unsigned i = 0; i < started; i++)
         cairn_handle_close((cairn_handle_t)handles[i]);
     cairn_handle_close((cairn_handle_t)ep);
-    baseline_expect_back(&base);
+    EXPECT_TRUE(kt_baseline_back(&base));
 }
 
 /* --- threads started and ended in a loop -------------------------------------------- */
@@ -277,8 +253,8 @@ KTEST(tls_threads_free_their_blocks, KTEST_QUICK)
 {
     enum { BATCHES = 25, PER_BATCH = 4 };
     unsigned cpus = kt_cpus();
-    struct baseline base;
-    baseline_take(&base);
+    struct kt_baseline base;
+    kt_baseline_take(&base);
     loop_done = loop_errors = 0;
     for (unsigned batch = 0; batch < BATCHES; batch++) {
         long h[PER_BATCH];
@@ -295,7 +271,7 @@ KTEST(tls_threads_free_their_blocks, KTEST_QUICK)
     }
     EXPECT_EQ(loop_errors, 0);
     EXPECT_TRUE(reap_all());
-    baseline_expect_back(&base);
+    EXPECT_TRUE(kt_baseline_back(&base));
 }
 
 static void never_runs(uint64_t arg)
@@ -307,8 +283,8 @@ static void never_runs(uint64_t arg)
 KTEST(tls_thread_start_refusals, KTEST_QUICK)
 {
     static uint8_t tiny[512] __attribute__((aligned(16)));
-    struct baseline base;
-    baseline_take(&base);
+    struct kt_baseline base;
+    kt_baseline_take(&base);
     loop_errors = 0;
     EXPECT_ERR(
         rt_thread_start(never_runs, 0, tiny, sizeof(tiny), RT_PRIORITY_DEFAULT, RT_AFFINITY_ANY),
@@ -324,5 +300,5 @@ KTEST(tls_thread_start_refusals, KTEST_QUICK)
     EXPECT_ERR(rt_thread_start(never_runs, 0, NULL, 0, 64, RT_AFFINITY_ANY),
                CAIRN_E_INVALID_ARGUMENT);
     EXPECT_EQ(loop_errors, 0);
-    baseline_expect_back(&base);
+    EXPECT_TRUE(kt_baseline_back(&base));
 }
