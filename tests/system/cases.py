@@ -361,6 +361,42 @@ CASES = (
         ),
         once=(r"init: log exited \(killed\)", r"init: restarting log in 50 ms"),
     ),
+    # The log service hung (stop=log@MS suspends its thread: it takes no
+    # more calls and answers none): init's calls to it time out, so init
+    # goes on supervising (idler, killed meanwhile, is restarted); once the
+    # hung log service is killed and restarted, init's lines about idler
+    # from while it hung reach the next instance.
+    Case(
+        name="init_log_hung",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=init:set=loghung:stop=log@300:kill=idler@800:kill=log@2500",
+        expect=(
+            SERVICES_UP,
+            r"init: test: stopping log",
+            r"init: test: killing idler",
+            r"init: idler exited \(killed\)",
+            r"init: restarting idler in 30 ms",
+            r"init: started idler pid \d+",
+            rf"init: restarted idler after {at_least(30)} ms$",
+            r"init: test: killing log",
+            r"init: log exited \(killed\)",
+            r"init: restarting log in 50 ms",
+            r"init: started log pid \d+",
+            r"svctest: logdown: ok: init's lines from while the log service was down or hung, "
+            r"about idler reached its next instance",
+        ),
+        forbid=(
+            r"svctest: .*FAIL",
+            r"init: cannot",
+            r"init: giving up on (log|nameserver)",
+            r"init: loghung exited \((?!status 0)",
+            r"init: test: no silo",
+        ),
+        once=(r"init: idler exited \(killed\)", r"init: restarted idler after"),
+    ),
     # Supervision: policy never leaves a silo down whatever its status;
     # always restarts one that exited with status 0, up to its limit;
     # on-failure leaves down one that exited with status 0. (Three cases

@@ -4,10 +4,11 @@
  * from the initial ramdisk, starts the silos in dependency order with
  * exactly what each manifest names, and supervises them for ever.
  *
- *   init [set=NAME] [kill=NAME@MS...]
+ *   init [set=NAME] [kill=NAME@MS...] [stop=NAME@MS...]
  *
  * set=NAME starts the set silos/NAME.set (default: boot); kill=NAME@MS
- * kills silo NAME MS ms after the set is up, for the tests (inject.h).
+ * kills silo NAME MS ms after the set is up, stop=NAME@MS suspends its
+ * main thread (it hangs), for the tests (inject.h).
  *
  * Serial markers (tests/system/cases.py): "init: started NAME pid N",
  * "init: NAME exited (REASON)", "init: restarting NAME in N ms",
@@ -211,7 +212,9 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "set=", 4) == 0)
             set = argv[i] + 4;
-        else if (strncmp(argv[i], "kill=", 5) != 0 || !inject_add(argv[i] + 5))
+        else if (strncmp(argv[i], "kill=", 5) == 0 && inject_add(argv[i] + 5, INJECT_KILL))
+            continue;
+        else if (strncmp(argv[i], "stop=", 5) != 0 || !inject_add(argv[i] + 5, INJECT_STOP))
             init_log("init: unknown argument %s", argv[i]);
     }
     if (initrd_open() < 0) {

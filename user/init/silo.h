@@ -24,6 +24,7 @@ struct silo {
     struct manifest m;
     enum silo_state state;
     cairn_handle_t process;  /* while RUNNING */
+    cairn_handle_t thread;   /* its main thread, while RUNNING (the tests' stop=) */
     uint32_t pid;            /* the kernel's process id, for the log */
     uint32_t ns;             /* its namespace id while RUNNING; 0 for the nameserver */
     cairn_handle_t endpoint; /* the endpoint it serves (provides schemes), kept across restarts */

@@ -131,19 +131,26 @@ static long silo_spawn(struct silo *s, const struct spawn_handle *caps, unsigned
     long err = spawn_program(&p, &r);
     if (err < 0)
         return err;
-    cairn_handle_close(r.thread);
     s->process = r.process;
+    s->thread = r.thread;
     return 0;
 }
 
 /* Undoes what a failed start made. */
+/* Closes the handles of s's process and main thread. */
+static void silo_handles_close(struct silo *s)
+{
+    cairn_handle_close(s->process);
+    cairn_handle_close(s->thread);
+    s->process = CAIRN_HANDLE_NONE;
+    s->thread = CAIRN_HANDLE_NONE;
+}
+
 static void start_undo(struct silo *s)
 {
-    if (s->process) {
+    if (s->process)
         cairn_process_kill(s->process);
-        cairn_handle_close(s->process);
-        s->process = CAIRN_HANDLE_NONE;
-    }
+    silo_handles_close(s);
     silo_namespace_remove(s);
     s->state = SILO_DOWN;
 }
@@ -226,8 +233,7 @@ void silo_ended(struct silo *s)
         init_log("init: %s: process_info failed (%ld); counting it as a failure", s->m.name, err);
         info.exit_reason = CAIRN_EXIT_FAULTED;
     }
-    cairn_handle_close(s->process);
-    s->process = CAIRN_HANDLE_NONE;
+    silo_handles_close(s);
     s->state = SILO_DOWN;
     supervise_reason(info.exit_reason, info.exit_status, reason, sizeof(reason));
     init_log("init: %s exited (%s)", s->m.name, reason);

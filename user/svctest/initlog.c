@@ -11,10 +11,15 @@
  *   logdown  while init kills the log service (silos/logdown.set,
  *            kill=log@MS): the lines init made while it was down (its
  *            exit, the restart announced) reach the new instance.
+ *   logdown S  the same, after init first stopped the log service
+ *            (stop=log@MS: it hangs) and then killed silo S: init went on
+ *            supervising, and its lines about S's end and restart, made
+ *            while the log service hung, reach the next instance.
  */
 #include "svctest.h"
 #include <idl/log.h>
 #include <rt/rt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <svc/svc.h>
@@ -172,8 +177,12 @@ int mode_watcher(void)
 /* --- logdown ------------------------------------------------------------- */
 
 struct logdown {
+    const char *silo;                                /* or 0 */
+    char silo_exited[64];                            /* "init: S exited (killed)" */
+    char silo_restarted[64];                         /* "init: restarted S after " */
     uint64_t exited_seq, announced_seq, started_seq; /* 0: not seen (seq + 1) */
     uint64_t exited_ns, started_ns;
+    bool silo_ended, silo_back;
 };
 
 static void logdown_line(void *ctx, const struct line *l)
@@ -181,7 +190,11 @@ static void logdown_line(void *ctx, const struct line *l)
     struct logdown *d = ctx;
     if (l->source != INIT_WRITER)
         return;
-    if (starts(l->text, "init: log exited (killed)")) {
+    if (d->silo && starts(l->text, d->silo_exited))
+        d->silo_ended = true;
+    else if (d->silo && starts(l->text, d->silo_restarted) && d->silo_ended)
+        d->silo_back = true;
+    else if (starts(l->text, "init: log exited (killed)")) {
         d->exited_seq = l->seq + 1;
         d->exited_ns = l->time_ns;
     } else if (starts(l->text, "init: restarting log in ") && d->exited_seq) {
@@ -192,7 +205,24 @@ static void logdown_line(void *ctx, const struct line *l)
     }
 }
 
-int mode_logdown(void)
+/* Forgets what a reading found, for the next. */
+static void logdown_reset(struct logdown *d, const char *silo)
+{
+    memset(d, 0, sizeof(*d));
+    d->silo = silo;
+    if (silo) {
+        snprintf(d->silo_exited, sizeof(d->silo_exited), "init: %s exited (killed)", silo);
+        snprintf(d->silo_restarted, sizeof(d->silo_restarted), "init: restarted %s after ", silo);
+    }
+}
+
+/* Whether one reading found every line looked for. */
+static bool logdown_done(const struct logdown *d)
+{
+    return d->started_seq && (!d->silo || d->silo_back);
+}
+
+int mode_logdown(const char *silo)
 {
     struct logdown d;
     cairn_handle_t h;
@@ -200,21 +230,23 @@ int mode_logdown(void)
     uint64_t until = (uint64_t)cairn_clock_get() + WAIT_NS;
     check("logdown", "resolve log:", svc_resolve("log:", &h), 0);
     do {
-        memset(&d, 0, sizeof(d));
+        logdown_reset(&d, silo);
         cairn_sleep(PASS_NS);
         if (log_scan(h, logdown_line, &d) < 0) {
             cut++; /* the log service ended under the reading: read again */
-            memset(&d, 0, sizeof(d));
+            logdown_reset(&d, silo);
         }
-    } while (!d.started_seq && (uint64_t)cairn_clock_get() < until);
+    } while (!logdown_done(&d) && (uint64_t)cairn_clock_get() < until);
     check("logdown", "init's lines from while the log was down, then its restart, in the log",
           d.started_seq != 0, 1);
+    if (silo)
+        check("logdown", "init's lines about the silo killed while the log hung", d.silo_back, 1);
     check("logdown", "in the order init made them", d.exited_ns <= d.started_ns, 1);
     if (check_failures)
         return 1;
     log_printf(LOG_LEVEL_INFO,
-               "logdown: ok: init's lines from while the log service was down reached its next "
-               "instance (%u readings cut by the restart)",
-               cut);
+               "logdown: ok: init's lines from while the log service was down%s%s reached its "
+               "next instance (%u readings cut by the restart)",
+               silo ? " or hung, about " : "", silo ? silo : "", cut);
     return 0;
 }

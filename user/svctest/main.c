@@ -13,7 +13,9 @@
  *   svctest hostile      sends malformed messages to the log and the nameserver
  *   svctest recovery     carries on while the log and the nameserver restart
  *   svctest watcher      finds init's lines about crashy in the log (initlog.c)
- *   svctest logdown      finds init's lines from while the log was down
+ *   svctest logdown [S]  finds init's lines from while the log was down (and
+ *                        those about silo S from while it hung)
+ *   svctest idle         logs, then waits for ever (to be killed)
  */
 #include "svctest.h"
 #include <rt/rt.h>
@@ -38,6 +40,13 @@ static int mode_crash(void)
     log_printf(LOG_LEVEL_INFO, "crash: faulting now, started at %llu ns",
                (unsigned long long)svctest_started_ns);
     __builtin_trap(); /* an invalid opcode: the kernel kills the process */
+}
+
+__attribute__((noreturn)) static int mode_idle(void)
+{
+    log_printf(LOG_LEVEL_INFO, "idle: waiting");
+    for (;;)
+        cairn_sleep(1000000000ull);
 }
 
 static int mode_exit(const char *status)
@@ -85,7 +94,9 @@ int main(int argc, char **argv)
     if (strcmp(mode, "watcher") == 0)
         return mode_watcher();
     if (strcmp(mode, "logdown") == 0)
-        return mode_logdown();
+        return mode_logdown(argc > 2 ? argv[2] : 0);
+    if (strcmp(mode, "idle") == 0)
+        return mode_idle();
     log_printf(LOG_LEVEL_ERROR, "unknown mode %s", mode);
     return 2;
 }

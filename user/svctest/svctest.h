@@ -34,6 +34,6 @@ int mode_recovery(void);
 int mode_stall(void);
 int mode_giveup(void);
 int mode_watcher(void);
-int mode_logdown(void);
+int mode_logdown(const char *silo);
 
 #endif
