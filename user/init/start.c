@@ -136,16 +136,18 @@ static long silo_spawn(struct silo *s, const struct spawn_handle *caps, unsigned
     return 0;
 }
 
-/* Undoes what a failed start made. */
 /* Closes the handles of s's process and main thread. */
 static void silo_handles_close(struct silo *s)
 {
-    cairn_handle_close(s->process);
-    cairn_handle_close(s->thread);
+    if (s->process)
+        cairn_handle_close(s->process);
+    if (s->thread)
+        cairn_handle_close(s->thread);
     s->process = CAIRN_HANDLE_NONE;
     s->thread = CAIRN_HANDLE_NONE;
 }
 
+/* Undoes what a failed start made. */
 static void start_undo(struct silo *s)
 {
     if (s->process)
