@@ -38,8 +38,9 @@ USER_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -nostdinc -isystem $(shell $(CC) -p
 	-Iinclude -I$(BUILD)/gen/include $(patsubst %,-I%,$(wildcard lib/*/include)) \
 	-ffreestanding -fno-builtin -mgeneral-regs-only -fno-pic -fno-pie \
 	-fno-stack-protector -MMD -MP
+# .rt_main_thread: the initial thread's block at RT_MAIN_THREAD_BLOCK (lib/rt/include/rt/thread.h).
 USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-z,separate-code -Wl,-z,noexecstack \
-	-Wl,--build-id=none
+	-Wl,--build-id=none -Wl,--section-start=.rt_main_thread=0x7ffff000
 
 HOST_CFLAGS := -std=gnu11 -g -O1 $(WARNINGS) $(INCLUDES) -DCAIRN_HOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -145,6 +146,7 @@ USER_PROGRAMS := init fault ktest bench sysfuzz posix spawntest nameserver log s
 USER_LIBS := cairn manifest spawn idl idlgen svc
 
 libcairn_OBJ := $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o $(BUILD)/lib/rt/startup.c.o \
+	$(BUILD)/lib/rt/thread.c.o $(BUILD)/lib/rt/ipc_buffer.c.o \
 	$(BUILD)/lib/rt/mutex.c.o $(BUILD)/gen/lib/rt/syscalls.c.o \
 	$(patsubst %,$(BUILD)/%.o,$(wildcard lib/c/*.c)) \
 	$(BUILD)/lib/pure/format.c.o $(BUILD)/lib/pure/string.c.o
@@ -177,7 +179,7 @@ $(BUILD)/lib/pure/%.c.o: kernel/lib/%.c
 
 # The services (docs/services.md) and their test silo. lib/svc, the client
 # helpers of every silo, includes the generated log and nameserver headers.
-$(BUILD)/lib/svc/svc.c.o: | $(IDL_HEADERS)
+$(patsubst %,$(BUILD)/%.o,$(wildcard lib/svc/*.c)): | $(IDL_HEADERS)
 $(BUILD)/user/init/%.c.o: USER_CFLAGS += -Ikernel/include
 # BENCH scheme_resolve serves the nameserver's own handlers in a thread.
 bench_OBJ := $(BUILD)/user/nameserver/service.c.o $(BUILD)/user/nameserver/namespace.c.o

@@ -2,6 +2,7 @@
  * thread_syscalls.c - creating, controlling and ending threads from user
  * space: thread_create, thread_control, thread_exit.
  */
+#include <arch/context.h>
 #include <arch/cpu.h>
 #include <arch/layout.h>
 #include <arch/percpu.h>
@@ -95,6 +96,20 @@ SYSCALL_DEFINE(thread_create)
     int64_t ret = thread_spawn(target, &tp);
     kobject_release(&target->obj);
     return ret;
+}
+
+/* The thread's own FS base: recorded for later switches and loaded now,
+ * with interrupts off so that a switch between the two cannot load the
+ * old value back. */
+SYSCALL_DEFINE(thread_fs_base_set)
+{
+    if (!user_address(a0))
+        return -CAIRN_E_BAD_ADDRESS;
+    bool irq = irq_save();
+    sched_current()->fs_base = a0;
+    context_load_fs_base(this_cpu(), a0);
+    irq_restore(irq);
+    return 0;
 }
 
 SYSCALL_DEFINE(thread_exit)

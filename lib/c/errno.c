@@ -1,10 +1,15 @@
 /*
- * errno.c - the process's errno and the text for each value (see errno.h).
+ * errno.c - where each thread's errno is, and the text for each value
+ * (see errno.h).
  */
 #include <errno.h>
+#include <rt/thread.h>
 #include <string.h>
 
-int errno;
+int *__errno_location(void)
+{
+    return &rt_thread_self()->err;
+}
 
 struct errno_text {
     int value;

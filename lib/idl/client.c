@@ -6,20 +6,14 @@
 #include <idl/idl.h>
 #include <rt/ipc.h>
 
-/* The IPC buffer the stubs use: set once by idl_client_init. */
-static struct cairn_ipc_buffer *client_buf;
-
 long idl_client_init(struct cairn_ipc_buffer *buf)
 {
-    long r = rt_ipc_buffer_set(buf);
-    if (r == 0)
-        client_buf = buf;
-    return r;
+    return rt_ipc_buffer_set(buf);
 }
 
 /* The error a reply other than "0, no bytes, no capabilities" means, with
  * the handles it brought closed. */
-static long reply_refused(const struct cairn_msg *msg, struct cairn_ipc_buffer *buf)
+static long reply_refused(const struct cairn_msg *msg, const struct cairn_ipc_buffer *buf)
 {
     idl_caps_close(msg, buf);
     return idl_reply_status(msg);
@@ -27,8 +21,8 @@ static long reply_refused(const struct cairn_msg *msg, struct cairn_ipc_buffer *
 
 /* A method whose arguments and results both travel in registers only:
  * the IPC fast path's kind of message, with the least work around it. */
-static long call_regs(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf, uint32_t label,
-                      const struct idl_method *m, const void *in, void *out)
+static long call_regs(cairn_handle_t endpoint, uint32_t label, const struct idl_method *m,
+                      const void *in, void *out)
 {
     if ((m->in.flags & IDL_CHECKED) && !idl_values_valid(&m->in, in))
         return -CAIRN_E_INVALID_ARGUMENT;
@@ -37,20 +31,35 @@ static long call_regs(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf, uin
     long r = rt_ipc_call(endpoint, &msg);
     if (r < 0)
         return r;
+    /* Capabilities reached a buffer only if the thread had named one,
+     * which rt_ipc_buffer then returns. */
     if (msg.info != CAIRN_MSGINFO(0))
-        return reply_refused(&msg, buf);
+        return reply_refused(&msg, CAIRN_MSGINFO_CAPS(msg.info) ? rt_ipc_buffer() : 0);
     if (!idl_regs_get(&m->out, msg.words, out) ||
         ((m->out.flags & IDL_CHECKED) && !idl_values_valid(&m->out, out)))
         return -CAIRN_E_INVALID_ARGUMENT;
     return 0;
 }
 
+/* Whether m's request or reply may need the IPC buffer (bytes or
+ * capabilities). */
+static bool call_needs_buffer(const struct idl_method *m)
+{
+    return m->in.max > IDL_REG_BYTES || m->in.caps || m->out.max > IDL_REG_BYTES || m->out.caps;
+}
+
 long idl_call(cairn_handle_t endpoint, const struct idl_interface *iface,
               const struct idl_method *m, const void *in, void *out)
 {
     if (m->in.flags & m->out.flags & IDL_REGS)
-        return call_regs(endpoint, client_buf, IDL_LABEL(iface->id, m->number), m, in, out);
-    return idl_call_buffer(endpoint, client_buf, iface, m, in, out);
+        return call_regs(endpoint, IDL_LABEL(iface->id, m->number), m, in, out);
+    struct cairn_ipc_buffer *buf = 0;
+    if (call_needs_buffer(m)) {
+        buf = rt_ipc_buffer();
+        if (!buf)
+            return -CAIRN_E_NO_MEMORY;
+    }
+    return idl_call_buffer(endpoint, buf, iface, m, in, out);
 }
 
 /* Checks the capabilities among the arguments before they are sent, so a

@@ -19,7 +19,9 @@ long idl_serve(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf,
                const struct idl_interface *iface, const void *ops, void *ctx)
 {
     struct cairn_msg msg;
-    long r = rt_ipc_buffer_set(buf);
+    long r = buf ? rt_ipc_buffer_set(buf) : 0;
+    if (!buf && !(buf = rt_ipc_buffer()))
+        r = -CAIRN_E_NO_MEMORY;
     if (r == 0)
         r = serve_recv(endpoint, &msg);
     while (r == 0) {

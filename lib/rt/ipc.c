@@ -71,11 +71,6 @@ long rt_ipc_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg)
     return ipc_syscall(SYS_IPC_REPLY_RECV, endpoint, msg, true);
 }
 
-long rt_ipc_buffer_set(struct cairn_ipc_buffer *buf)
-{
-    return cairn_ipc_buffer_set((uint64_t)buf);
-}
-
 uint64_t rt_ipc_caps_put(struct cairn_ipc_buffer *buf, uint32_t label, unsigned bytes,
                          const cairn_handle_t *handles, unsigned n, bool move)
 {

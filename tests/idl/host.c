@@ -83,6 +83,13 @@ long rt_ipc_buffer_set(struct cairn_ipc_buffer *buf)
     return 0;
 }
 
+/* The one thread's buffer: the one named, or none, as if the runtime
+ * could not allocate one. */
+struct cairn_ipc_buffer *rt_ipc_buffer(void)
+{
+    return client_buf;
+}
+
 /* Checks a descriptor and the handles it lists, as ipc_call and ipc_reply
  * do. */
 static long host_check(uint64_t info, const struct cairn_ipc_buffer *from,

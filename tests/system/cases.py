@@ -15,6 +15,22 @@ FIRST_USER_INSTRUCTION = r"boot: first user instruction after \d+ us"
 SERVICES_UP = r"init: all services up"
 SERVICES_FORBID = (r"init: cannot", r"init: giving up", r"init: .*exited", r"svctest: .*FAIL")
 
+
+
+def at_least(n):
+    """A regex for a decimal number (no leading zero) of at least n: a lower bound on a
+    wait init measured, never an upper one (TCG's timing varies)."""
+    digits = str(n)
+    alternatives = [rf"[1-9]\d{{{len(digits)},}}"]
+    for i, c in enumerate(digits):
+        d = int(c)
+        if i == len(digits) - 1:
+            alternatives.append(f"{digits[:i]}[{d}-9]")
+        elif d < 9:
+            alternatives.append(rf"{digits[:i]}[{d + 1}-9]\d{{{len(digits) - i - 1}}}")
+    return "(?:" + "|".join(alternatives) + ")"
+
+
 SYSCALL_FUZZ = "run=sysfuzz:1:100000"
 SYSCALL_FUZZ_EXPECT = (r"sysfuzz: 100000 calls, seed 1, results: ok=\d+", r"sysfuzz: no leak")
 SYSCALL_FUZZ_FORBID = (r"kernel: killed pid", r"LEAK", r"sysfuzz: (BUG|error)")
@@ -257,7 +273,8 @@ CASES = (
     ),
     # Supervision: a silo that faults every time is restarted after 20, 40
     # and 80 ms (on-failure, doubling back-off), then given up on after its
-    # limit of 3 restarts.
+    # limit of 3 restarts. init says how long it really waited between the
+    # exit it saw and each restart: at least the delay it announced.
     Case(
         name="supervision",
         firmware="bios",
@@ -271,19 +288,114 @@ CASES = (
             r"init: crashy exited \(faulted\)",
             r"init: restarting crashy in 20 ms",
             r"init: started crashy pid \d+",
+            rf"init: restarted crashy after {at_least(20)} ms$",
             r"init: crashy exited \(faulted\)",
             r"init: restarting crashy in 40 ms",
             r"init: started crashy pid \d+",
+            rf"init: restarted crashy after {at_least(40)} ms$",
             r"init: crashy exited \(faulted\)",
             r"init: restarting crashy in 80 ms",
             r"init: started crashy pid \d+",
+            rf"init: restarted crashy after {at_least(80)} ms$",
             r"init: crashy exited \(faulted\)",
             r"init: giving up on crashy after 3 restarts",
         ),
         forbid=(
             r"init: restarting crashy in (?!20 ms|40 ms|80 ms)\d+ ms",
+            r"init: restarted crashy after (1?\d) ms",
             r"init: restarting (log|nameserver)",
         ),
+    ),
+    # init's lines in the log service (same set): a program reading "log:"
+    # finds init's lines about crashy (and those from the boot, before the
+    # log service ran) under init's writer id, and each restart at least
+    # the announced back-off after the exit init saw, by crashy's own clock
+    # at its next start. The log service does not print init's lines a
+    # second time.
+    Case(
+        name="supervision_logged",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=init:set=supervision",
+        expect=(
+            r"init: giving up on crashy after 3 restarts",
+            r"svctest: watcher: ok: init's lines in the log as writer 1 from the boot on; "
+            r"crashy restarted \d+, \d+, \d+ ms after its exits by its own clock "
+            r"\(at least 20, 40, 80\)",
+        ),
+        forbid=(r"svctest: .*FAIL", r"init: restarting (log|nameserver)"),
+        once=(
+            r"init: started nameserver pid",
+            r"init: started log pid",
+            SERVICES_UP,
+            r"init: giving up on crashy",
+        ),
+    ),
+    # The log service killed (kill=log@MS) and restarted: the lines init
+    # made while it was down (its exit, the restart announced) were queued
+    # and reach its next instance, which a program reading "log:" finds.
+    Case(
+        name="init_log_restart",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=init:set=logdown:kill=log@1000",
+        expect=(
+            r"init: test: killing log",
+            r"init: log exited \(killed\)",
+            r"init: restarting log in 50 ms",
+            r"init: started log pid \d+",
+            rf"init: restarted log after {at_least(50)} ms$",
+            r"svctest: logdown: ok: init's lines from while the log service was down reached "
+            r"its next instance",
+        ),
+        forbid=(
+            r"svctest: .*FAIL",
+            r"init: cannot",
+            r"init: giving up",
+            r"init: logwatch exited \((?!status 0)",
+            r"init: test: no silo",
+        ),
+        once=(r"init: log exited \(killed\)", r"init: restarting log in 50 ms"),
+    ),
+    # The log service hung (stop=log@MS suspends its thread: it takes no
+    # more calls and answers none): init's calls to it time out, so init
+    # goes on supervising (idler, killed meanwhile, is restarted); once the
+    # hung log service is killed and restarted, init's lines about idler
+    # from while it hung reach the next instance.
+    Case(
+        name="init_log_hung",
+        firmware="bios",
+        machine="q35",
+        cpu="max",
+        smp=2,
+        cmdline="run=init:set=loghung:stop=log@300:kill=idler@800:kill=log@2500",
+        expect=(
+            SERVICES_UP,
+            r"init: test: stopping log",
+            r"init: test: killing idler",
+            r"init: idler exited \(killed\)",
+            r"init: restarting idler in 30 ms",
+            r"init: started idler pid \d+",
+            rf"init: restarted idler after {at_least(30)} ms$",
+            r"init: test: killing log",
+            r"init: log exited \(killed\)",
+            r"init: restarting log in 50 ms",
+            r"init: started log pid \d+",
+            r"svctest: logdown: ok: init's lines from while the log service was down or hung, "
+            r"about idler reached its next instance",
+        ),
+        forbid=(
+            r"svctest: .*FAIL",
+            r"init: cannot",
+            r"init: giving up on (log|nameserver)",
+            r"init: loghung exited \((?!status 0)",
+            r"init: test: no silo",
+        ),
+        once=(r"init: idler exited \(killed\)", r"init: restarted idler after"),
     ),
     # Supervision: policy never leaves a silo down whatever its status;
     # always restarts one that exited with status 0, up to its limit;
@@ -313,8 +425,10 @@ CASES = (
         expect=(
             r"init: again exited \(status 0\)",
             r"init: restarting again in 10 ms",
+            rf"init: restarted again after {at_least(10)} ms$",
             r"init: again exited \(status 0\)",
             r"init: restarting again in 10 ms",
+            rf"init: restarted again after {at_least(10)} ms$",
             r"init: again exited \(status 0\)",
             r"init: giving up on again after 2 restarts",
         ),

@@ -45,6 +45,8 @@ class Case:
     firmware  "bios" or "uefi"; smp, machine, cpu as for tools/qemu.py
     cmdline   the kernel command line (fw_cfg opt/cairn/cmdline), or None
     forbid    regexes that must never match, on top of ALWAYS_FORBID
+    once      regexes that may match at most one line (a marker printed
+              twice fails the case)
     panics    the case provokes a kernel panic on purpose: PANIC is then
               expected, not forbidden (a triple fault still is)
     timeout   seconds before the case fails, multiplied by --timeout-scale
@@ -58,12 +60,13 @@ class Case:
     cpu: str = "max"
     cmdline: str | None = None
     forbid: tuple = ()
+    once: tuple = ()
     panics: bool = False
     timeout: float = DEFAULT_TIMEOUT
 
     def __post_init__(self):
         """Compile every pattern now, so a typo fails at import and not mid-run."""
-        for pattern in tuple(self.expect) + self.all_forbids():
+        for pattern in tuple(self.expect) + self.all_forbids() + tuple(self.once):
             re.compile(pattern)
 
     def all_forbids(self):
@@ -91,9 +94,10 @@ class Outcome:
 class SerialMatcher:
     """Follows the serial output line by line against a case's expects and forbids."""
 
-    def __init__(self, expect, forbid):
+    def __init__(self, expect, forbid, once=()):
         self.expect = [re.compile(pattern) for pattern in expect]
         self.forbid = [re.compile(pattern) for pattern in forbid]
+        self.once = {re.compile(pattern): 0 for pattern in once}
         self.matched = 0
 
     @property
@@ -113,9 +117,18 @@ class SerialMatcher:
                 return f"forbidden output r'{pattern.pattern}' in line: {text.strip()!r}"
         return None
 
+    def check_once(self, line):
+        """Return a failure reason if line is the second match of a once pattern, else None."""
+        for pattern in self.once:
+            if pattern.search(line):
+                self.once[pattern] += 1
+                if self.once[pattern] > 1:
+                    return f"r'{pattern.pattern}' matched a second line: {line.strip()!r}"
+        return None
+
     def feed_line(self, line):
         """Consume one complete line; return a failure reason or None."""
-        reason = self.check_forbid(line)
+        reason = self.check_forbid(line) or self.check_once(line)
         if reason:
             return reason
         column = 0
@@ -260,7 +273,7 @@ def run_case(case, iso, log_dir, timeout_scale=1.0, stop=None):
         log_path.write_bytes(b"")
         return Outcome(case.name, str(err), 0.0, log_path, [])
     deadline = started + case.timeout * timeout_scale
-    matcher = SerialMatcher(case.expect, case.all_forbids())
+    matcher = SerialMatcher(case.expect, case.all_forbids(), case.once)
     with open(log_path, "wb") as log:
         try:
             process = start_qemu(command)

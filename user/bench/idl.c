@@ -9,6 +9,7 @@
 #include "twin.h"
 #include <idl/echo.h>
 #include <rt/ipc.h>
+#include <rt/thread.h>
 
 #define SERVER_QUOTA      (256u << 10)
 #define SERVER_STACK_SIZE 32768
@@ -40,9 +41,11 @@ static long on_ping(void *ctx, const struct idl_call *call)
 
 static const struct echo_ops server_ops = {.add = on_add, .ping = on_ping};
 
-/* The twin's thread: serves until stopped. */
+/* The twin's initial thread (its block a copy of ours until reset: see
+ * twin.h): serves until stopped. */
 static void server_main(uint64_t ep)
 {
+    rt_thread_attach((struct rt_thread *)RT_MAIN_THREAD_BLOCK);
     long r = echo_serve((cairn_handle_t)ep, &server_buf, &server_ops, 0);
     cairn_exit((int)r);
 }

@@ -7,11 +7,16 @@
  * position-independent stub copied into a memory object, mapped
  * executable in an empty child process and started there with the
  * endpoint granted by handle_grant. It loops on ipc_reply_recv.
+ * ipc_call_reply_fs_switch_same_cpu gives it an FS base other than the
+ * measuring thread's, as a server thread with its own thread block has
+ * (docs/runtime.md, "Threads"): the kernel then writes the FS base on both
+ * switches.
  */
 #include "bench.h"
 #include <cairn/process.h>
 #include <cairn/vm.h>
 #include <rt/ipc.h>
+#include <rt/thread.h>
 
 /* Labels of the messages the server knows; every message is label only
  * (no buffer bytes, no capabilities). */
@@ -77,8 +82,13 @@ static long stub_object(void)
     return h;
 }
 
-/* The server process with its thread on cpu; 0 or the first error. */
-static long server_create(uint32_t cpu)
+/* The FS base a thread other than a program's initial one has: its own
+ * thread block (rt_thread_start), anywhere but RT_MAIN_THREAD_BLOCK. */
+#define OTHER_THREAD_BLOCK (RT_MAIN_THREAD_BLOCK - 0x1000)
+
+/* The server process with its thread on cpu and FS base fs_base; 0 or the
+ * first error. */
+static long server_create(uint32_t cpu, uint64_t fs_base)
 {
     static const char name[] = "bench-echo";
     endpoint = cairn_endpoint_create();
@@ -98,6 +108,9 @@ static long server_create(uint32_t cpu)
         .entry = CODE_VA,
         .stack = CODE_VA + CAIRN_PAGE_SIZE, /* never touched */
         .arg = (uint64_t)granted,
+        /* The stub never reads it; the kernel writes the FS base on the
+         * switches only when it differs from the caller's. */
+        .fs_base = fs_base,
         .priority = BENCH_PRIORITY,
         .affinity = cpu,
     };
@@ -117,9 +130,9 @@ static void server_free(void)
     }
 }
 
-static bool server_start_on(uint32_t cpu)
+static bool server_start_on(uint32_t cpu, uint64_t fs_base)
 {
-    long r = server_create(cpu);
+    long r = server_create(cpu, fs_base);
     if (r < 0) {
         bench_fail("echo server set-up", r);
         if (process > 0)
@@ -130,14 +143,23 @@ static bool server_start_on(uint32_t cpu)
     return true;
 }
 
+/* The server as a program's initial thread: the FS base every native
+ * program's initial thread has, as the measuring thread (main.c). */
 static bool server_start_same_cpu(void)
 {
-    return server_start_on(BENCH_CPU);
+    return server_start_on(BENCH_CPU, RT_MAIN_THREAD_BLOCK);
+}
+
+/* The server as a thread with a block of its own: an FS base write on
+ * each switch. */
+static bool server_start_same_cpu_other_block(void)
+{
+    return server_start_on(BENCH_CPU, OTHER_THREAD_BLOCK);
 }
 
 static bool server_start_other_cpu(void)
 {
-    return server_start_on(BENCH_OTHER_CPU);
+    return server_start_on(BENCH_OTHER_CPU, RT_MAIN_THREAD_BLOCK);
 }
 
 static void server_stop(void)
@@ -169,10 +191,19 @@ static uint64_t measure_call_reply(void)
 static const struct bench_fixture same_cpu_server = {
     .cpus = 1, .start = server_start_same_cpu, .stop = server_stop};
 
+static const struct bench_fixture same_cpu_other_block_server = {
+    .cpus = 1, .start = server_start_same_cpu_other_block, .stop = server_stop};
+
 static const struct bench_fixture other_cpu_server = {
     .cpus = 2, .start = server_start_other_cpu, .stop = server_stop};
 
 BENCH_WITH(ipc_call_reply_same_cpu, BENCH_ITERATIONS, BENCH_WARMUP, &same_cpu_server)
+{
+    return measure_call_reply();
+}
+
+BENCH_WITH(ipc_call_reply_fs_switch_same_cpu, BENCH_ITERATIONS, BENCH_WARMUP,
+           &same_cpu_other_block_server)
 {
     return measure_call_reply();
 }

@@ -7,6 +7,7 @@
 #include <cairn/process.h>
 #include <cairn/vm.h>
 #include <rt/rt.h>
+#include <rt/thread.h>
 
 #define SCRATCH_VA 0x310000000000ull /* where a segment copy is filled */
 #define PT_LOAD    1u
@@ -107,6 +108,7 @@ long twin_run(struct twin *t, void (*fn)(uint64_t), uint64_t arg, const void *st
         .entry = (uint64_t)fn,
         .stack = (uint64_t)stack_top,
         .arg = arg,
+        .fs_base = RT_MAIN_THREAD_BLOCK, /* the twin's copy: see twin.h */
         .priority = priority,
         .affinity = cpu,
     };

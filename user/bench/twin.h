@@ -26,7 +26,11 @@ struct twin {
 long twin_create(struct twin *t, const char *name, uint64_t quota);
 
 /* Starts fn(arg) in the twin on stack_top (an address of the twin's copy
- * of this program's static data) at priority on cpu; 0 or the error. */
+ * of this program's static data) at priority on cpu; 0 or the error. fn
+ * runs as the twin's initial thread, its FS base at the twin's copy of
+ * the initial thread's block (RT_MAIN_THREAD_BLOCK, <rt/thread.h>): a
+ * copy of this thread's, which fn resets with rt_thread_attach before it
+ * uses errno, IPC buffers or IDL calls. */
 long twin_run(struct twin *t, void (*fn)(uint64_t), uint64_t arg, const void *stack_top,
               uint32_t priority, uint32_t cpu);
 

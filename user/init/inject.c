@@ -3,11 +3,13 @@
  */
 #include "inject.h"
 #include "silo.h"
+#include <cairn/process.h>
 #include <rt/rt.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct kill {
+    enum inject_kind kind;
     char name[MANIFEST_NAME_MAX + 1];
     uint64_t after_ms;
     uint64_t at; /* UINT64_MAX: not armed, or done */
@@ -16,7 +18,7 @@ struct kill {
 static struct kill kills[INJECT_MAX];
 static unsigned kill_count;
 
-bool inject_add(const char *spec)
+bool inject_add(const char *spec, enum inject_kind kind)
 {
     const char *at = strchr(spec, '@');
     char *end;
@@ -26,6 +28,7 @@ bool inject_add(const char *spec)
     if (end == at + 1 || *end != '\0')
         return false;
     struct kill *k = &kills[kill_count++];
+    k->kind = kind;
     memcpy(k->name, spec, (size_t)(at - spec));
     k->name[at - spec] = '\0';
     k->after_ms = ms;
@@ -66,11 +69,15 @@ void inject_due(uint64_t now)
             continue;
         k->at = UINT64_MAX;
         struct silo *s = silo_named(k->name);
+        bool stop = k->kind == INJECT_STOP;
         if (!s || s->state != SILO_RUNNING) {
-            init_log("init: test: no silo %s running to kill", k->name);
+            init_log("init: test: no silo %s running to %s", k->name, stop ? "stop" : "kill");
             continue;
         }
-        init_log("init: test: killing %s", k->name);
-        cairn_process_kill(s->process);
+        init_log("init: test: %s %s", stop ? "stopping" : "killing", k->name);
+        if (stop)
+            cairn_thread_control(s->thread, CAIRN_THREAD_SUSPEND, 0);
+        else
+            cairn_process_kill(s->process);
     }
 }

@@ -4,23 +4,26 @@
  * from the initial ramdisk, starts the silos in dependency order with
  * exactly what each manifest names, and supervises them for ever.
  *
- *   init [set=NAME] [kill=NAME@MS...]
+ *   init [set=NAME] [kill=NAME@MS...] [stop=NAME@MS...]
  *
  * set=NAME starts the set silos/NAME.set (default: boot); kill=NAME@MS
- * kills silo NAME MS ms after the set is up, for the tests (inject.h).
+ * kills silo NAME MS ms after the set is up, stop=NAME@MS suspends its
+ * main thread (it hangs), for the tests (inject.h).
  *
  * Serial markers (tests/system/cases.py): "init: started NAME pid N",
  * "init: NAME exited (REASON)", "init: restarting NAME in N ms",
- * "init: giving up on NAME after N restarts", "init: all services up".
+ * "init: giving up on NAME after N restarts", "init: all services up",
+ * and "init: restarted NAME after N ms" (the time it really waited since
+ * it saw NAME end). init's lines also go into the log service (lines.h).
  */
 #include "initrd.h"
 #include "inject.h"
+#include "lines.h"
 #include "order.h"
 #include "set.h"
 #include "silo.h"
 #include <idl/nameserver.h>
 #include <rt/rt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,21 +41,6 @@ cairn_handle_t silo_watch;
 static struct manifest loaded[SET_MAX];
 static unsigned set_size; /* silos the set names, whether or not they load */
 static struct cairn_ipc_buffer ipc_buffer __attribute__((aligned(4096)));
-
-void init_log(const char *fmt, ...)
-{
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n > sizeof(line) - 2)
-        n = sizeof(line) - 2;
-    line[n++] = '\n';
-    cairn_debug_write(line, (size_t)n);
-}
 
 /* Reads silos/NAME.silo into *m; false with the error logged. */
 static bool manifest_load(const char *name, struct manifest *m)
@@ -163,13 +151,19 @@ static bool bootstrap(void)
     nameserver_endpoint = (cairn_handle_t)ep;
     nameserver_admin = (cairn_handle_t)admin;
     silo_watch = (cairn_handle_t)watch;
-    return idl_client_init(&ipc_buffer) == 0;
+    if (idl_client_init(&ipc_buffer) < 0)
+        return false;
+    init_lines_start(&ipc_buffer);
+    return true;
 }
 
-/* The earliest restart or test kill, or UINT64_MAX. */
+/* The earliest restart, test kill or hand-over of init's lines to retry,
+ * or UINT64_MAX. */
 static uint64_t next_deadline(void)
 {
-    uint64_t at = inject_next();
+    uint64_t at = inject_next(), lines = init_lines_next();
+    if (lines < at)
+        at = lines;
     for (unsigned i = 0; i < silo_count; i++) {
         if (silos[i].state == SILO_PENDING && silos[i].restart_at < at)
             at = silos[i].restart_at;
@@ -208,6 +202,7 @@ __attribute__((noreturn)) static void supervise(void)
         }
         inject_due((uint64_t)cairn_clock_get());
         restart_due();
+        init_lines_flush();
     }
 }
 
@@ -217,7 +212,9 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "set=", 4) == 0)
             set = argv[i] + 4;
-        else if (strncmp(argv[i], "kill=", 5) != 0 || !inject_add(argv[i] + 5))
+        else if (strncmp(argv[i], "kill=", 5) == 0 && inject_add(argv[i] + 5, INJECT_KILL))
+            continue;
+        else if (strncmp(argv[i], "stop=", 5) != 0 || !inject_add(argv[i] + 5, INJECT_STOP))
             init_log("init: unknown argument %s", argv[i]);
     }
     if (initrd_open() < 0) {

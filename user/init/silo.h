@@ -24,11 +24,13 @@ struct silo {
     struct manifest m;
     enum silo_state state;
     cairn_handle_t process;  /* while RUNNING */
+    cairn_handle_t thread;   /* its main thread, while RUNNING (the tests' stop=) */
     uint32_t pid;            /* the kernel's process id, for the log */
     uint32_t ns;             /* its namespace id while RUNNING; 0 for the nameserver */
     cairn_handle_t endpoint; /* the endpoint it serves (provides schemes), kept across restarts */
     unsigned restarts;       /* restarts made so far */
     uint64_t restart_at;     /* clock_get time of the restart, while PENDING */
+    uint64_t ended_at;       /* clock_get time init saw its last run end */
     unsigned bit;            /* its bit in init's watch notification */
 };
 
@@ -54,8 +56,9 @@ bool silo_nameserver_up(void);
  * Returns 0 or the error. */
 long silo_start(struct silo *s);
 
-/* Starts s again, its restart deadline come; a start that fails is
- * handled as a run that failed (its policy may try again later). */
+/* Starts s again, its restart deadline come, and logs "init: restarted
+ * NAME after N ms", the time since init saw it end; a start that fails
+ * is handled as a run that failed (its policy may try again later). */
 void silo_restart(struct silo *s);
 
 /* Handles the end of s's process (its watch bit came): logs how it ended,
@@ -76,8 +79,9 @@ void silo_namespace_remove(struct silo *s);
  * restarted with none. */
 void silo_replay_namespaces(void);
 
-/* Writes a line of init's to the console (init does not depend on the
- * log service it supervises). */
+/* Writes a line of init's to the console at once (init does not depend
+ * on the log service it supervises) and queues it for the log service
+ * (lines.h). */
 void init_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -131,19 +131,28 @@ static long silo_spawn(struct silo *s, const struct spawn_handle *caps, unsigned
     long err = spawn_program(&p, &r);
     if (err < 0)
         return err;
-    cairn_handle_close(r.thread);
     s->process = r.process;
+    s->thread = r.thread;
     return 0;
+}
+
+/* Closes the handles of s's process and main thread. */
+static void silo_handles_close(struct silo *s)
+{
+    if (s->process)
+        cairn_handle_close(s->process);
+    if (s->thread)
+        cairn_handle_close(s->thread);
+    s->process = CAIRN_HANDLE_NONE;
+    s->thread = CAIRN_HANDLE_NONE;
 }
 
 /* Undoes what a failed start made. */
 static void start_undo(struct silo *s)
 {
-    if (s->process) {
+    if (s->process)
         cairn_process_kill(s->process);
-        cairn_handle_close(s->process);
-        s->process = CAIRN_HANDLE_NONE;
-    }
+    silo_handles_close(s);
     silo_namespace_remove(s);
     s->state = SILO_DOWN;
 }
@@ -218,6 +227,7 @@ void silo_ended(struct silo *s)
     char reason[32];
     if (s->state != SILO_RUNNING)
         return;
+    s->ended_at = (uint64_t)cairn_clock_get();
     long err = cairn_process_info(s->process, &info);
     if (err < 0) {
         /* Cannot happen with init's own handle; if it does, count the run
@@ -225,8 +235,7 @@ void silo_ended(struct silo *s)
         init_log("init: %s: process_info failed (%ld); counting it as a failure", s->m.name, err);
         info.exit_reason = CAIRN_EXIT_FAULTED;
     }
-    cairn_handle_close(s->process);
-    s->process = CAIRN_HANDLE_NONE;
+    silo_handles_close(s);
     s->state = SILO_DOWN;
     supervise_reason(info.exit_reason, info.exit_status, reason, sizeof(reason));
     init_log("init: %s exited (%s)", s->m.name, reason);
@@ -236,9 +245,14 @@ void silo_ended(struct silo *s)
 
 void silo_restart(struct silo *s)
 {
+    uint64_t waited = (uint64_t)cairn_clock_get() - s->ended_at;
     s->restarts++;
     /* A restart that cannot even start counts as a run that failed, so
      * the policy tries again later or gives up. */
-    if (silo_start(s) < 0)
+    if (silo_start(s) < 0) {
+        s->ended_at = (uint64_t)cairn_clock_get();
         silo_decide(s, CAIRN_EXIT_STATUS, 1);
+        return;
+    }
+    init_log("init: restarted %s after %llu ms", s->m.name, (unsigned long long)(waited / 1000000));
 }

@@ -114,7 +114,7 @@ static long server_start(void)
     EXPECT_TRUE(t > 0);
     if (t > 0)
         cairn_handle_close(t);
-    EXPECT_EQ(idl_client_init(&client_buf), 0);
+    EXPECT_EQ(rt_ipc_buffer_set(&client_buf), 0); /* a static page: no heap use */
     handled = 0;
     badges = 0;
     return ep;
@@ -124,7 +124,7 @@ static void server_stop(long ep)
 {
     EXPECT_EQ(echo_ping(ep), 0);
     kt_join(1);
-    EXPECT_EQ(idl_client_init(0), 0);
+    EXPECT_EQ(rt_ipc_buffer_set(NULL), 0);
     cairn_handle_close(server_ep);
     cairn_handle_close(ep);
 }

@@ -18,36 +18,10 @@
 #define SLOTS       64
 #define ROUNDS      3000
 
-/* The heap and kernel memory as they are with nothing allocated. */
-struct baseline {
-    struct malloc_stats heap;
-    struct cairn_system_info kernel;
-};
-
-static void baseline_take(struct baseline *b)
-{
-    malloc_trim(0);
-    malloc_stats_get(&b->heap);
-    cairn_system_info(&b->kernel);
-}
-
-/* Whether the heap holds nothing more than at b and its pages are back
- * with the kernel. */
-static bool baseline_back(const struct baseline *b)
-{
-    struct malloc_stats now;
-    malloc_trim(0);
-    malloc_stats_get(&now);
-    EXPECT_EQ(now.blocks, b->heap.blocks);
-    EXPECT_EQ(now.in_use, b->heap.in_use);
-    EXPECT_EQ(now.mapped, b->heap.mapped);
-    return now.mapped == b->heap.mapped && kt_memory_back_to(&b->kernel);
-}
-
 KTEST(malloc_blocks_are_usable_and_return, KTEST_QUICK)
 {
-    struct baseline b;
-    baseline_take(&b);
+    struct kt_baseline b;
+    kt_baseline_take(&b);
     char *small = malloc(100);
     char *zero = calloc(1000, 8);
     char *big = malloc(5 << 20); /* pages of its own */
@@ -73,13 +47,13 @@ KTEST(malloc_blocks_are_usable_and_return, KTEST_QUICK)
     free(small);
     free(zero);
     free(big);
-    EXPECT_TRUE(baseline_back(&b));
+    EXPECT_TRUE(kt_baseline_back(&b));
 }
 
 KTEST(malloc_refuses_what_cannot_be, KTEST_QUICK)
 {
-    struct baseline b;
-    baseline_take(&b);
+    struct kt_baseline b;
+    kt_baseline_take(&b);
     errno = 0;
     EXPECT_TRUE(malloc((size_t)2 << 30) == NULL); /* above the 1 GiB memory object */
     EXPECT_EQ(errno, ENOMEM);
@@ -91,7 +65,7 @@ KTEST(malloc_refuses_what_cannot_be, KTEST_QUICK)
     EXPECT_TRUE(realloc(p, SIZE_MAX) == NULL);
     free(p); /* still valid after the failed realloc */
     EXPECT_TRUE(realloc(malloc(10), 0) == NULL);
-    EXPECT_TRUE(baseline_back(&b));
+    EXPECT_TRUE(kt_baseline_back(&b));
 }
 
 static volatile int corrupted;
@@ -143,8 +117,8 @@ static void malloc_worker(uint64_t id)
 
 KTEST(malloc_from_several_threads_at_once, KTEST_QUICK)
 {
-    struct baseline b;
-    baseline_take(&b);
+    struct kt_baseline b;
+    kt_baseline_take(&b);
     corrupted = 0;
     unsigned workers = 2 * kt_cpus();
     if (workers > WORKERS_MAX)
@@ -158,5 +132,5 @@ KTEST(malloc_from_several_threads_at_once, KTEST_QUICK)
     EXPECT_EQ(corrupted, 0);
     for (unsigned i = 0; i < workers; i++)
         cairn_handle_close((cairn_handle_t)threads[i]); /* their structs count as kernel memory */
-    EXPECT_TRUE(baseline_back(&b));
+    EXPECT_TRUE(kt_baseline_back(&b));
 }

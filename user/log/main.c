@@ -4,11 +4,13 @@
  * Keeps the recent lines of every service (store.h) and the kernel's own,
  * drained from the kernel log (log_read) every DRAIN_NS while idle and
  * before every read; mirrors the services' lines, but debug ones, to the
- * console (the kernel prints its own). Serves the endpoint init gives it
+ * console (the kernel prints its own, and init's appended lines are on
+ * the console already). Serves the endpoint init gives it
  * and registers it as the "log" scheme. One thread: the store needs no
  * lock.
  */
 #include "store.h"
+#include "writers.h"
 #include <cairn/log.h>
 #include <cairn/startup.h>
 #include <idl/log.h>
@@ -23,6 +25,7 @@
 
 struct log_service {
     struct store store;
+    struct writers writers; /* append's line numbers, per writer */
     cairn_handle_t kernel_log;
     uint64_t kernel_next; /* the next kernel line to drain */
     char records[CAIRN_LOG_READ_MAX] __attribute__((aligned(8)));
@@ -70,6 +73,20 @@ static long log_op_write(void *ctx, const struct idl_call *call, enum log_level 
     return 0;
 }
 
+/* A line its writer printed on the console itself (init's): kept with the
+ * writer's time, not mirrored, and kept once however often it is sent. */
+static long log_op_append(void *ctx, const struct idl_call *call, uint64_t n, uint64_t time_ns,
+                          enum log_level lvl, const char *text)
+{
+    struct log_service *s = ctx;
+    uint32_t source = (uint32_t)(call->badge >> 8);
+    if (call->badge & BADGE_READONLY)
+        return -CAIRN_E_ACCESS_DENIED;
+    if (writers_take(&s->writers, source, n))
+        store_append(&s->store, time_ns, source, lvl, text, strlen(text));
+    return 0;
+}
+
 static long log_op_read(void *ctx, const struct idl_call *call, uint64_t seq, uint64_t *line_seq,
                         uint64_t *lost, uint64_t *time_ns, uint32_t *source, enum log_level *lvl,
                         char text[240])
@@ -92,6 +109,7 @@ static long log_op_read(void *ctx, const struct idl_call *call, uint64_t seq, ui
 static const struct log_ops ops = {
     .write = log_op_write,
     .read = log_op_read,
+    .append = log_op_append,
 };
 
 /* Replies to the request just dispatched; a reply the caller could not

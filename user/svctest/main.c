@@ -12,6 +12,10 @@
  *   svctest reader       reads the log back through "log:"
  *   svctest hostile      sends malformed messages to the log and the nameserver
  *   svctest recovery     carries on while the log and the nameserver restart
+ *   svctest watcher      finds init's lines about crashy in the log (initlog.c)
+ *   svctest logdown [S]  finds init's lines from while the log was down (and
+ *                        those about silo S from while it hung)
+ *   svctest idle         logs, then waits for ever (to be killed)
  */
 #include "svctest.h"
 #include <rt/rt.h>
@@ -20,6 +24,7 @@
 #include <svc/svc.h>
 
 unsigned check_failures;
+uint64_t svctest_started_ns;
 
 bool check(const char *mode, const char *what, long got, long expected)
 {
@@ -32,8 +37,16 @@ bool check(const char *mode, const char *what, long got, long expected)
 
 static int mode_crash(void)
 {
-    log_printf(LOG_LEVEL_INFO, "crash: faulting now");
+    log_printf(LOG_LEVEL_INFO, "crash: faulting now, started at %llu ns",
+               (unsigned long long)svctest_started_ns);
     __builtin_trap(); /* an invalid opcode: the kernel kills the process */
+}
+
+__attribute__((noreturn)) static int mode_idle(void)
+{
+    log_printf(LOG_LEVEL_INFO, "idle: waiting");
+    for (;;)
+        cairn_sleep(1000000000ull);
 }
 
 static int mode_exit(const char *status)
@@ -45,6 +58,7 @@ static int mode_exit(const char *status)
 
 int main(int argc, char **argv)
 {
+    svctest_started_ns = (uint64_t)cairn_clock_get();
     svc_init("svctest");
     if (argc < 2) {
         log_printf(LOG_LEVEL_ERROR, "no mode given");
@@ -77,6 +91,12 @@ int main(int argc, char **argv)
         return mode_stall();
     if (strcmp(mode, "giveup") == 0)
         return mode_giveup();
+    if (strcmp(mode, "watcher") == 0)
+        return mode_watcher();
+    if (strcmp(mode, "logdown") == 0)
+        return mode_logdown(argc > 2 ? argv[2] : 0);
+    if (strcmp(mode, "idle") == 0)
+        return mode_idle();
     log_printf(LOG_LEVEL_ERROR, "unknown mode %s", mode);
     return 2;
 }

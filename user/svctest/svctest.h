@@ -10,12 +10,16 @@
 
 #include <cairn/handle.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Records a check: false (and a FAIL line) when got != expected. */
 bool check(const char *mode, const char *what, long got, long expected);
 
 /* The number of failed checks so far. */
 extern unsigned check_failures;
+
+/* The clock (clock_get) when main began. */
+extern uint64_t svctest_started_ns;
 
 /* The modes. Each returns the exit status. */
 int mode_privilege(void);
@@ -29,5 +33,7 @@ int mode_hostile(void);
 int mode_recovery(void);
 int mode_stall(void);
 int mode_giveup(void);
+int mode_watcher(void);
+int mode_logdown(const char *silo);
 
 #endif

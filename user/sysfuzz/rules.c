@@ -17,6 +17,8 @@
 #define ARG(i)         (1u << (i))
 #define ALL_ARGS       0x3fu
 #define TIMEOUT_MAX_NS 1000000ull /* 1 ms: no wait may hold the run up longer */
+/* The highest FS base the kernel takes. */
+#define USER_TOP 0x00007fffffffe000ull
 
 struct rule {
     uint64_t number;
@@ -185,6 +187,16 @@ static void fix_ipc_buffer_set(struct call *c, const uint64_t *draws)
         (va >= WINDOW_BASE && va < REGION_END))
         return;
     c->args[0] = layout_ipc_page();
+}
+
+/* The fuzzer's runtime finds errno and its IPC buffer through its FS base:
+ * a value the kernel would take becomes the calling thread's own block
+ * (no change); values beyond user space stay, to be refused. */
+static void fix_thread_fs_base_set(struct call *c, const uint64_t *draws)
+{
+    (void)draws;
+    if (c->args[0] <= USER_TOP)
+        c->args[0] = (uint64_t)rt_thread_self();
 }
 
 /* What thread_create reads: built here from the draw, so that a thread
@@ -419,6 +431,7 @@ static const struct rule RULES[] = {
     {.number = SYS_IPC_REPLY_DETACH},
     {.number = SYS_IPC_REPLY_TO, .fix = fix_ipc_reply},
     {.number = SYS_LOG_READ, .writes = ARG(2) | ARG(4), .fix = fix_log_read},
+    {.number = SYS_THREAD_FS_BASE_SET, .fix = fix_thread_fs_base_set},
 };
 
 static const struct rule *rule_of(uint64_t number)

@@ -21,9 +21,3 @@ uint64_t context_init_user(uint64_t stack_top, const struct trap_frame *frame)
     sw->return_address = (uint64_t)context_first_entry;
     return (uint64_t)sw;
 }
-
-void context_write_fs_base(uint64_t fs_base)
-{
-    wrmsr(MSR_FS_BASE, fs_base);
-    this_cpu()->fs_base = fs_base;
-}

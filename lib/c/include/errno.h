@@ -3,9 +3,9 @@
  * read the same anywhere). Cairn's own calls return enum cairn_error
  * (<cairn/error.h>) instead and leave errno alone.
  *
- * errno is one variable for the whole process, not one per thread (the
- * runtime has no thread-local storage yet): read it only where a single
- * thread makes the calls that set it, or serialise them.
+ * errno is per thread: it lives in the calling thread's block
+ * (<rt/thread.h>), so a thread sees only the values its own calls set. A
+ * thread the runtime did not start must call rt_thread_attach first.
  */
 #ifndef CAIRN_LIBC_ERRNO_H
 #define CAIRN_LIBC_ERRNO_H
@@ -28,6 +28,8 @@
 #define ENOTSUP   95
 #define ETIMEDOUT 110
 
-extern int errno;
+/* The calling thread's errno. */
+int *__errno_location(void) __attribute__((const));
+#define errno (*__errno_location())
 
 #endif

@@ -182,19 +182,21 @@ void idl_moved_caps_close(const struct idl_struct *s, const void *c);
 
 /* --- client (client.c) ----------------------------------------------------- */
 
-/* Names buf (a page-aligned, writable page) as the calling thread's IPC
- * buffer and as the buffer the client stubs of this process use; needed
- * before calling a method whose request or reply does not fit in the
- * registers or carries capabilities (those fail with BAD_ADDRESS
- * otherwise). The stubs share one buffer: a process whose threads make
- * such calls concurrently must give each its own with idl_call_buffer. */
+/* Not needed: the stubs use the calling thread's own IPC buffer
+ * (rt_ipc_buffer, allocated on first use). Kept for older callers: names
+ * buf as the calling thread's IPC buffer (rt_ipc_buffer_set), which that
+ * thread's calls then use. */
 long idl_client_init(struct cairn_ipc_buffer *buf);
 
 /* Calls method m through endpoint: encodes `in`, calls, validates the
- * reply and decodes it into the zeroed `out`. Returns 0, the server's
- * error, an error of the call or of validating the reply (as idl_decode),
- * or the encoding errors of idl_encode. The reply's handles belong to the
- * caller when it returns 0 and are closed otherwise. */
+ * reply and decodes it into the zeroed `out`. A method whose request or
+ * reply may need the IPC buffer uses the calling thread's (rt_ipc_buffer),
+ * so threads may call at the same time. Returns 0, the server's error, an
+ * error of the call or of validating the reply (as idl_decode), the
+ * encoding errors of idl_encode, or NO_MEMORY (the thread's buffer could
+ * not be allocated). The reply's handles belong to the caller when it
+ * returns 0 and are closed otherwise. The calling thread needs a thread
+ * block (rt/thread.h). */
 long idl_call(cairn_handle_t endpoint, const struct idl_interface *iface,
               const struct idl_method *m, const void *in, void *out);
 
@@ -215,8 +217,10 @@ void idl_dispatch(const struct idl_interface *iface, const void *ops, void *ctx,
                   struct cairn_msg *msg, struct cairn_ipc_buffer *buf);
 
 /* Serves iface on endpoint with the handlers in ops for ever: receives,
- * dispatches, replies and receives again, through buf (the calling
- * thread's IPC buffer, which it names with rt_ipc_buffer_set). Ignores
+ * dispatches, replies and receives again, through buf (named as the calling
+ * thread's IPC buffer with rt_ipc_buffer_set), or with buf NULL through the
+ * thread's own (rt_ipc_buffer; NO_MEMORY if it cannot be had). The calling
+ * thread needs a thread block (rt/thread.h). Ignores
  * notification bits; keeps serving after malformed messages and after a
  * reply that could not be delivered. Returns only when receiving fails
  * (the endpoint's error). */

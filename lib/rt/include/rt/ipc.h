@@ -33,8 +33,17 @@ long rt_ipc_reply_to(cairn_handle_t reply, const struct cairn_msg *msg);
 long rt_ipc_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg);
 
 /* Names buf (a page-aligned, writable page) as the calling thread's IPC
- * buffer; NULL for none. As ipc_buffer_set. */
+ * buffer; NULL for none. As ipc_buffer_set, and recorded in the thread's
+ * block (rt/thread.h) for rt_ipc_buffer: name buffers with this call, not
+ * with cairn_ipc_buffer_set, in threads that use rt_ipc_buffer or the IDL
+ * stubs. */
 long rt_ipc_buffer_set(struct cairn_ipc_buffer *buf);
+
+/* The calling thread's IPC buffer: the one it named with
+ * rt_ipc_buffer_set, else a page the runtime allocates and names on first
+ * use (freed by rt_thread_exit); NULL when that allocation or naming
+ * fails. Each thread has its own, so threads never share one. */
+struct cairn_ipc_buffer *rt_ipc_buffer(void);
 
 /* Puts n handles (at most CAIRN_IPC_MAX_CAPS) into buf's capability list,
  * each moved when move is true and copied otherwise, and returns the

@@ -7,6 +7,7 @@
 #define CAIRN_RT_RT_H
 
 #include <cairn/syscalls.h>
+#include <rt/thread.h>
 #include <stdbool.h>
 
 /* Writes a NUL-terminated string (at most 4096 bytes) to the console with
@@ -16,11 +17,7 @@ long rt_puts(const char *s);
 /* printf (<stdio.h>) under its older name. */
 int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Starts fn(arg) in a new thread of this process on the given stack
- * memory (no TLS, not suspended); fn must end with cairn_thread_exit().
- * Returns the thread handle or a negative error, as thread_create. */
-long rt_thread_start(void (*fn)(uint64_t), uint64_t arg, void *stack, size_t stack_size,
-                     unsigned priority, uint32_t affinity);
+/* rt_thread_start, rt_thread_exit and the thread blocks: <rt/thread.h>. */
 
 #define RT_AFFINITY_ANY     0xffffffffu
 #define RT_PRIORITY_DEFAULT 32

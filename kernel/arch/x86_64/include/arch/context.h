@@ -20,14 +20,10 @@ void *context_switch(uint64_t *prev_rsp, uint64_t next_rsp, void *prev);
  * the RSP to resume. */
 uint64_t context_init_user(uint64_t stack_top, const struct trap_frame *frame);
 
-/* Writes the FS_BASE MSR and this CPU's record of it, keeping every
- * register, for a caller that holds values the compiler does not know of
- * in call-clobbered registers (the IPC fast path: the message). Called
- * through inline assembly. */
-__attribute__((no_caller_saved_registers)) void context_write_fs_base(uint64_t fs_base);
-
 /* Points the CPU at the next thread's address space root and FS base.
- * keep_registers (a constant): see context_write_fs_base(). */
+ * keep_registers (a constant): the caller holds a value the compiler does
+ * not know of in RDX (the IPC fast path: part of the message), which
+ * WRMSR needs, so RDX is saved around it. */
 static inline __attribute__((always_inline)) void
 context_load_space(struct cpu *cpu, uint64_t root, uint64_t fs_base, bool keep_registers)
 {
@@ -42,11 +38,26 @@ context_load_space(struct cpu *cpu, uint64_t root, uint64_t fs_base, bool keep_r
     if (cpu->fs_base == fs_base)
         return;
     if (keep_registers) {
-        __asm__ volatile("call context_write_fs_base" : : "D"(fs_base) : "memory", "cc");
+        __asm__ volatile("push %%rdx\n\t"
+                         "mov %%rax, %%rdx\n\t"
+                         "shr $32, %%rdx\n\t"
+                         "wrmsr\n\t"
+                         "pop %%rdx"
+                         :
+                         : "a"(fs_base), "c"(MSR_FS_BASE)
+                         : "memory");
     } else {
         wrmsr(MSR_FS_BASE, fs_base);
-        cpu->fs_base = fs_base;
     }
+    cpu->fs_base = fs_base;
+}
+
+/* Loads the running thread's new FS base (thread_fs_base_set); the
+ * caller has interrupts off and has recorded the value in the thread. */
+static inline void context_load_fs_base(struct cpu *cpu, uint64_t fs_base)
+{
+    wrmsr(MSR_FS_BASE, fs_base);
+    cpu->fs_base = fs_base;
 }
 
 /* Points the CPU at the next thread: kernel stack for traps and SYSCALL
