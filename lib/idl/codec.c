@@ -154,33 +154,6 @@ bool idl_values_valid(const struct idl_struct *s, const void *c)
     return values_valid(s, c);
 }
 
-/* Both written out word by word: this is the fast path, and the compiler
- * would keep the loops. */
-void idl_regs_put(const struct idl_struct *s, const void *c, uint64_t words[CAIRN_IPC_WORDS])
-{
-    const uint64_t *pad = s->pad;
-    uint64_t v[CAIRN_IPC_WORDS];
-    __builtin_memcpy(v, c, sizeof(v));
-    words[0] = v[0] & ~pad[0];
-    words[1] = v[1] & ~pad[1];
-    words[2] = v[2] & ~pad[2];
-    words[3] = v[3] & ~pad[3];
-}
-
-bool idl_regs_get(const struct idl_struct *s, const uint64_t words[CAIRN_IPC_WORDS], void *c)
-{
-    const uint64_t *pad = s->pad;
-    uint64_t w0 = words[0], w1 = words[1], w2 = words[2], w3 = words[3];
-    if ((w0 & pad[0]) | (w1 & pad[1]) | (w2 & pad[2]) | (w3 & pad[3]))
-        return false;
-    uint8_t *to = c;
-    __builtin_memcpy(to, &w0, 8);
-    __builtin_memcpy(to + 8, &w1, 8);
-    __builtin_memcpy(to + 16, &w2, 8);
-    __builtin_memcpy(to + 24, &w3, 8);
-    return true;
-}
-
 long idl_reply_status(const struct cairn_msg *msg)
 {
     int32_t status = (int32_t)CAIRN_MSGINFO_LABEL(msg->info);

@@ -157,10 +157,37 @@ long idl_decode(const struct idl_struct *s, const struct cairn_msg *msg,
 /* For IDL_REGS shapes s, the runtime's register-only path: whether every
  * bool and enum of C struct c is valid; C struct c (IDL_REG_BYTES long)
  * into the four words with the bits s->pad marks cleared; and back, which
- * is false (and copies nothing) when a bit s->pad marks is set in words. */
+ * is false (and copies nothing) when a bit s->pad marks is set in words.
+ * The last two are inline and written out word by word: on the IPC fast
+ * path they are most of the runtime's work. */
 bool idl_values_valid(const struct idl_struct *s, const void *c);
-void idl_regs_put(const struct idl_struct *s, const void *c, uint64_t words[CAIRN_IPC_WORDS]);
-bool idl_regs_get(const struct idl_struct *s, const uint64_t words[CAIRN_IPC_WORDS], void *c);
+
+static inline void idl_regs_put(const struct idl_struct *s, const void *c,
+                                uint64_t words[CAIRN_IPC_WORDS])
+{
+    const uint64_t *pad = s->pad;
+    uint64_t v[CAIRN_IPC_WORDS];
+    __builtin_memcpy(v, c, sizeof(v));
+    words[0] = v[0] & ~pad[0];
+    words[1] = v[1] & ~pad[1];
+    words[2] = v[2] & ~pad[2];
+    words[3] = v[3] & ~pad[3];
+}
+
+static inline bool idl_regs_get(const struct idl_struct *s, const uint64_t words[CAIRN_IPC_WORDS],
+                                void *c)
+{
+    const uint64_t *pad = s->pad;
+    uint64_t w0 = words[0], w1 = words[1], w2 = words[2], w3 = words[3];
+    if ((w0 & pad[0]) | (w1 & pad[1]) | (w2 & pad[2]) | (w3 & pad[3]))
+        return false;
+    uint8_t *to = c;
+    __builtin_memcpy(to, &w0, 8);
+    __builtin_memcpy(to + 8, &w1, 8);
+    __builtin_memcpy(to + 16, &w2, 8);
+    __builtin_memcpy(to + 24, &w3, 8);
+    return true;
+}
 
 /* The status of a reply whose label is not 0 or which is not the label
  * alone: the negated error when msg is exactly an error reply (a label of
