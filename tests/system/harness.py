@@ -203,12 +203,17 @@ def finish_output(matcher, splitter):
 
 
 def consume_chunk(matcher, splitter, chunk):
-    """Feed one chunk of serial output; return a failure reason or None."""
+    """Feed one chunk of serial output; return a failure reason or None.
+
+    An incomplete last line is matched only once complete (or at the end of
+    the output, finish_output): a forbid such as r"exited \((?!status 0)"
+    matches the beginning "exited (s" of the very line it allows.
+    """
     for line in splitter.feed(chunk):
         reason = matcher.feed_line(line)
         if reason or matcher.done:
             return reason
-    return matcher.check_forbid(splitter.partial)
+    return None
 
 
 def watch_serial(process, matcher, log, deadline, stop):
