@@ -41,13 +41,28 @@ static uint32_t word_len(uint32_t i, uint32_t end)
     return end - start < 8 ? end - start : 8;
 }
 
+/* Payload word i's bytes below end, the rest 0. A word lies wholly in
+ * the registers or wholly in the buffer (IDL_REG_BYTES is a multiple of
+ * 8), so a whole word is one load. */
+static uint64_t wire_word(const struct wire *w, uint32_t i, uint32_t end)
+{
+    uint32_t n = word_len(i, end);
+    const uint8_t *at = 8 * i < IDL_REG_BYTES ? w->regs + 8 * i : w->data + (8 * i - IDL_REG_BYTES);
+    uint64_t v = 0;
+    if (n == 8) {
+        __builtin_memcpy(&v, at, 8);
+        return v;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        v |= (uint64_t)at[k] << (8 * k);
+    return v;
+}
+
 /* Whether every bit s->pad marks is 0 in the payload's first end bytes. */
 static bool pad_clean(const struct idl_struct *s, const struct wire *w, uint32_t end)
 {
     for (uint32_t i = 0; i < s->pad_words; i++) {
-        uint64_t v = 0;
-        wire_get(w, 8 * i, &v, word_len(i, end));
-        if (v & s->pad[i])
+        if (s->pad[i] && (wire_word(w, i, end) & s->pad[i]))
             return false;
     }
     return true;
@@ -58,12 +73,10 @@ static bool pad_clean(const struct idl_struct *s, const struct wire *w, uint32_t
 static void pad_clear(const struct idl_struct *s, const struct wire *w, uint32_t end)
 {
     for (uint32_t i = 0; i < s->pad_words; i++) {
-        uint64_t v = 0;
         uint32_t n = word_len(i, end);
         if (!(s->pad[i] && n))
             continue;
-        wire_get(w, 8 * i, &v, n);
-        v &= ~s->pad[i];
+        uint64_t v = wire_word(w, i, end) & ~s->pad[i];
         wire_put(w, 8 * i, &v, n);
     }
 }
@@ -71,8 +84,12 @@ static void pad_clear(const struct idl_struct *s, const struct wire *w, uint32_t
 /* Whether the register bytes from off on are 0: the payload ends there. */
 static bool regs_tail_clean(const struct wire *w, uint32_t off)
 {
-    for (; off < IDL_REG_BYTES; off++) {
-        if (w->regs[off])
+    for (uint32_t i = off / 8; i < IDL_REG_BYTES / 8; i++) {
+        uint64_t v;
+        __builtin_memcpy(&v, w->regs + 8 * i, 8);
+        if (i == off / 8)
+            v &= ~0ull << (8 * (off % 8)); /* the payload's own bytes of this word */
+        if (v)
             return false;
     }
     return true;
