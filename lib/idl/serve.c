@@ -5,42 +5,69 @@
 #include <idl/idl.h>
 #include <rt/ipc.h>
 
-/* Waits for the next request that is a message, not notification bits. */
-static long serve_recv(cairn_handle_t endpoint, struct cairn_msg *msg)
+/* Waits for the next request that is a message, not notification bits;
+ * with idle, calls it whenever idle->every_ns pass without one. */
+static inline __attribute__((always_inline)) long
+serve_recv(cairn_handle_t endpoint, struct cairn_msg *msg, const struct idl_idle *idle)
 {
-    long r;
-    do
-        r = rt_ipc_recv(endpoint, UINT64_MAX, msg);
-    while (r == 0 && rt_ipc_is_notification(msg));
-    return r;
+    for (;;) {
+        long r = rt_ipc_recv(endpoint, idle ? idle->every_ns : UINT64_MAX, msg);
+        if (r == -CAIRN_E_TIMED_OUT && idle) {
+            idle->fn(idle->ctx);
+            continue;
+        }
+        if (r != 0 || !rt_ipc_is_notification(msg))
+            return r;
+    }
 }
 
-long idl_serve(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf,
-               const struct idl_interface *iface, const void *ops, void *ctx)
+/* Sends the reply in msg and receives the next request. Without idle in
+ * one system call (ipc_reply_recv); with it as two, since only a receive
+ * alone can time out. A reply that could not be sent (a handle it
+ * carried, or the caller has no buffer for it) is answered with the error
+ * alone before receiving. */
+static inline __attribute__((always_inline)) long
+serve_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg, const struct idl_idle *idle)
+{
+    uint64_t info = msg->info;
+    long r = idle ? rt_ipc_reply(msg) : rt_ipc_reply_recv(endpoint, msg);
+    if (r == 0 && !idle && !rt_ipc_is_notification(msg))
+        return 0;
+    if (r < 0 && (CAIRN_MSGINFO_BYTES(info) || CAIRN_MSGINFO_CAPS(info))) {
+        struct cairn_msg status = {.info = CAIRN_MSGINFO((uint32_t)(int32_t)r)};
+        rt_ipc_reply(&status);
+    }
+    return serve_recv(endpoint, msg, idle);
+}
+
+/* The loop of both entries, inlined into each so that idl_serve's (idle
+ * NULL) tests nothing of idle on its way. */
+static inline __attribute__((always_inline)) long
+serve(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf, const struct idl_interface *iface,
+      const void *ops, void *ctx, const struct idl_idle *idle)
 {
     struct cairn_msg msg;
     long r = buf ? rt_ipc_buffer_set(buf) : 0;
     if (!buf && !(buf = rt_ipc_buffer()))
         r = -CAIRN_E_NO_MEMORY;
     if (r == 0)
-        r = serve_recv(endpoint, &msg);
+        r = serve_recv(endpoint, &msg, idle);
     while (r == 0) {
-        if (rt_ipc_is_notification(&msg)) {
-            r = serve_recv(endpoint, &msg);
-            continue;
-        }
         idl_dispatch(iface, ops, ctx, &msg, buf);
-        uint64_t info = msg.info;
-        r = rt_ipc_reply_recv(endpoint, &msg);
-        if (r == 0)
-            continue;
-        /* The reply could not be sent (a handle it carried, or the caller
-         * has no buffer for it): answer with the error alone, then carry
-         * on receiving. */
-        struct cairn_msg status = {.info = CAIRN_MSGINFO((uint32_t)(int32_t)r)};
-        if (CAIRN_MSGINFO_BYTES(info) || CAIRN_MSGINFO_CAPS(info))
-            rt_ipc_reply(&status);
-        r = serve_recv(endpoint, &msg);
+        r = serve_reply_recv(endpoint, &msg, idle);
     }
     return r;
+}
+
+long idl_serve_idle(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf,
+                    const struct idl_interface *iface, const void *ops, void *ctx,
+                    const struct idl_idle *idle)
+{
+    return serve(endpoint, buf, iface, ops, ctx, idle);
+}
+
+long idl_serve(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf,
+               const struct idl_interface *iface, const void *ops, void *ctx)
+{
+    return serve(endpoint, buf, iface, ops, ctx, 0);
 }

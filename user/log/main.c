@@ -112,34 +112,10 @@ static const struct log_ops ops = {
     .append = log_op_append,
 };
 
-/* Replies to the request just dispatched; a reply the caller could not
- * take is answered with its error alone (as idl_serve does). */
-static void reply(struct cairn_msg *msg)
+/* Between requests: DRAIN_NS without one drains the kernel log. */
+static void drain_idle(void *ctx)
 {
-    long r = rt_ipc_reply(msg);
-    if (r < 0 && r != -CAIRN_E_PEER_DEAD && r != -CAIRN_E_NOT_FOUND) {
-        struct cairn_msg status = {.info = CAIRN_MSGINFO((uint32_t)(int32_t)r)};
-        rt_ipc_reply(&status);
-    }
-}
-
-/* Receives and answers requests; drains the kernel log when idle. */
-static long serve(struct log_service *s, cairn_handle_t endpoint)
-{
-    struct cairn_msg msg;
-    for (;;) {
-        long r = rt_ipc_recv(endpoint, DRAIN_NS, &msg);
-        if (r == -CAIRN_E_TIMED_OUT) {
-            drain_kernel(s);
-            continue;
-        }
-        if (r < 0)
-            return r;
-        if (rt_ipc_is_notification(&msg))
-            continue;
-        log_dispatch(&ops, s, &msg, &ipc_buffer);
-        reply(&msg);
-    }
+    drain_kernel(ctx);
 }
 
 int main(void)
@@ -159,7 +135,8 @@ int main(void)
         return 1;
     }
     drain_kernel(&service);
-    err = serve(&service, endpoint);
+    const struct idl_idle idle = {.every_ns = DRAIN_NS, .fn = drain_idle, .ctx = &service};
+    err = idl_serve_idle(endpoint, &ipc_buffer, &log_interface, &ops, &service, &idle);
     rt_printf("log: receiving failed (error %ld)\n", err);
     return 1;
 }

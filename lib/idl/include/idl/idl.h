@@ -254,4 +254,20 @@ void idl_dispatch(const struct idl_interface *iface, const void *ops, void *ctx,
 long idl_serve(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf,
                const struct idl_interface *iface, const void *ops, void *ctx);
 
+/* What a server does while no request comes (idl_serve_idle): fn(ctx)
+ * each time every_ns nanoseconds pass without one. */
+struct idl_idle {
+    uint64_t every_ns;
+    void (*fn)(void *ctx);
+    void *ctx;
+};
+
+/* As idl_serve, and calls idle->fn whenever idle->every_ns pass without a
+ * request (idle NULL: exactly idl_serve). The reply and the next receive
+ * are then two system calls instead of ipc_reply_recv's one, since only a
+ * receive alone can time out. */
+long idl_serve_idle(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf,
+                    const struct idl_interface *iface, const void *ops, void *ctx,
+                    const struct idl_idle *idle);
+
 #endif
