@@ -30,9 +30,3 @@ void __assert_fail(const char *expr, const char *file, unsigned line, const char
             line, func);
     abort();
 }
-
-char *getenv(const char *name)
-{
-    (void)name;
-    return NULL;
-}

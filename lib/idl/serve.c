@@ -2,6 +2,7 @@
  * serve.c - the server loop: receive, dispatch, reply and receive again
  * (see idl/idl.h).
  */
+#include <cairn/syscalls.h>
 #include <idl/idl.h>
 #include <rt/ipc.h>
 
@@ -21,17 +22,52 @@ serve_recv(cairn_handle_t endpoint, struct cairn_msg *msg, const struct idl_idle
     }
 }
 
-/* Sends the reply in msg and receives the next request. Without idle in
- * one system call (ipc_reply_recv); with it as two, since only a receive
- * alone can time out. A reply that could not be sent (a handle it
- * carried, or the caller has no buffer for it) is answered with the error
- * alone before receiving. */
-static inline __attribute__((always_inline)) long
-serve_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg, const struct idl_idle *idle)
+/* Whether the reply in msg/buf moves a handle to the caller. */
+static bool serve_moves(const struct cairn_msg *msg, const struct cairn_ipc_buffer *buf)
+{
+    for (unsigned i = 0; i < CAIRN_MSGINFO_CAPS(msg->info); i++) {
+        if (buf->caps[i] & CAIRN_IPC_CAP_MOVE)
+            return true;
+    }
+    return false;
+}
+
+/* Sends a reply that moves handles on its own (ipc_reply): when the caller
+ * cannot take it (no IPC buffer, a full handle table, a call that timed
+ * out) the handles stay here, and only ipc_reply says so; ipc_reply_recv
+ * would go on receiving and leave them in this process for good, one per
+ * such call, until its handle table is full. Closes them then. Returns
+ * the reply's error (0: sent). */
+static long serve_reply_moving(const struct cairn_msg *msg, const struct cairn_ipc_buffer *buf)
+{
+    long r = rt_ipc_reply(msg);
+    if (r == 0)
+        return 0;
+    for (unsigned i = 0; i < CAIRN_MSGINFO_CAPS(msg->info); i++) {
+        if (buf->caps[i] & CAIRN_IPC_CAP_MOVE)
+            cairn_handle_close(buf->caps[i] & ~CAIRN_IPC_CAP_MOVE);
+    }
+    return r;
+}
+
+/* Sends the reply in msg/buf and receives the next request: in one system
+ * call (ipc_reply_recv) unless the reply moves handles (see
+ * serve_reply_moving) or idle is given (only a receive alone can time
+ * out). A reply that could not be sent (a handle it carried, or the
+ * caller has no buffer for it) is answered with the error alone before
+ * receiving. */
+static inline __attribute__((always_inline)) long serve_reply_recv(cairn_handle_t endpoint,
+                                                                   struct cairn_msg *msg,
+                                                                   struct cairn_ipc_buffer *buf,
+                                                                   const struct idl_idle *idle)
 {
     uint64_t info = msg->info;
-    long r = idle ? rt_ipc_reply(msg) : rt_ipc_reply_recv(endpoint, msg);
-    if (r == 0 && !idle && !rt_ipc_is_notification(msg))
+    long r;
+    if (serve_moves(msg, buf))
+        r = serve_reply_moving(msg, buf);
+    else if (idle)
+        r = rt_ipc_reply(msg);
+    else if ((r = rt_ipc_reply_recv(endpoint, msg)) == 0 && !rt_ipc_is_notification(msg))
         return 0;
     if (r < 0 && (CAIRN_MSGINFO_BYTES(info) || CAIRN_MSGINFO_CAPS(info))) {
         struct cairn_msg status = {.info = CAIRN_MSGINFO((uint32_t)(int32_t)r)};
@@ -54,7 +90,7 @@ serve(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf, const struct idl_in
         r = serve_recv(endpoint, &msg, idle);
     while (r == 0) {
         idl_dispatch(iface, ops, ctx, &msg, buf);
-        r = serve_reply_recv(endpoint, &msg, idle);
+        r = serve_reply_recv(endpoint, &msg, buf, idle);
     }
     return r;
 }

@@ -175,13 +175,6 @@ long rt_ipc_recv(cairn_handle_t endpoint, uint64_t timeout_ns, struct cairn_msg 
 
 long rt_ipc_reply(const struct cairn_msg *msg)
 {
-    if (host_replied < HOST_QUEUE_MAX)
-        host_replies[host_replied++] = *msg;
-    return 0;
-}
-
-long rt_ipc_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg)
-{
     long r = host_check(msg->info, &host_server_buf, &host_server_buf);
     if (r < 0)
         return r;
@@ -189,6 +182,15 @@ long rt_ipc_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg)
         if (host_server_buf.caps[i] & CAIRN_IPC_CAP_MOVE)
             cairn_handle_close(host_server_buf.caps[i] & ~CAIRN_IPC_CAP_MOVE);
     }
-    rt_ipc_reply(msg);
+    if (host_replied < HOST_QUEUE_MAX)
+        host_replies[host_replied++] = *msg;
+    return 0;
+}
+
+long rt_ipc_reply_recv(cairn_handle_t endpoint, struct cairn_msg *msg)
+{
+    long r = rt_ipc_reply(msg);
+    if (r < 0)
+        return r;
     return rt_ipc_recv(endpoint, UINT64_MAX, msg);
 }

@@ -66,7 +66,46 @@ static bool manifest_load(const char *name, struct manifest *m)
     return true;
 }
 
-/* Loads set NAME into silos[], nameserver first, then in dependency order. */
+/* The silo of the set that m depends on but that did not load (it is not
+ * among list[0..n)), or NULL. A dependency outside the set is left to
+ * order_silos, which refuses it. */
+static const char *dependency_missing(const struct set *set, const struct manifest *const *list,
+                                      unsigned n, const struct manifest *m)
+{
+    for (unsigned d = 0; d < m->depend_count; d++) {
+        bool in_set = false, loaded = false;
+        for (unsigned i = 0; i < set->count && !in_set; i++)
+            in_set = strcmp(set->names[i], m->depends[d]) == 0;
+        for (unsigned i = 0; i < n && !loaded; i++)
+            loaded = strcmp(list[i]->name, m->depends[d]) == 0;
+        if (in_set && !loaded)
+            return m->depends[d];
+    }
+    return NULL;
+}
+
+/* Leaves out of list[0..n) the silos that depend, directly or through
+ * others, on a silo of the set that did not load: they cannot start, the
+ * rest of the set still can. Returns how many are left. */
+static unsigned dependents_drop(const struct set *set, const struct manifest **list, unsigned n)
+{
+    for (unsigned i = 0; i < n;) {
+        const char *missing = dependency_missing(set, list, n, list[i]);
+        if (!missing) {
+            i++;
+            continue;
+        }
+        init_log("init: cannot start %s: it depends on %s, which did not load", list[i]->name,
+                 missing);
+        memmove(&list[i], &list[i + 1], (n - i - 1) * sizeof(list[0]));
+        n--;
+        i = 0; /* a silo seen earlier may have depended on this one */
+    }
+    return n;
+}
+
+/* Loads set NAME into silos[], nameserver first, then in dependency order;
+ * a silo whose manifest does not load is left out, with its dependents. */
 static bool set_load(const char *name)
 {
     char path[64], why[192];
@@ -91,6 +130,7 @@ static bool set_load(const char *name)
             n++;
         }
     }
+    n = dependents_drop(&set, list, n);
     if (order_silos(list, n, order, why, sizeof(why)) != 0) {
         init_log("init: set %s: %s", name, why);
         return false;

@@ -11,6 +11,7 @@
 #include <cairn/startup.h>
 #include <cairn/vm.h>
 #include <rt/rt.h>
+#include <stdlib.h>
 
 #define AT_PAGESZ 6
 #define INITRD_VA 0x200000000000ull
@@ -32,6 +33,13 @@ static bool env_ok(int argc)
 {
     char *const *envp = (char *const *)(rt_startup_block + 1 + argc + 1);
     return same(envp[0], "SPAWN=1") && same(envp[1], "EMPTY=") && envp[2] == NULL;
+}
+
+/* getenv finds the same entries by name, and nothing else. */
+static bool getenv_ok(void)
+{
+    return same(getenv("SPAWN"), "1") && same(getenv("EMPTY"), "") && !getenv("SPAW") &&
+           !getenv("SPAWN=1") && !getenv("S") && !getenv("") && !getenv("HOME");
 }
 
 /* The ramdisk handle is a memory object with exactly READ and MAP, and
@@ -70,6 +78,7 @@ int main(int argc, char **argv)
     const bool checks[] = {
         args_ok(argc, argv),
         env_ok(argc),
+        getenv_ok(),
         rt_startup_value(AT_PAGESZ, &page) && page == CAIRN_PAGE_SIZE,
         initrd_ok(),
         nothing_else(),

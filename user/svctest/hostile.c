@@ -6,8 +6,9 @@
  * one inside, an enum value not listed, capabilities missing, unexpected,
  * of the wrong type or without the rights, a message that differs from a
  * well-formed one only by a byte that is not 0 where nothing travels:
- * alignment padding or a register after the payload), then a run of
- * random ones. Each must come back with an error, and after each the
+ * alignment padding or a register after the payload), resolves whose
+ * reply (a moved handle) the client has no IPC buffer to take, then a run
+ * of random ones. Each must come back with an error, and after each the
  * services must still answer well-formed requests.
  */
 #include "svctest.h"
@@ -19,8 +20,9 @@
 #include <string.h>
 #include <svc/svc.h>
 
-#define H           "hostile"
-#define RANDOM_RUNS 300
+#define H            "hostile"
+#define RANDOM_RUNS  300
+#define UNTAKEN_RUNS 5000 /* more handles than the nameserver's quota (1M) lets it hold: 4093 */
 
 /* A hand-made message: the first IDL_REG_BYTES of bytes travel in the
  * registers whatever len says (a sender may put anything there), the rest
@@ -185,6 +187,33 @@ static void hostile_nameserver(void)
     cairn_handle_close((cairn_handle_t)note);
 }
 
+/* Resolves "log:" through the nameserver, UNTAKEN_RUNS times, with no IPC
+ * buffer to take the handle the reply moves: each call fails (TOO_LARGE),
+ * and the nameserver must close the handle it minted rather than keep
+ * it; kept, they fill its handle table and every resolve after, anyone's,
+ * fails with NO_HANDLES. */
+static void hostile_untaken_replies(void)
+{
+    cairn_handle_t ns = svc_nameserver();
+    uint32_t fixed = nameserver_interface.methods[0].in.fixed;
+    uint8_t bytes[IDL_REG_BYTES] = {0};
+    uint16_t n = 4;
+    unsigned failed = 0;
+    memcpy(bytes, &n, 2);
+    memcpy(bytes + fixed, "log:", 5);
+    check(H, "no IPC buffer", rt_ipc_buffer_set(NULL), 0);
+    for (unsigned i = 0; i < UNTAKEN_RUNS; i++) {
+        struct cairn_msg msg = {0};
+        memcpy(msg.words, bytes, IDL_REG_BYTES);
+        msg.info = CAIRN_MSGINFO_MAKE(IDL_LABEL(NAMESERVER_ID, NAMESERVER_RESOLVE), 0, 0);
+        failed += rt_ipc_call(ns, &msg) == -CAIRN_E_TOO_LARGE;
+    }
+    check(H, "the IPC buffer again", rt_ipc_buffer_set(svc_ipc_buffer()), 0);
+    if (check(H, "resolves whose reply could not be taken", failed, UNTAKEN_RUNS))
+        rejected++;
+    still_serving("after replies the client could not take");
+}
+
 /* The argument shape of iface's method number. */
 static const struct idl_struct *args_of(const struct idl_interface *iface, uint32_t number)
 {
@@ -286,6 +315,7 @@ int mode_hostile(void)
     hostile_log();
     hostile_nameserver();
     hostile_one_encoding();
+    hostile_untaken_replies();
     hostile_random();
     if (check_failures)
         return 1;

@@ -62,7 +62,10 @@ __attribute__((__noreturn__)) void _Exit(int status);
 /* Prints "PROGRAM: aborted" and ends the process with EXIT_ABORTED. */
 __attribute__((__noreturn__)) void abort(void);
 
-/* No environment yet: always NULL. */
+/* The value of environment variable name: the text after "name=" in the
+ * first entry of the environment the program was started with (a silo's
+ * manifest `env`, lib/spawn's envp), or NULL when none names it (or name
+ * is empty or contains '='). Read-only: there is no setenv. */
 char *getenv(const char *name);
 
 #endif
