@@ -16,6 +16,7 @@
 #include <mm/kmalloc.h>
 #include <object/cap.h>
 #include <object/endpoint.h>
+#include <object/ipc_caps.h>
 #include <object/ipc_buffer.h>
 #include <object/ipc_fastpath.h>
 #include <object/notification.h>
@@ -526,6 +527,11 @@ SYSCALL_DEFINE(ipc_reply_recv_slow)
         kobject_release(&ep->obj);
         return -(int64_t)err;
     }
+    /* A reply owed but not taken (the caller's buffer or table, or the
+     * caller gave up): the receive goes on and this thread never learns
+     * it, so the handles it moved leave it all the same. */
+    if (err != CAIRN_OK && err != CAIRN_E_NOT_FOUND && CAIRN_MSGINFO_CAPS(a1))
+        ipc_caps_drop_moved(self->process, self->ipc_caps, CAIRN_MSGINFO_CAPS(a1));
     self->ipc_resume = IPC_RESUME_RECV;
     int64_t status = endpoint_receive(ep, self, UINT64_MAX, caller);
     self->ipc_resume = IPC_RESUME_NONE;

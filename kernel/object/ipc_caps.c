@@ -66,3 +66,14 @@ enum cairn_error ipc_caps_transfer(struct process *from, const uint32_t *list, u
         out[i] = made[i];
     return err;
 }
+
+void ipc_caps_drop_moved(struct process *p, const uint32_t *list, unsigned n)
+{
+    ASSERT(n <= CAIRN_IPC_MAX_CAPS, "a message carries at most CAIRN_IPC_MAX_CAPS handles");
+    bool irq = cap_lock_take();
+    for (unsigned i = 0; i < n; i++) {
+        if (cap_moved(list[i]))
+            handle_close(&p->handles, cap_handle(list[i]));
+    }
+    cap_lock_drop(irq);
+}

@@ -22,22 +22,10 @@ serve_recv(cairn_handle_t endpoint, struct cairn_msg *msg, const struct idl_idle
     }
 }
 
-/* Whether the reply in msg/buf moves a handle to the caller. */
-static bool serve_moves(const struct cairn_msg *msg, const struct cairn_ipc_buffer *buf)
-{
-    for (unsigned i = 0; i < CAIRN_MSGINFO_CAPS(msg->info); i++) {
-        if (buf->caps[i] & CAIRN_IPC_CAP_MOVE)
-            return true;
-    }
-    return false;
-}
-
-/* Sends a reply that moves handles on its own (ipc_reply): when the caller
- * cannot take it (no IPC buffer, a full handle table, a call that timed
- * out) the handles stay here, and only ipc_reply says so; ipc_reply_recv
- * would go on receiving and leave them in this process for good, one per
- * such call, until its handle table is full. Closes them then. Returns
- * the reply's error (0: sent). */
+/* Sends the reply in msg/buf with ipc_reply; when the caller cannot take
+ * it (no IPC buffer, a full handle table, a call that timed out), closes
+ * the handles it moves, as ipc_reply_recv does in the kernel. Returns the
+ * reply's error (0: sent). */
 static long serve_reply_moving(const struct cairn_msg *msg, const struct cairn_ipc_buffer *buf)
 {
     long r = rt_ipc_reply(msg);
@@ -50,12 +38,12 @@ static long serve_reply_moving(const struct cairn_msg *msg, const struct cairn_i
     return r;
 }
 
-/* Sends the reply in msg/buf and receives the next request: in one system
- * call (ipc_reply_recv) unless the reply moves handles (see
- * serve_reply_moving) or idle is given (only a receive alone can time
- * out). A reply that could not be sent (a handle it carried, or the
- * caller has no buffer for it) is answered with the error alone before
- * receiving. */
+/* Sends the reply in msg and receives the next request: in one system
+ * call (ipc_reply_recv) unless idle is given (only a receive alone can time
+ * out). A reply that could not be sent (a handle it carried, or the caller
+ * has no buffer for it) is answered with the error alone before receiving;
+ * handles it moved are closed by the kernel (ipc_reply_recv) or here
+ * (ipc_reply), so a caller that cannot take them leaves none behind. */
 static inline __attribute__((always_inline)) long serve_reply_recv(cairn_handle_t endpoint,
                                                                    struct cairn_msg *msg,
                                                                    struct cairn_ipc_buffer *buf,
@@ -63,10 +51,8 @@ static inline __attribute__((always_inline)) long serve_reply_recv(cairn_handle_
 {
     uint64_t info = msg->info;
     long r;
-    if (serve_moves(msg, buf))
+    if (idle)
         r = serve_reply_moving(msg, buf);
-    else if (idle)
-        r = rt_ipc_reply(msg);
     else if ((r = rt_ipc_reply_recv(endpoint, msg)) == 0 && !rt_ipc_is_notification(msg))
         return 0;
     if (r < 0 && (CAIRN_MSGINFO_BYTES(info) || CAIRN_MSGINFO_CAPS(info))) {

@@ -27,9 +27,7 @@ static struct cairn_ipc_buffer client_buffer __attribute__((aligned(4096)));
 static long service, client, helper;
 
 /* Serves the nameserver's methods until a LABEL_STOP message, which it
- * answers before it ends. Replies as idl_serve does (lib/idl/serve.c): one
- * that moves a handle (resolve's) on its own, then a receive, so that a
- * reply the caller cannot take gives the handle back to be closed. */
+ * answers before it ends (as idl_serve does). */
 static void nameserver_thread(uint64_t arg)
 {
     struct nameserver *s = (struct nameserver *)arg;
@@ -39,12 +37,7 @@ static void nameserver_thread(uint64_t arg)
         r = rt_ipc_recv(s->endpoint, UINT64_MAX, &msg);
     while (r == 0 && CAIRN_MSGINFO_LABEL(msg.info) != LABEL_STOP) {
         nameserver_dispatch(&nameserver_service_ops, s, &msg, &server_buffer);
-        if (CAIRN_MSGINFO_CAPS(msg.info)) {
-            rt_ipc_reply(&msg); /* the measuring thread always takes it */
-            r = rt_ipc_recv(s->endpoint, UINT64_MAX, &msg);
-        } else {
-            r = rt_ipc_reply_recv(s->endpoint, &msg);
-        }
+        r = rt_ipc_reply_recv(s->endpoint, &msg);
     }
     msg.info = CAIRN_MSGINFO(0);
     rt_ipc_reply(&msg);

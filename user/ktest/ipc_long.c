@@ -47,7 +47,8 @@ static uint8_t pattern(unsigned i, unsigned salt)
 static long buffer_then_unmap(uint64_t va)
 {
     long mem = cairn_memory_create(PAGE);
-    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, mem, 0, va, PAGE, CAIRN_PROT_READ | CAIRN_PROT_WRITE), va);
+    EXPECT_EQ(
+        cairn_vm_map(CAIRN_PROCESS_SELF, mem, 0, va, PAGE, CAIRN_PROT_READ | CAIRN_PROT_WRITE), va);
     EXPECT_EQ(cairn_ipc_buffer_set(va), 0);
     EXPECT_EQ(cairn_vm_unmap(CAIRN_PROCESS_SELF, va, PAGE), 0);
     return mem;
@@ -203,7 +204,9 @@ KTEST(ipc_unmapped_sender_buffer, KTEST_QUICK)
     EXPECT_EQ(rt_ipc_call(s.endpoint, &m), 0);
     EXPECT_EQ(m.words[0], 0);
     /* A page mapped again at the address is the buffer again. */
-    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, mem, 0, UNMAPPED, PAGE, CAIRN_PROT_READ | CAIRN_PROT_WRITE), UNMAPPED);
+    EXPECT_EQ(cairn_vm_map(CAIRN_PROCESS_SELF, mem, 0, UNMAPPED, PAGE,
+                           CAIRN_PROT_READ | CAIRN_PROT_WRITE),
+              UNMAPPED);
     m.info = CAIRN_MSGINFO_MAKE(1, 16, 0);
     EXPECT_EQ(rt_ipc_call(s.endpoint, &m), 0);
     EXPECT_EQ(m.words[0], 16);
@@ -465,4 +468,47 @@ KTEST(ipc_caps_in_a_reply, KTEST_QUICK)
     cairn_handle_close(s.endpoint);
     cairn_handle_close(s.thread);
     EXPECT_EQ(rt_ipc_buffer_set(NULL), 0);
+}
+
+/* Answers the first call through ipc_reply_recv with a handle it moves (a
+ * new notification, whose value it leaves in s->got[0]), then STOP. */
+static void moving_replier(uint64_t arg)
+{
+    struct server *s = (struct server *)arg;
+    struct cairn_msg m;
+    EXPECT_EQ(rt_ipc_buffer_set(s->buf), 0);
+    EXPECT_EQ(rt_ipc_recv((cairn_handle_t)s->endpoint, UINT64_MAX, &m), 0);
+    long n = cairn_notification_create();
+    EXPECT_TRUE(n > 0);
+    s->got[0] = (cairn_handle_t)n;
+    m.info = rt_ipc_caps_put(s->buf, 9, 0, &s->got[0], 1, true);
+    s->reply_status[0] = rt_ipc_reply_recv((cairn_handle_t)s->endpoint, &m);
+    m.info = 0;
+    rt_ipc_reply(&m);
+    kt_thread_done();
+}
+
+/* The caller has no buffer: the reply's moved handle cannot reach it, the
+ * call fails with TOO_LARGE, the replier's receive goes on, and the handle
+ * is closed rather than left in the replier's table for good. */
+KTEST(ipc_reply_recv_closes_moved_handles_the_caller_cannot_take, KTEST_QUICK)
+{
+    struct cairn_system_info before;
+    cairn_system_info(&before);
+    struct server s = {.buf = &server_buf};
+    s.endpoint = cairn_endpoint_create();
+    s.thread = kt_spawn(moving_replier, (uint64_t)&s, RT_AFFINITY_ANY);
+    EXPECT_TRUE(s.thread > 0);
+    EXPECT_EQ(rt_ipc_buffer_set(NULL), 0);
+    struct cairn_msg m = {.info = CAIRN_MSGINFO(1)};
+    EXPECT_ERR(rt_ipc_call(s.endpoint, &m), CAIRN_E_TOO_LARGE);
+    m.info = CAIRN_MSGINFO(STOP);
+    EXPECT_EQ(rt_ipc_call(s.endpoint, &m), 0); /* the replier is past its reply_recv */
+    kt_join(1);
+    EXPECT_EQ(s.reply_status[0], 0);
+    struct cairn_handle_info info;
+    EXPECT_ERR(cairn_handle_info(s.got[0], &info), CAIRN_E_BAD_HANDLE);
+    cairn_handle_close(s.endpoint);
+    cairn_handle_close(s.thread);
+    EXPECT_TRUE(kt_memory_back_to(&before));
 }

@@ -37,4 +37,10 @@ enum cairn_error ipc_caps_check(struct process *p, const uint32_t *list, unsigne
 enum cairn_error ipc_caps_transfer(struct process *from, const uint32_t *list, unsigned n,
                                    struct process *to, uint32_t *out, bool *receiver_fault);
 
+/* Closes the handles of list that are moved (CAIRN_IPC_CAP_MOVE), those
+ * still LIVE: what a reply given with ipc_reply_recv gave away when its
+ * caller could not take it. The receive goes on there, so the replier
+ * never learns of the failure and would keep them for good. */
+void ipc_caps_drop_moved(struct process *p, const uint32_t *list, unsigned n);
+
 #endif
