@@ -565,8 +565,9 @@ CASES = (
         ),
     ),
     # A manifest that does not parse is refused with its file and line, a
-    # silo that depends on it is left out, a silo whose program is missing
-    # cannot start, and the rest of the set still starts.
+    # silo that depends on it is left out, so is one that provides a scheme
+    # another silo provides, a silo whose program is missing cannot start,
+    # and the rest of the set still starts.
     Case(
         name="bad_manifest",
         firmware="bios",
@@ -576,13 +577,14 @@ CASES = (
         cmdline="run=init:set=broken",
         expect=(
             r"init: silos/broken\.silo:8: .*colour",
+            r"init: cannot start imposter: scheme log is provided by log already",
             r"init: cannot start afterbroken: it depends on broken, which did not load",
             r"init: started nameserver pid \d+",
             r"init: started log pid \d+",
             r"init: cannot start ghost \(error -16\)",
-            r"init: 2 of 5 services up",
+            r"init: 2 of 6 services up",
         ),
-        forbid=(r"init: started (broken|afterbroken|ghost)", r"init: all services up"),
+        forbid=(r"init: started (broken|afterbroken|ghost|imposter)", r"init: all services up"),
     ),
     # A hostile client: malformed messages of every kind to the log service
     # and the nameserver, each refused, both still serving afterwards.

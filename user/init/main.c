@@ -104,8 +104,47 @@ static unsigned dependents_drop(const struct set *set, const struct manifest **l
     return n;
 }
 
+/* The scheme list[i] provides that a silo before it in list provides too
+ * (its name in *other), or NULL. */
+static const char *scheme_taken(const struct manifest *const *list, unsigned i, const char **other)
+{
+    for (unsigned k = 0; k < list[i]->provide_count; k++) {
+        for (unsigned j = 0; j < i; j++) {
+            for (unsigned q = 0; q < list[j]->provide_count; q++) {
+                if (strcmp(list[j]->provides[q], list[i]->provides[k]) == 0) {
+                    *other = list[j]->name;
+                    return list[i]->provides[k];
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Leaves out of list[0..n) each silo that provides a scheme a silo listed
+ * before it provides too: a scheme has one owner, and the nameserver would
+ * let the later registration replace the earlier. Returns how many are
+ * left (their dependents go with dependents_drop). */
+static unsigned rival_providers_drop(const struct manifest **list, unsigned n)
+{
+    const char *other;
+    for (unsigned i = 0; i < n;) {
+        const char *scheme = scheme_taken(list, i, &other);
+        if (!scheme) {
+            i++;
+            continue;
+        }
+        init_log("init: cannot start %s: scheme %s is provided by %s already", list[i]->name,
+                 scheme, other);
+        memmove(&list[i], &list[i + 1], (n - i - 1) * sizeof(list[0]));
+        n--;
+    }
+    return n;
+}
+
 /* Loads set NAME into silos[], nameserver first, then in dependency order;
- * a silo whose manifest does not load is left out, with its dependents. */
+ * a silo whose manifest does not load, or that provides a scheme an
+ * earlier silo of the set provides, is left out, with its dependents. */
 static bool set_load(const char *name)
 {
     char path[64], why[192];
@@ -130,7 +169,7 @@ static bool set_load(const char *name)
             n++;
         }
     }
-    n = dependents_drop(&set, list, n);
+    n = dependents_drop(&set, list, rival_providers_drop(list, n));
     if (order_silos(list, n, order, why, sizeof(why)) != 0) {
         init_log("init: set %s: %s", name, why);
         return false;
