@@ -285,6 +285,39 @@ __attribute__((noreturn)) static void supervise(void)
     }
 }
 
+/* The silo s depends on that is not running (its start failed, or it
+ * ended already), or NULL: s must not start without it. */
+static const char *dependency_down(const struct silo *s)
+{
+    for (unsigned d = 0; d < s->m.depend_count; d++) {
+        for (unsigned i = 0; i < silo_count; i++) {
+            if (strcmp(silos[i].m.name, s->m.depends[d]) == 0 && silos[i].state != SILO_RUNNING)
+                return s->m.depends[d];
+        }
+    }
+    return NULL;
+}
+
+/* Starts the silos in order, each once the silos it depends on run; the
+ * number that started. */
+static unsigned set_start(void)
+{
+    unsigned up = 0;
+    for (unsigned i = 0; i < silo_count; i++) {
+        const char *down = dependency_down(&silos[i]);
+        if (down) {
+            init_log("init: cannot start %s: it depends on %s, which is not up", silos[i].m.name,
+                     down);
+            continue;
+        }
+        if (silo_start(&silos[i]) != 0)
+            continue;
+        provider_wait(&silos[i]);
+        up++;
+    }
+    return up;
+}
+
 int main(int argc, char **argv)
 {
     const char *set = "boot";
@@ -302,13 +335,7 @@ int main(int argc, char **argv)
     }
     if (!set_load(set) || !bootstrap())
         return 1;
-    unsigned up = 0;
-    for (unsigned i = 0; i < silo_count; i++) {
-        if (silo_start(&silos[i]) != 0)
-            continue;
-        provider_wait(&silos[i]);
-        up++;
-    }
+    unsigned up = set_start();
     if (up == set_size)
         init_log("init: all services up");
     else
