@@ -41,9 +41,15 @@ long relay_send(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf, uint64_t 
     long r = rt_ipc_call_timeout(endpoint, buf, timeout_ns, &msg);
     if (r < 0)
         return r;
-    if (CAIRN_MSGINFO_CAPS(msg.info))
+    /* The answer, validated as every IDL reply is: an error status alone,
+     * or append's (empty) results. */
+    if (CAIRN_MSGINFO_LABEL(msg.info) != 0) {
         idl_caps_close(&msg, buf);
-    *status = (int32_t)CAIRN_MSGINFO_LABEL(msg.info);
+        *status = idl_reply_status(&msg);
+    } else {
+        struct log__append_out out;
+        *status = idl_decode(&m->out, &msg, buf, &out);
+    }
     return 0;
 }
 
