@@ -147,7 +147,10 @@ def run_host_tests(args, tally):
     """Run every host test binary and add its checks to tally."""
     binaries = executables(HOST_DIR, "test_")
     if not binaries:
-        say(f"note: no host test binaries in {display_path(HOST_DIR)}")
+        # Nothing ran: a failure, not a quiet "0 passed, 0 failed".
+        tally.failed += 1
+        report(False, "host", f"no host test binaries in {display_path(HOST_DIR)}")
+        say("reason: build them first (make host-tests; make test does)")
     for binary in binaries:
         status, output, seconds = run_child([str(binary)], HOST_TIMEOUT * args.timeout_scale)
         passed, failed, problem = host_counts(status, output)
@@ -184,7 +187,9 @@ def run_fuzzers(args, tally):
     """Run every fuzz binary for args.fuzz_seconds; each is one pass or one failure."""
     binaries = executables(FUZZ_DIR, "fuzz_")
     if not binaries:
-        say(f"note: no fuzz binaries in {display_path(FUZZ_DIR)}")
+        tally.failed += 1
+        report(False, "fuzz", f"no fuzz binaries in {display_path(FUZZ_DIR)}")
+        say("reason: build them first (make fuzzers; make test does)")
     for binary in binaries:
         name, command = fuzz_command(binary, args.fuzz_seconds)
         limit = args.fuzz_seconds + FUZZ_GRACE * args.timeout_scale
