@@ -146,7 +146,7 @@ USER_PROGRAMS := init fault ktest bench sysfuzz posix spawntest nameserver log s
 USER_LIBS := cairn manifest spawn idl idlgen svc
 
 libcairn_OBJ := $(BUILD)/lib/rt/rt.c.o $(BUILD)/lib/rt/ipc.c.o $(BUILD)/lib/rt/startup.c.o \
-	$(BUILD)/lib/rt/thread.c.o $(BUILD)/lib/rt/ipc_buffer.c.o \
+	$(BUILD)/lib/rt/thread.c.o $(BUILD)/lib/rt/ipc_buffer.c.o $(BUILD)/lib/rt/error.c.o \
 	$(BUILD)/lib/rt/mutex.c.o $(BUILD)/gen/lib/rt/syscalls.c.o \
 	$(patsubst %,$(BUILD)/%.o,$(wildcard lib/c/*.c)) \
 	$(BUILD)/lib/pure/format.c.o $(BUILD)/lib/pure/string.c.o

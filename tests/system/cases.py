@@ -582,7 +582,7 @@ CASES = (
             r"init: cannot start afterbroken: it depends on broken, which did not load",
             r"init: started nameserver pid \d+",
             r"init: started log pid \d+",
-            r"init: cannot start ghost \(error -16\)",
+            r"init: cannot start ghost \(error -16, NOT_FOUND\)",
             r"init: cannot start afterghost: it depends on ghost, which is not up",
             r"init: 2 of 7 services up",
         ),

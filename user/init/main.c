@@ -23,6 +23,7 @@
 #include "set.h"
 #include "silo.h"
 #include <idl/nameserver.h>
+#include <rt/error.h>
 #include <rt/rt.h>
 #include <stdio.h>
 #include <string.h>
@@ -211,7 +212,8 @@ static void provider_wait(const struct silo *s)
         if (err == 0)
             cairn_handle_close(h);
         else
-            init_log("init: %s did not register %s (error %ld)", s->m.name, path, err);
+            init_log("init: %s did not register %s (error %ld, %s)", s->m.name, path, err,
+                     rt_error_name(err));
     }
 }
 

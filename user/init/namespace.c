@@ -4,6 +4,7 @@
  */
 #include "silo.h"
 #include <idl/nameserver.h>
+#include <rt/error.h>
 #include <stdio.h>
 
 #define NS_ROOT_ID 1u /* user/nameserver/namespace.h: NS_ROOT, init's own */
@@ -26,14 +27,15 @@ static long namespace_fill(struct silo *s)
         snprintf(path, sizeof(path), "%s:", s->m.schemes[i]);
         err = nameserver_ns_bind(nameserver_admin, s->ns, path, NAMESERVER_MODE_INHERIT);
         if (err < 0)
-            init_log("init: %s: cannot bind %s (error %ld)", s->m.name, path, err);
+            init_log("init: %s: cannot bind %s (error %ld, %s)", s->m.name, path, err,
+                     rt_error_name(err));
     }
     for (unsigned i = 0; err == 0 && i < s->m.mount_count; i++) {
         const struct manifest_mount *mt = &s->m.mounts[i];
         err = nameserver_ns_bind(nameserver_admin, s->ns, mt->path, (enum nameserver_mode)mt->mode);
         if (err < 0)
-            init_log("init: %s: cannot mount %s %s (error %ld)", s->m.name, mt->path,
-                     manifest_mount_mode_name(mt->mode), err);
+            init_log("init: %s: cannot mount %s %s (error %ld, %s)", s->m.name, mt->path,
+                     manifest_mount_mode_name(mt->mode), err, rt_error_name(err));
     }
     for (unsigned i = 0; err == 0 && i < s->m.provide_count; i++)
         err = nameserver_ns_allow(nameserver_admin, s->ns, s->m.provides[i]);
@@ -49,7 +51,8 @@ long silo_namespace_make(struct silo *s, cairn_handle_t *client)
     if (err == 0)
         err = nameserver_ns_client(nameserver_admin, s->ns, client);
     if (err < 0) {
-        init_log("init: cannot make the namespace of %s (error %ld)", s->m.name, err);
+        init_log("init: cannot make the namespace of %s (error %ld, %s)", s->m.name, err,
+                 rt_error_name(err));
         nameserver_ns_destroy(nameserver_admin, s->ns);
         s->ns = 0;
     }
@@ -75,6 +78,7 @@ void silo_replay_namespaces(void)
         if (err == 0)
             err = nameserver_ns_open(nameserver_admin, s->ns);
         if (err < 0)
-            init_log("init: cannot make the namespace of %s again (error %ld)", s->m.name, err);
+            init_log("init: cannot make the namespace of %s again (error %ld, %s)", s->m.name, err,
+                     rt_error_name(err));
     }
 }

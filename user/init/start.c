@@ -7,6 +7,7 @@
 #include "supervise.h"
 #include <cairn/process.h>
 #include <cairn/startup.h>
+#include <rt/error.h>
 #include <rt/rt.h>
 #include <spawn/spawn.h>
 #include <string.h>
@@ -173,7 +174,7 @@ long silo_start(struct silo *s)
     if (err == 0)
         err = cairn_process_info(s->process, &info);
     if (err < 0) {
-        init_log("init: cannot start %s (error %ld)", s->m.name, err);
+        init_log("init: cannot start %s (error %ld, %s)", s->m.name, err, rt_error_name(err));
         start_undo(s);
         return err;
     }
