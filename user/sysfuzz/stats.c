@@ -4,30 +4,10 @@
 #include "stats.h"
 #include <cairn/error.h>
 #include <cairn/syscalls.h>
+#include <rt/error.h>
 #include <rt/rt.h>
 
 #define CODES 64 /* error codes counted one by one; larger ones count as other */
-
-static const char *const NAMES[CODES] = {
-    [CAIRN_E_INVALID_SYSCALL] = "INVALID_SYSCALL",
-    [CAIRN_E_INVALID_ARGUMENT] = "INVALID_ARGUMENT",
-    [CAIRN_E_BAD_ADDRESS] = "BAD_ADDRESS",
-    [CAIRN_E_TOO_LARGE] = "TOO_LARGE",
-    [CAIRN_E_NO_MEMORY] = "NO_MEMORY",
-    [CAIRN_E_BAD_HANDLE] = "BAD_HANDLE",
-    [CAIRN_E_REVOKED] = "REVOKED",
-    [CAIRN_E_WRONG_TYPE] = "WRONG_TYPE",
-    [CAIRN_E_ACCESS_DENIED] = "ACCESS_DENIED",
-    [CAIRN_E_NO_HANDLES] = "NO_HANDLES",
-    [CAIRN_E_QUOTA] = "QUOTA",
-    [CAIRN_E_TIMED_OUT] = "TIMED_OUT",
-    [CAIRN_E_PEER_DEAD] = "PEER_DEAD",
-    [CAIRN_E_WOULD_BLOCK] = "WOULD_BLOCK",
-    [CAIRN_E_BUSY] = "BUSY",
-    [CAIRN_E_NOT_FOUND] = "NOT_FOUND",
-    [CAIRN_E_NOT_SUPPORTED] = "NOT_SUPPORTED",
-    [CAIRN_E_RESERVED] = "RESERVED",
-};
 
 static uint64_t ok, errors[CODES], other;
 static uint64_t made[SYS_COUNT], succeeded[SYS_COUNT];
@@ -53,8 +33,8 @@ void stats_print_results(void)
     for (int code = 1; code < CODES; code++) {
         if (!errors[code])
             continue;
-        if (NAMES[code])
-            rt_printf(" %s=%llu", NAMES[code], (unsigned long long)errors[code]);
+        if (code < CAIRN_ERROR_COUNT)
+            rt_printf(" %s=%llu", rt_error_name(code), (unsigned long long)errors[code]);
         else
             rt_printf(" E%d=%llu", code, (unsigned long long)errors[code]);
     }
