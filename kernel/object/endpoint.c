@@ -530,8 +530,9 @@ SYSCALL_DEFINE(ipc_reply_recv_slow)
     /* A reply owed but not taken (the caller's buffer or table, or the
      * caller gave up): the receive goes on and this thread never learns
      * it, so the handles it moved leave it all the same. */
-    if (err != CAIRN_OK && err != CAIRN_E_NOT_FOUND && CAIRN_MSGINFO_CAPS(a1))
-        ipc_caps_drop_moved(self->process, self->ipc_caps, CAIRN_MSGINFO_CAPS(a1));
+    if (__builtin_expect(err != CAIRN_OK, 0) && err != CAIRN_E_NOT_FOUND &&
+        CAIRN_MSGINFO_CAPS(reply.info))
+        ipc_caps_drop_moved(self->process, self->ipc_caps, CAIRN_MSGINFO_CAPS(reply.info));
     self->ipc_resume = IPC_RESUME_RECV;
     int64_t status = endpoint_receive(ep, self, UINT64_MAX, caller);
     self->ipc_resume = IPC_RESUME_NONE;
