@@ -11,21 +11,11 @@
 _Static_assert(LOGQ_TEXT_MAX + 1 == sizeof(((struct log__append_in *)0)->text),
                "a queued line is one append's text");
 
-/* The append method's shapes. */
-static const struct idl_method *append_method(void)
-{
-    for (uint32_t i = 0; i < log_interface.count; i++) {
-        if (log_interface.methods[i].number == LOG_APPEND)
-            return &log_interface.methods[i];
-    }
-    return 0;
-}
-
 long relay_send(cairn_handle_t endpoint, struct cairn_ipc_buffer *buf, uint64_t timeout_ns,
                 const struct logq_line *line, long *status)
 {
     struct log__append_in in = {0};
-    const struct idl_method *m = append_method();
+    const struct idl_method *m = idl_method_find(&log_interface, IDL_LABEL(LOG_ID, LOG_APPEND));
     struct cairn_msg msg = {0};
     *status = 0;
     in.n = line->n;

@@ -33,7 +33,8 @@ HOST_TEST_SRCS_idl := lib/idl/codec.c lib/idl/dispatch.c lib/idl/client.c lib/id
 	$(BUILD)/gen/idl/echo_client.c $(BUILD)/gen/idl/echo_server.c
 HOST_TEST_CFLAGS_idl := -Ilib/idl/include -Ilib/rt/include -I$(BUILD)/gen
 $(BUILD)/host/test_idl: | $(SYSCALLS_H)
-HOST_TEST_SRCS_supervise := user/init/supervise.c user/init/order.c user/init/set.c
+HOST_TEST_SRCS_supervise := user/init/supervise.c user/init/order.c user/init/set.c \
+	lib/manifest/query.c
 HOST_TEST_CFLAGS_supervise := -Iuser/init -Ilib/manifest/include
 HOST_TEST_SRCS_log_relay := lib/svc/logq.c user/log/writers.c
 HOST_TEST_CFLAGS_log_relay := -Ilib/svc/include -Iuser/log

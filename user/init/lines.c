@@ -27,10 +27,8 @@ static uint64_t retry_ns;         /* the wait after the next failure */
 static struct silo *log_provider(void)
 {
     for (unsigned i = 0; i < silo_count; i++) {
-        for (unsigned k = 0; k < silos[i].m.provide_count; k++) {
-            if (strcmp(silos[i].m.provides[k], LOG_SCHEME) == 0)
-                return &silos[i];
-        }
+        if (manifest_provides(&silos[i].m, LOG_SCHEME))
+            return &silos[i];
     }
     return 0;
 }

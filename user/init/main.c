@@ -67,6 +67,13 @@ static bool manifest_load(const char *name, struct manifest *m)
     return true;
 }
 
+/* Removes list[i] from list[0..n), keeping the order; the new count. */
+static unsigned list_remove(const struct manifest **list, unsigned n, unsigned i)
+{
+    memmove(&list[i], &list[i + 1], (n - i - 1) * sizeof(list[0]));
+    return n - 1;
+}
+
 /* The silo of the set that m depends on but that did not load (it is not
  * among list[0..n)), or NULL. A dependency outside the set is left to
  * order_silos, which refuses it. */
@@ -98,8 +105,7 @@ static unsigned dependents_drop(const struct set *set, const struct manifest **l
         }
         init_log("init: cannot start %s: it depends on %s, which did not load", list[i]->name,
                  missing);
-        memmove(&list[i], &list[i + 1], (n - i - 1) * sizeof(list[0]));
-        n--;
+        n = list_remove(list, n, i);
         i = 0; /* a silo seen earlier may have depended on this one */
     }
     return n;
@@ -111,11 +117,9 @@ static const char *scheme_taken(const struct manifest *const *list, unsigned i, 
 {
     for (unsigned k = 0; k < list[i]->provide_count; k++) {
         for (unsigned j = 0; j < i; j++) {
-            for (unsigned q = 0; q < list[j]->provide_count; q++) {
-                if (strcmp(list[j]->provides[q], list[i]->provides[k]) == 0) {
-                    *other = list[j]->name;
-                    return list[i]->provides[k];
-                }
+            if (manifest_provides(list[j], list[i]->provides[k])) {
+                *other = list[j]->name;
+                return list[i]->provides[k];
             }
         }
     }
@@ -137,8 +141,7 @@ static unsigned rival_providers_drop(const struct manifest **list, unsigned n)
         }
         init_log("init: cannot start %s: scheme %s is provided by %s already", list[i]->name,
                  scheme, other);
-        memmove(&list[i], &list[i + 1], (n - i - 1) * sizeof(list[0]));
-        n--;
+        n = list_remove(list, n, i);
     }
     return n;
 }

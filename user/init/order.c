@@ -18,25 +18,16 @@ static void mount_scheme(const char *path, char *out)
     out[n] = '\0';
 }
 
-static bool provides(const struct manifest *m, const char *scheme)
-{
-    for (unsigned i = 0; i < m->provide_count; i++) {
-        if (strcmp(m->provides[i], scheme) == 0)
-            return true;
-    }
-    return false;
-}
-
 static bool uses(const struct manifest *user, const struct manifest *provider)
 {
     char scheme[MANIFEST_SCHEME_MAX + 1];
     for (unsigned i = 0; i < user->scheme_count; i++) {
-        if (provides(provider, user->schemes[i]))
+        if (manifest_provides(provider, user->schemes[i]))
             return true;
     }
     for (unsigned i = 0; i < user->mount_count; i++) {
         mount_scheme(user->mounts[i].path, scheme);
-        if (provides(provider, scheme))
+        if (manifest_provides(provider, scheme))
             return true;
     }
     return false;

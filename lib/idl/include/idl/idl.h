@@ -207,6 +207,10 @@ void idl_caps_close(const struct cairn_msg *msg, const struct cairn_ipc_buffer *
  * be encoded, so handles it gave up do not stay in the server. */
 void idl_moved_caps_close(const struct idl_struct *s, const void *c);
 
+/* The method of iface that request label names (interface id and method
+ * number, IDL_LABEL), or NULL (dispatch.c). */
+const struct idl_method *idl_method_find(const struct idl_interface *iface, uint32_t label);
+
 /* --- client (client.c) ----------------------------------------------------- */
 
 /* Not needed: the stubs use the calling thread's own IPC buffer

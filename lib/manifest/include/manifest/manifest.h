@@ -11,6 +11,7 @@
 #ifndef CAIRN_MANIFEST_MANIFEST_H
 #define CAIRN_MANIFEST_MANIFEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -138,6 +139,9 @@ const char *manifest_cap_name(enum manifest_cap cap);
 
 /* The capability called name[0..len), or -1 when no capability has that name. */
 int manifest_cap_lookup(const char *name, size_t len);
+
+/* Whether m provides scheme (its `provides` list names it). */
+bool manifest_provides(const struct manifest *m, const char *scheme);
 
 /* The name of a restart policy ("on-failure") or mount mode ("read-only"). */
 const char *manifest_restart_name(enum manifest_restart restart);
